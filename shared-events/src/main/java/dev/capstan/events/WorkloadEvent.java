@@ -1,0 +1,37 @@
+package dev.capstan.events;
+
+import java.time.Instant;
+
+/** What work exists, on {@code capstan.workloads}; produced by submission-service. */
+public sealed interface WorkloadEvent extends CapstanEvent {
+
+    String workloadId();
+
+    @Override
+    default String subject() {
+        return workloadId();
+    }
+
+    /** A training job was accepted and is waiting for placement. */
+    record WorkloadSubmitted(String workloadId, TrainingJobSpec spec, Instant submittedAt) implements WorkloadEvent {
+    }
+
+    /** The user cancelled a workload; its pods go and its capacity is released. */
+    record WorkloadCancelled(String workloadId, String reason, Instant cancelledAt) implements WorkloadEvent {
+    }
+
+    /**
+     * An inference service was created or its serving settings changed.
+     *
+     * @param workloadId        the inference service name (also the scaling key)
+     * @param model             model reference, e.g. {@code fraud@production}
+     * @param replica           per-replica resources
+     * @param targetRps         target requests per second per replica
+     * @param targetConcurrency optional target in-flight requests per replica (0 = unused)
+     * @param coldStartSeconds  how long a new replica takes before it serves
+     */
+    record InferenceServiceChanged(String workloadId, String queue, String model, Resources replica, int minReplicas,
+            int maxReplicas, double targetRps, double targetConcurrency, boolean scaleToZero,
+            int scaleToZeroGraceSeconds, int coldStartSeconds, Instant changedAt) implements WorkloadEvent {
+    }
+}

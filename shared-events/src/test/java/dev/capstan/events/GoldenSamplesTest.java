@@ -1,0 +1,83 @@
+package dev.capstan.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Today's code still reads every event version ever published (the golden files never change). */
+class GoldenSamplesTest {
+
+    static Stream<CapstanEvent> samples() {
+        return SampleEvents.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void goldenFileReadsAsTheSameEvent(CapstanEvent expected) throws IOException {
+        String json = golden(expected.type());
+
+        CapstanEvent read = EventCodec.fromJson(expected.type(), json);
+
+        assertThat(read).isEqualTo(expected);
+        assertThat(read.subject()).isEqualTo(expected.subject());
+    }
+
+    @Test
+    void everyRegisteredTypeHasAGoldenFileAndASample() throws IOException {
+        List<String> missing = new ArrayList<>();
+        List<String> sampled = samples().map(CapstanEvent::type).toList();
+        for (String type : EventTypes.all()) {
+            if (GoldenSamplesTest.class.getResource("/golden/" + type + ".json") == null || !sampled.contains(type)) {
+                missing.add(type);
+            }
+        }
+        assertThat(missing).as("types without golden sample").isEmpty();
+    }
+
+    @Test
+    void unknownFieldsFromANewerProducerAreIgnored() {
+        String json = "{\"workloadId\":\"wl-9\",\"attempt\":2,\"at\":\"2026-11-29T10:15:30Z\",\"addedLater\":{\"x\":1}}";
+
+        CapstanEvent read = EventCodec.fromJson("dev.capstan.execution.running.v1", json);
+
+        assertThat(read).isEqualTo(new ExecutionEvent.WorkloadRunning("wl-9", 2, SampleEvents.T));
+    }
+
+    @Test
+    void malformedPayloadsAreRejectedWithTheReason() {
+        assertThatThrownBy(() -> EventCodec.fromJson("dev.capstan.execution.running.v1", "{not json"))
+                .isInstanceOf(EventCodec.MalformedEventException.class).hasMessageContaining("WorkloadRunning");
+        assertThatThrownBy(() -> EventCodec.fromJson("dev.capstan.nope.v1", "{}"))
+                .isInstanceOf(EventCodec.MalformedEventException.class).hasMessageContaining("unknown event type");
+    }
+
+    @Test
+    void cloudEventHeadersRoundTrip() {
+        CapstanEvent event = SampleEvents.all().get(2);
+        CloudEventHeaders headers = CloudEventHeaders.forEvent(event, "submission-service", SampleEvents.T);
+
+        CloudEventHeaders back = CloudEventHeaders.fromHeaders(headers.asHeaders());
+
+        assertThat(back).isEqualTo(headers);
+        assertThat(headers.asHeaders()).containsEntry("ce_type", "dev.capstan.workload.submitted.v1")
+                .containsEntry("ce_source", "/submission-service").containsEntry("ce_subject", "wl-0001")
+                .containsEntry("ce_specversion", "1.0");
+        assertThat(event.topic()).isEqualTo(Topics.WORKLOADS);
+    }
+
+    private static String golden(String type) throws IOException {
+        try (InputStream in = GoldenSamplesTest.class.getResourceAsStream("/golden/" + type + ".json")) {
+            assertThat(in).as("golden file for " + type).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

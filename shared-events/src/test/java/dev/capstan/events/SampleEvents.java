@@ -1,0 +1,59 @@
+package dev.capstan.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** One example of every event type, as today's code builds it; the golden files hold their JSON. */
+final class SampleEvents {
+
+    static final Instant T = Instant.parse("2026-11-29T10:15:30Z");
+
+    static final TrainingJobSpec SPEC = new TrainingJobSpec("resnet50-ddp", "team-vision", "ghcr.io/acme/resnet:1.4",
+            List.of("python", "train.py", "--epochs", "90"), Framework.PYTORCH, 4,
+            new Resources(2, 1000, List.of("A100", "H100"), 8000, 65536), 10,
+            Map.of("sim.capstan.dev/run-seconds", "30"), Map.of("NCCL_DEBUG", "INFO"));
+
+    static List<CapstanEvent> all() {
+        return List.of(
+                new WorkloadRequest.SubmitTrainingJob("req-42", SPEC),
+                new WorkloadRequest.CancelWorkload("req-43", "wl-0001", "no longer needed"),
+                new WorkloadEvent.WorkloadSubmitted("wl-0001", SPEC, T),
+                new WorkloadEvent.WorkloadCancelled("wl-0001", "no longer needed", T),
+                new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
+                        new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, T),
+                new PlacementEvent.WorkloadAdmitted("wl-0001", 1, "team-vision", List.of(
+                        new PodAssignment("wl-0001-a1-master-0", "master", 0, "gpu-node-3", List.of(0, 1), 1000,
+                                "A100", null),
+                        new PodAssignment("wl-0001-a1-worker-1", "worker", 1, "gpu-node-3", List.of(2, 3), 1000,
+                                "A100", null)), T),
+                new PlacementEvent.WorkloadPending("wl-0002", "no node has 16 free GPUs of model any", T),
+                new PlacementEvent.WorkloadPreempted("wl-0003", 2, "preempted by wl-0009 (priority 100)", T),
+                new ExecutionEvent.PodsCreated("wl-0001", 1, List.of("wl-0001-a1-master-0", "wl-0001-a1-worker-1"), T),
+                new ExecutionEvent.WorkloadRunning("wl-0001", 1, T),
+                new ExecutionEvent.WorkloadSucceeded("wl-0001", 1, T),
+                new ExecutionEvent.WorkloadFailed("wl-0001", 1, "pod wl-0001-a1-worker-1: OOMKilled", true, T),
+                new ExecutionEvent.CapacityReleased("wl-0001", 1, "pods deleted", T),
+                new NodeEvent.NodeUpdated("gpu-node-3", 96000, 786432, List.of(
+                        new NodeEvent.Gpu(0, "A100", 81920, "island-0"), new NodeEvent.Gpu(1, "A100", 81920, "island-0")),
+                        Map.of("topology.capstan.dev/rack", "rack-1"), true, List.of("nvidia.com/gpu=present:NoSchedule"), T),
+                new NodeEvent.NodeRemoved("gpu-node-3", T),
+                new InferenceMetricsEvent.RequestRateSample("fraud-scorer", T, 2.0, 180, 3.5, 42.0, 3),
+                new ScalingEvent.ScaleDecided("fraud-scorer", 3, 5, "panic", "capstan",
+                        Map.of("observed_rps", 180.0, "target_rps", 50.0), T),
+                new ModelEvent.ModelVersionRegistered("fraud", 7, "s3://models/fraud/7", "wl-0001", T),
+                new ModelEvent.ModelAliasMoved("fraud", "production", 6, 7, "promote", T));
+    }
+
+    /** Writes the golden files; run once per new event version, never to "fix" a failing test. */
+    public static void main(String[] args) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(args[0]);
+        for (CapstanEvent e : all()) {
+            java.nio.file.Files.writeString(dir.resolve(e.type() + ".json"),
+                    EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(e) + "\n");
+        }
+    }
+
+    private SampleEvents() {
+    }
+}

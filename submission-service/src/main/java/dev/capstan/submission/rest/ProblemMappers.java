@@ -1,0 +1,69 @@
+package dev.capstan.submission.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.capstan.submission.domain.FieldError;
+import dev.capstan.submission.service.InvalidWorkloadException;
+import dev.capstan.submission.service.WorkloadConflictException;
+import dev.capstan.submission.service.WorkloadNotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps errors to {@code application/problem+json}: 422 names the field, 400 unreadable JSON, 404, 409. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidWorkloadException e) {
+        return Problem.response(422, "Invalid workload", e.getMessage(), e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(WorkloadNotFoundException e) {
+        return Problem.response(404, "Not found", e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(WorkloadConflictException e) {
+        return Problem.response(409, "Conflict", e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response badParameter(IllegalArgumentException e) {
+        return Problem.response(400, "Bad request", e.getMessage(), List.of());
+    }
+
+    /** A body that is JSON but does not fit the schema: name the field by its path. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mapping(JsonMappingException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : e.getOriginalMessage();
+        return Problem.response(422, "Invalid workload", field + ": " + why,
+                List.of(new FieldError(field.isEmpty() ? "body" : field, why)));
+    }
+
+    @ServerExceptionMapper(priority = 2)
+    public Response unreadable(JsonProcessingException e) {
+        return Problem.response(400, "Malformed JSON", e.getOriginalMessage(), List.of());
+    }
+
+    /** The JSON reader reports bad bodies as a plain 400; give them the same problem shape. */
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonMappingException m) {
+            return mapping(m);
+        }
+        if (cause instanceof JsonProcessingException p) {
+            return unreadable(p);
+        }
+        int status = e.getResponse().getStatus();
+        return Problem.response(status, status == 400 ? "Bad request" : e.getResponse().getStatusInfo()
+                .getReasonPhrase(), e.getMessage(), List.of());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.capstan.submission.rest;
+
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.submission.domain.WorkloadStatus;
+import dev.capstan.submission.service.WorkloadNotFoundException;
+import dev.capstan.submission.service.WorkloadService;
+import dev.capstan.submission.service.WorkloadView;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Training jobs over REST: submit, read, list, cancel. */
+@Path("/api/v1/workloads")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkloadResource {
+
+    private final WorkloadService workloads;
+
+    WorkloadResource(WorkloadService workloads) {
+        this.workloads = workloads;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a training job",
+            description = "201 with the new workload; 200 with the earlier one when the Idempotency-Key was seen")
+    public Response submit(TrainingJobSpec spec, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @jakarta.ws.rs.core.Context UriInfo uri) {
+        var result = workloads.submit(spec, blankToNull(idempotencyKey), "rest");
+        if (!result.created()) {
+            return Response.ok(result.workload()).build();
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(result.workload().id()).build())
+                .entity(result.workload()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "A workload with status, reason, placement and history of transitions")
+    public WorkloadView get(@PathParam("id") String id) {
+        return workloads.find(id).orElseThrow(() -> new WorkloadNotFoundException(id));
+    }
+
+    @GET
+    @Operation(summary = "Workloads, newest first, filtered by status and queue, one page at a time")
+    public WorkloadService.WorkloadPage list(@QueryParam("status") String status, @QueryParam("queue") String queue,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw new IllegalArgumentException("page must be >= 0 and size between 1 and 500");
+        }
+        WorkloadStatus s = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                s = WorkloadStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown status '" + status + "'");
+            }
+        }
+        return workloads.list(s, blankToNull(queue), page, size);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Cancel a workload that has not finished")
+    public WorkloadView cancel(@PathParam("id") String id, @QueryParam("reason") String reason) {
+        return workloads.cancel(id, reason);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,233 @@
+package dev.capstan.submission.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.PodAssignment;
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.submission.domain.FieldError;
+import dev.capstan.submission.domain.Lifecycle;
+import dev.capstan.submission.domain.TrainingJobRules;
+import dev.capstan.submission.domain.WorkloadStatus;
+import dev.capstan.submission.persistence.ProcessedEventEntity;
+import dev.capstan.submission.persistence.TransitionEntity;
+import dev.capstan.submission.persistence.WorkloadEntity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The workload use cases: submit, read, list, cancel, and follow scheduler and executor events. */
+@ApplicationScoped
+public class WorkloadService {
+
+    private static final TypeReference<List<PodAssignment>> PODS = new TypeReference<>() {
+    };
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    WorkloadService(Outbox outbox, Clock clock, MeterRegistry metrics) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** What a submission did: the workload, and whether it was created now or found by request id. */
+    public record Submission(WorkloadView workload, boolean created) {
+    }
+
+    /** One page of workloads. */
+    public record WorkloadPage(List<WorkloadView> items, int page, int size, long total) {
+    }
+
+    /**
+     * Submits a training job. A request id already seen returns the workload it created (idempotent);
+     * an invalid spec throws {@link InvalidWorkloadException} naming every bad field.
+     */
+    @Transactional
+    public Submission submit(TrainingJobSpec requested, String requestId, String channel) {
+        if (requestId != null) {
+            WorkloadEntity existing = WorkloadEntity.find("requestId", requestId).firstResult();
+            if (existing != null) {
+                return new Submission(view(existing, true), false);
+            }
+        }
+        if (requested == null) {
+            throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
+        }
+        TrainingJobSpec spec = TrainingJobRules.withDefaults(requested);
+        List<FieldError> errors = TrainingJobRules.validate(spec);
+        if (!errors.isEmpty()) {
+            throw new InvalidWorkloadException(errors);
+        }
+        Instant now = clock.instant();
+        WorkloadEntity w = new WorkloadEntity();
+        w.id = "wl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        w.requestId = requestId;
+        w.kind = "training";
+        w.name = spec.name();
+        w.queue = spec.queue();
+        w.spec = json(spec);
+        w.status = WorkloadStatus.QUEUED.name();
+        w.reason = "submitted via " + channel;
+        w.attempt = 0;
+        w.createdAt = now;
+        w.updatedAt = now;
+        w.persist();
+        record(w, null, WorkloadStatus.QUEUED, w.reason, now);
+        outbox.add(new WorkloadEvent.WorkloadSubmitted(w.id, spec, now));
+        metrics.counter("capstan.submission.submitted", "channel", channel).increment();
+        return new Submission(view(w, true), true);
+    }
+
+    /** The workload with its history, if it exists. */
+    @Transactional
+    public Optional<WorkloadView> find(String id) {
+        return WorkloadEntity.<WorkloadEntity>findByIdOptional(id).map(w -> view(w, true));
+    }
+
+    /** Workloads newest first, optionally filtered by status and queue. */
+    @Transactional
+    public WorkloadPage list(WorkloadStatus status, String queue, int page, int size) {
+        StringBuilder q = new StringBuilder("1 = 1");
+        Parameters p = new Parameters();
+        if (status != null) {
+            q.append(" and status = :status");
+            p.and("status", status.name());
+        }
+        if (queue != null) {
+            q.append(" and queue = :queue");
+            p.and("queue", queue);
+        }
+        var query = WorkloadEntity.<WorkloadEntity>find(q.toString(), Sort.descending("createdAt").and("id"), p);
+        List<WorkloadView> items = query.page(Page.of(page, size)).list().stream().map(w -> view(w, false)).toList();
+        return new WorkloadPage(items, page, size, query.count());
+    }
+
+    /** Cancels a workload that has not finished; its pods go and its capacity is released. */
+    @Transactional
+    public WorkloadView cancel(String id, String reason) {
+        WorkloadEntity w = lock(id).orElseThrow(() -> new WorkloadNotFoundException(id));
+        WorkloadStatus from = WorkloadStatus.valueOf(w.status);
+        if (from.terminal()) {
+            throw new WorkloadConflictException("workload " + id + " is already " + from.name().toLowerCase());
+        }
+        String why = reason == null || reason.isBlank() ? "cancelled by user" : reason;
+        Instant now = clock.instant();
+        move(w, new Lifecycle.State(WorkloadStatus.CANCELLED, why, w.attempt), now);
+        outbox.add(new WorkloadEvent.WorkloadCancelled(id, why, now));
+        return view(w, true);
+    }
+
+    /** Applies a scheduler event once (by CloudEvents id); unknown workloads are ignored. */
+    @Transactional
+    public void apply(String eventId, PlacementEvent e) {
+        if (!firstTime(eventId)) {
+            return;
+        }
+        lock(e.workloadId()).ifPresent(w -> {
+            Lifecycle.on(state(w), e).ifPresent(next -> move(w, next, clock.instant()));
+            if (e instanceof PlacementEvent.WorkloadAdmitted a && a.attempt() == w.attempt) {
+                w.placement = json(a.pods());
+            }
+        });
+    }
+
+    /** Applies an executor event once (by CloudEvents id); unknown workloads are ignored. */
+    @Transactional
+    public void apply(String eventId, ExecutionEvent e) {
+        if (!firstTime(eventId)) {
+            return;
+        }
+        lock(e.workloadId()).ifPresent(w -> Lifecycle.on(state(w), e).ifPresent(next -> {
+            move(w, next, clock.instant());
+            if (next.status().terminal()) {
+                metrics.counter("capstan.submission.finished", "status", next.status().name().toLowerCase())
+                        .increment();
+            }
+        }));
+    }
+
+    private boolean firstTime(String eventId) {
+        if (eventId == null) {
+            return true;
+        }
+        if (ProcessedEventEntity.findById(eventId) != null) {
+            return false;
+        }
+        ProcessedEventEntity p = new ProcessedEventEntity();
+        p.eventId = eventId;
+        p.processedAt = clock.instant();
+        p.persist();
+        return true;
+    }
+
+    private static Optional<WorkloadEntity> lock(String id) {
+        return WorkloadEntity.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private static Lifecycle.State state(WorkloadEntity w) {
+        return new Lifecycle.State(WorkloadStatus.valueOf(w.status), w.reason, w.attempt);
+    }
+
+    private void move(WorkloadEntity w, Lifecycle.State next, Instant now) {
+        String from = w.status;
+        w.status = next.status().name();
+        w.reason = next.reason();
+        w.attempt = next.attempt();
+        w.updatedAt = now;
+        // A new reason with the same status (another pending reason) is history too.
+        record(w, from, next.status(), next.reason(), now);
+    }
+
+    private static void record(WorkloadEntity w, String from, WorkloadStatus to, String reason, Instant at) {
+        TransitionEntity t = new TransitionEntity();
+        t.workloadId = w.id;
+        t.fromStatus = from;
+        t.toStatus = to.name();
+        t.reason = reason;
+        t.at = at;
+        t.persist();
+    }
+
+    private static WorkloadView view(WorkloadEntity w, boolean withHistory) {
+        List<WorkloadView.Transition> history = new ArrayList<>();
+        if (withHistory) {
+            TransitionEntity.<TransitionEntity>find("workloadId", Sort.ascending("id"), w.id).list()
+                    .forEach(t -> history.add(new WorkloadView.Transition(t.fromStatus, t.toStatus, t.reason, t.at)));
+        }
+        List<PodAssignment> pods = w.placement == null ? List.of() : read(w.placement);
+        return new WorkloadView(w.id, w.kind, w.name, w.queue, w.status, w.reason, w.attempt,
+                EventCodec.fromJson(TrainingJobSpec.class, w.spec), pods, w.createdAt, w.updatedAt, history);
+    }
+
+    private static String json(Object value) {
+        try {
+            return EventCodec.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<PodAssignment> read(String json) {
+        try {
+            return EventCodec.mapper().readValue(json, PODS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored placement is not readable", e);
+        }
+    }
+}

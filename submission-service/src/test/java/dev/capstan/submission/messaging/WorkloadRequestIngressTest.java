@@ -1,0 +1,68 @@
+package dev.capstan.submission.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.capstan.events.Topics;
+import dev.capstan.submission.support.TestKafka;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** Upstream systems submit over Kafka, exactly as a plain producer would send it. */
+@QuarkusTest
+class WorkloadRequestIngressTest {
+
+    static String body(String queue) {
+        return """
+                {"name":"from-kafka","queue":"%s","image":"registry/train:1","framework":"tensorflow","workers":2,
+                 "resources":{"gpus":1,"cpuMilli":2000,"memoryMib":8192}}
+                """.formatted(queue);
+    }
+
+    @Test
+    void aRepeatedRequestIdYieldsOneWorkload() {
+        String queue = "kq-" + UUID.randomUUID().toString().substring(0, 8);
+        String requestId = "req-" + UUID.randomUUID();
+
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, requestId, body(queue), Map.of());
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, requestId, body(queue), Map.of());
+        String marker = "kq-" + UUID.randomUUID().toString().substring(0, 8);
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, "req-" + UUID.randomUUID(), body(marker), Map.of());
+
+        // The marker comes after both copies on the same consumer: once it is in, both copies were handled.
+        awaitCount(marker, 1);
+        given().queryParam("queue", queue).get("/api/v1/workloads").then().body("total", equalTo(1))
+                .body("items[0].spec.framework", equalTo("tensorflow"));
+    }
+
+    @Test
+    void aMalformedRecordGoesToTheDeadLetterTopicAndTheNextRecordIsProcessed() {
+        String badKey = "bad-" + UUID.randomUUID();
+        String invalidKey = "invalid-" + UUID.randomUUID();
+        String queue = "kq-" + UUID.randomUUID().toString().substring(0, 8);
+
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, badKey, "{this is not json", Map.of());
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, invalidKey, body(queue).replace("\"workers\":2", "\"workers\":0")
+                .replace("registry/train:1", ""), Map.of());
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, "good-" + UUID.randomUUID(), body(queue), Map.of());
+
+        awaitCount(queue, 1);
+        var dead = TestKafka.await(Topics.deadLetter("submission-service"), r -> badKey.equals(r.key()),
+                Duration.ofSeconds(20));
+        assertThat(dead.value()).isEqualTo("{this is not json");
+        assertThat(TestKafka.header(dead, "dead-letter-reason")).contains("TrainingJobSpec");
+        var invalid = TestKafka.await(Topics.deadLetter("submission-service"), r -> invalidKey.equals(r.key()),
+                Duration.ofSeconds(20));
+        assertThat(TestKafka.header(invalid, "dead-letter-reason")).contains("image is required");
+    }
+
+    static void awaitCount(String queue, int n) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                given().queryParam("queue", queue).get("/api/v1/workloads").then().body("total", equalTo(n)));
+    }
+}
