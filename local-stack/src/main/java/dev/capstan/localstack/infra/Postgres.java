@@ -55,27 +55,28 @@ public final class Postgres implements AutoCloseable {
         return embedded != null;
     }
 
-    /** Creates the databases that do not exist yet. */
-    public void ensureDatabases(List<String> names) throws SQLException {
+    /** Creates the databases that do not exist yet on the server at {@code baseUrl}. */
+    public static void ensureDatabases(String baseUrl, List<String> names) throws SQLException {
+        createDatabases(baseUrl, names, false);
+    }
+
+    /** Drops and creates databases, for runs that must start from nothing (end-to-end tests). */
+    public static void recreateDatabases(String baseUrl, List<String> names) throws SQLException {
+        createDatabases(baseUrl, names, true);
+    }
+
+    private static void createDatabases(String baseUrl, List<String> names, boolean fresh) throws SQLException {
         try (Connection c = DriverManager.getConnection(baseUrl + "/postgres", USER, "");
                 Statement s = c.createStatement()) {
             for (String name : names) {
+                if (fresh) {
+                    s.execute("drop database if exists \"" + name + "\" with (force)");
+                }
                 try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + name + "'")) {
                     if (!rs.next()) {
                         s.execute("create database \"" + name + "\"");
                     }
                 }
-            }
-        }
-    }
-
-    /** Drops and creates databases, for runs that must start from nothing (end-to-end tests). */
-    public void recreateDatabases(List<String> names) throws SQLException {
-        try (Connection c = DriverManager.getConnection(baseUrl + "/postgres", USER, "");
-                Statement s = c.createStatement()) {
-            for (String name : names) {
-                s.execute("drop database if exists \"" + name + "\" with (force)");
-                s.execute("create database \"" + name + "\"");
             }
         }
     }

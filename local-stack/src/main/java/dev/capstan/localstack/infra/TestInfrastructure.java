@@ -28,8 +28,9 @@ public final class TestInfrastructure {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("infra.env"));
         KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), kafkaPort, controllerPort, Duration.ofSeconds(60));
+        TopicSetup.ensureTopics(kafka.bootstrapServers());
         Postgres pg = Postgres.start(dir.resolve("postgres"), pgPort);
-        pg.ensureDatabases(TEST_DATABASES);
+        Postgres.ensureDatabases(pg.baseUrl(), TEST_DATABASES);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();

@@ -1,0 +1,215 @@
+package dev.capstan.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.PodAssignment;
+import dev.capstan.events.Topics;
+import dev.capstan.localstack.LocalStack;
+import dev.capstan.localstack.kube.SimulatedClusterConfig;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole system on local-stack: its own Kafka broker (a fresh log, so the scheduler replays only
+ * this run), the build's PostgreSQL with fresh databases, the simulated Kubernetes API, every service
+ * as its own JVM. Users submit over REST, an upstream system over Kafka with a plain producer.
+ */
+class TrainingJobsEndToEndTest {
+
+    static LocalStack stack;
+    static EventLog log;
+    static RestClient rest;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path state = Path.of("target/e2e-stack").toAbsolutePath();
+        SimulatedClusterConfig cluster = new SimulatedClusterConfig(16443, List.of(
+                new SimulatedClusterConfig.NodeGroup("a100", 4, "A100", 8, 81920, 96000, 786432, 2, 2),
+                new SimulatedClusterConfig.NodeGroup("t4", 4, "T4", 4, 16384, 48000, 196608, 1, 1)),
+                Duration.ofMillis(300), Duration.ofSeconds(3), 0.0, 7);
+        stack = LocalStack.start(new LocalStack.Options(root, state, null,
+                System.getProperty("capstan.pg.base", "jdbc:postgresql://127.0.0.1:5432"), 29092, 16443, true,
+                cluster, "_e2e"));
+        log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
+        rest = new RestClient(stack.url("submission-service"));
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (log != null) {
+            log.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void trainingJobsFromRestAndKafkaRunToTheEndAcrossASchedulerRestart() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        List<String> ids = new ArrayList<>();
+        // 20 jobs over REST, every fourth one distributed over 4 workers.
+        for (int i = 0; i < 20; i++) {
+            boolean gang = i % 4 == 0;
+            String body = RestClient.job("rest-" + run + "-" + i, "team-" + (i % 3), gang ? "pytorch" : "none",
+                    gang ? 4 : 1, gang ? 2 : 1, i % 5 == 1 ? "T4" : null, 2 + i % 3);
+            ids.add(rest.submit(body).get("id").asText());
+            if (i == 9) {
+                // The scheduler goes away in the middle of the work and comes back from the log.
+                stack.restart("scheduler-service");
+            }
+        }
+        // 5 jobs from an upstream system: a plain Kafka producer, key = request id; one id sent twice.
+        String repeated = "req-" + run + "-repeated";
+        String badKey = "req-" + run + "-malformed";
+        try (KafkaProducer<String, String> producer = producer(stack.kafka())) {
+            for (int i = 0; i < 4; i++) {
+                send(producer, "req-" + run + "-" + i, RestClient.job("kafka-" + run + "-" + i, "upstream",
+                        i == 0 ? "tensorflow" : "none", i == 0 ? 2 : 1, 1, null, 2));
+            }
+            send(producer, repeated, RestClient.job("kafka-" + run + "-dup", "upstream-dup", "none", 1, 1, null, 2));
+            send(producer, badKey, "{\"name\": \"broken\", ");
+            send(producer, repeated, RestClient.job("kafka-" + run + "-dup", "upstream-dup", "none", 1, 1, null, 2));
+            send(producer, "req-" + run + "-after-bad", RestClient.job("kafka-" + run + "-after", "upstream-after",
+                    "none", 1, 1, null, 2));
+            producer.flush();
+        }
+        // A job no node can hold.
+        String tooBig = rest.submit(RestClient.job("huge-" + run, "team-0", "none", 1, 16, null, 2)).get("id")
+                .asText();
+
+        // Kafka submissions show up once each; the record after the malformed one is processed.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                rest.list("queue=upstream").get("total").asInt() == 4
+                        && rest.list("queue=upstream-after").get("total").asInt() == 1
+                        && rest.list("queue=upstream-dup").get("total").asInt() == 1);
+        rest.list("queue=upstream&size=10").get("items").forEach(w -> ids.add(w.get("id").asText()));
+        rest.list("queue=upstream-dup").get("items").forEach(w -> ids.add(w.get("id").asText()));
+        rest.list("queue=upstream-after").get("items").forEach(w -> ids.add(w.get("id").asText()));
+        assertThat(ids).hasSize(26).doesNotHaveDuplicates();
+
+        // Every job reaches Succeeded.
+        Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            List<String> notDone = ids.stream().filter(id -> !"SUCCEEDED".equals(rest.get(id).get("status").asText()))
+                    .toList();
+            assertThat(notDone).as("workloads not succeeded yet").isEmpty();
+        });
+
+        // The oversized job stays pending with a reason the user can read.
+        JsonNode huge = rest.get(tooBig);
+        assertThat(huge.get("status").asText()).isEqualTo("PENDING");
+        assertThat(huge.get("reason").asText()).isNotBlank().doesNotContain("Exception");
+
+        // The malformed record is on the dead-letter topic with the reason.
+        var dead = KafkaTopics.await(stack.kafka(), Topics.deadLetter("submission-service"),
+                r -> badKey.equals(r.key()), Duration.ofSeconds(30));
+        assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .isNotBlank();
+
+        // Pods were bound to nodes that have the GPUs they were given, of an allowed model.
+        Map<String, Node> nodes = new HashMap<>();
+        stack.cluster().client().nodes().list().getItems().forEach(n -> nodes.put(n.getMetadata().getName(), n));
+        for (String id : ids) {
+            JsonNode w = rest.get(id);
+            int workers = w.get("spec").get("workers").asInt();
+            assertThat(w.get("pods")).hasSize(workers);
+            for (JsonNode p : w.get("pods")) {
+                Node node = nodes.get(p.get("node").asText());
+                assertThat(node).as("node of " + p.get("pod").asText()).isNotNull();
+                int count = Integer.parseInt(node.getStatus().getCapacity().get("nvidia.com/gpu").getAmount());
+                p.get("gpuIndices").forEach(g -> assertThat(g.asInt()).isBetween(0, count - 1));
+                assertThat(p.get("gpuIndices")).hasSize(w.get("spec").get("resources").get("gpus").asInt());
+                JsonNode models = w.get("spec").get("resources").get("gpuModels");
+                if (models.size() > 0) {
+                    assertThat(node.getMetadata().getLabels().get("nvidia.com/gpu.product"))
+                            .isEqualTo(models.get(0).asText());
+                }
+            }
+        }
+        List<Pod> pods = stack.cluster().client().pods().inAnyNamespace().list().getItems();
+        for (Pod pod : pods) {
+            assertThat(pod.getSpec().getNodeName()).as("pod %s is bound", pod.getMetadata().getName()).isNotBlank();
+        }
+
+        // No GPU was held by two admissions at once, across the scheduler restart.
+        assertNoGpuHeldTwice();
+    }
+
+    /**
+     * From the event log: an admission holds its GPUs from its admission until its release. Two
+     * admissions sharing a node's GPU must not overlap in time.
+     */
+    static void assertNoGpuHeldTwice() {
+        record Hold(String workload, int attempt, String node, int gpu, Instant from, Instant to) {
+        }
+        Map<String, Instant> released = new HashMap<>();
+        for (ExecutionEvent e : log.of(ExecutionEvent.class)) {
+            if (e.releasesCapacity()) {
+                Instant at = e instanceof ExecutionEvent.WorkloadSucceeded s ? s.at()
+                        : e instanceof ExecutionEvent.WorkloadFailed f ? f.at()
+                        : ((ExecutionEvent.CapacityReleased) e).at();
+                released.merge(e.workloadId() + "#" + e.attempt(), at, (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        List<Hold> holds = new ArrayList<>();
+        Set<String> admissions = new HashSet<>();
+        for (PlacementEvent.WorkloadAdmitted a : log.of(PlacementEvent.WorkloadAdmitted.class)) {
+            if (!admissions.add(a.workloadId() + "#" + a.attempt())) {
+                continue;
+            }
+            Instant to = released.getOrDefault(a.workloadId() + "#" + a.attempt(), Instant.MAX);
+            for (PodAssignment p : a.pods()) {
+                for (int g : p.gpuIndices()) {
+                    holds.add(new Hold(a.workloadId(), a.attempt(), p.node(), g, a.admittedAt(), to));
+                }
+            }
+        }
+        assertThat(holds).isNotEmpty();
+        holds.sort(Comparator.comparing(Hold::node).thenComparing(Hold::gpu).thenComparing(Hold::from));
+        for (int i = 1; i < holds.size(); i++) {
+            Hold prev = holds.get(i - 1);
+            Hold cur = holds.get(i);
+            if (prev.node().equals(cur.node()) && prev.gpu() == cur.gpu()) {
+                assertThat(cur.from()).as("GPU %s/%d given to %s while %s held it", cur.node(), cur.gpu(),
+                        cur.workload(), prev.workload()).isAfterOrEqualTo(prev.to());
+            }
+        }
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    static void send(KafkaProducer<String, String> producer, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.WORKLOAD_REQUESTS, key, value)).get();
+    }
+}

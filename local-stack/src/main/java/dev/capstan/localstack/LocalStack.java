@@ -1,0 +1,214 @@
+package dev.capstan.localstack;
+
+import dev.capstan.localstack.demo.Demo;
+import dev.capstan.localstack.infra.KafkaBroker;
+import dev.capstan.localstack.infra.Postgres;
+import dev.capstan.localstack.infra.TopicSetup;
+import dev.capstan.localstack.kube.SimulatedCluster;
+import dev.capstan.localstack.kube.SimulatedClusterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The whole system on one machine: a Kafka broker, PostgreSQL, a Kubernetes API server with simulated
+ * GPU nodes and kubelet, and every service as its own JVM. {@code ./capstan up} runs {@link #main};
+ * end-to-end tests and benchmarks use {@link #start} with their own options.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /**
+     * Where things run. {@code kafkaBootstrap}/{@code pgBase} null = start our own; {@code fresh} wipes
+     * the state directory (Kafka's log included) and recreates the databases, for tests and benchmarks.
+     */
+    public record Options(Path root, Path stateDir, String kafkaBootstrap, String pgBase, int kafkaPort,
+            int kubePort, boolean fresh, SimulatedClusterConfig cluster, String databaseSuffix) {
+
+        /** The defaults of {@code ./capstan up}: fixed ports of DESIGN.md, state under .capstan/local. */
+        public static Options up(Path root) {
+            return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false,
+                    SimulatedClusterConfig.demo(6443), "");
+        }
+    }
+
+    /** The services with their ports (DESIGN.md) in start order. */
+    public static final Map<String, Integer> SERVICES = servicePorts();
+
+    private final Options options;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private String kafka;
+    private String pgBase;
+    private SimulatedCluster cluster;
+    private Path kubeconfig;
+
+    private LocalStack(Options options) {
+        this.options = options;
+    }
+
+    private static Map<String, Integer> servicePorts() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("submission-service", 8081);
+        m.put("scheduler-service", 8082);
+        m.put("executor-service", 8083);
+        m.put("autoscaler-service", 8084);
+        m.put("model-registry", 8085);
+        return m;
+    }
+
+    /** Starts everything and waits until every service is ready. */
+    public static LocalStack start(Options options) throws Exception {
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path state = options.stateDir();
+        if (options.fresh() && Files.exists(state)) {
+            try (var files = Files.walk(state)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(state);
+        if (options.kafkaBootstrap() == null) {
+            say("starting Kafka on 127.0.0.1:" + options.kafkaPort());
+            KafkaBroker broker = KafkaBroker.start(state.resolve("kafka"), options.kafkaPort(),
+                    options.kafkaPort() + 1, Duration.ofSeconds(90));
+            started.add(broker);
+            kafka = broker.bootstrapServers();
+        } else {
+            kafka = options.kafkaBootstrap();
+        }
+        TopicSetup.ensureTopics(kafka);
+        Postgres pg = null;
+        if (options.pgBase() == null) {
+            pg = Postgres.start(state.resolve("postgres"), 15433);
+            started.add(pg);
+            pgBase = pg.baseUrl();
+            say("PostgreSQL at " + pgBase + (pg.embedded() ? " (embedded)" : " (this machine's server)"));
+        } else {
+            pgBase = options.pgBase();
+        }
+        List<String> dbs = List.of("capstan_submission" + options.databaseSuffix(),
+                "capstan_registry" + options.databaseSuffix());
+        if (options.fresh()) {
+            Postgres.recreateDatabases(pgBase, dbs);
+        } else {
+            Postgres.ensureDatabases(pgBase, dbs);
+        }
+        say("starting the Kubernetes API with simulated GPU nodes on 127.0.0.1:" + options.kubePort());
+        cluster = SimulatedCluster.start(options.cluster());
+        started.add(cluster);
+        kubeconfig = cluster.writeKubeconfig(state.resolve("kubeconfig"));
+        for (var e : SERVICES.entrySet()) {
+            String name = e.getKey();
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("capstan.kafka", kafka);
+            props.put("capstan.pg.base", pgBase);
+            props.put("capstan.pg.database", (name.equals("model-registry") ? "capstan_registry"
+                    : "capstan_submission") + options.databaseSuffix());
+            props.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
+            props.put("quarkus.kubernetes-client.trust-certs", "true");
+            ServiceProcess p = new ServiceProcess(name, e.getValue(),
+                    options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
+                    state.resolve("logs").resolve(name + ".log"), props);
+            services.put(name, p);
+        }
+        say("starting " + String.join(", ", SERVICES.keySet()));
+        for (ServiceProcess p : services.values()) {
+            p.start();
+            started.add(p);
+        }
+        for (ServiceProcess p : services.values()) {
+            p.awaitReady(Duration.ofSeconds(120));
+        }
+    }
+
+    /** Stops one service and starts it again (e.g. the scheduler in the middle of work). */
+    public void restart(String name) throws Exception {
+        ServiceProcess p = services.get(name);
+        p.close();
+        p.start();
+        p.awaitReady(Duration.ofSeconds(120));
+    }
+
+    public String kafka() {
+        return kafka;
+    }
+
+    public String pgBase() {
+        return pgBase;
+    }
+
+    public SimulatedCluster cluster() {
+        return cluster;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String url(String service) {
+        return services.get(service).url();
+    }
+
+    /** Stops everything this stack started, services first. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("stopping " + started.get(i) + ": " + e);
+            }
+        }
+        started.clear();
+    }
+
+    private static void say(String s) {
+        System.out.println("[local-stack] " + s);
+    }
+
+    /** {@code ./capstan up [--no-demo]}: start, print where things are, run the demo, wait for Ctrl-C. */
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        boolean demo = !List.of(args).contains("--no-demo");
+        LocalStack stack = start(Options.up(root));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            say("stopping everything");
+            stack.close();
+            stopped.countDown();
+        }));
+        say("ready.");
+        System.out.println("""
+                  REST API (submission)  http://127.0.0.1:8081/api/v1/workloads   (Swagger UI: /q/swagger-ui)
+                  scheduler state        http://127.0.0.1:8082/api/v1/scheduler/state
+                  executor               http://127.0.0.1:8083/q/health
+                  autoscaler             http://127.0.0.1:8084/q/health
+                  model registry         http://127.0.0.1:8085/q/health
+                  metrics                http://127.0.0.1:808[1-5]/q/metrics
+                  Kafka                  %s
+                  PostgreSQL             %s
+                  Kubernetes API         %s   (kubectl --kubeconfig %s get nodes,pods)
+                  logs                   %s
+                """.formatted(stack.kafka(), stack.pgBase(), stack.cluster().masterUrl(), stack.kubeconfig(),
+                root.resolve(".capstan/local/logs")));
+        if (demo) {
+            new Demo(stack.url("submission-service"), System.out).run();
+        }
+        say("running; Ctrl-C stops everything it started.");
+        stopped.await();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.capstan.scheduler.domain.queue;
+
+import dev.capstan.events.Framework;
+import dev.capstan.events.NodeEvent;
+import dev.capstan.events.PodAssignment;
+import dev.capstan.events.Resources;
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.scheduler.domain.placement.GangPlacement;
+import dev.capstan.scheduler.domain.placement.GangRequest;
+import dev.capstan.scheduler.domain.placement.GpuDevice;
+import dev.capstan.scheduler.domain.placement.NodeSpec;
+import dev.capstan.scheduler.domain.placement.PodPlacement;
+import dev.capstan.scheduler.domain.placement.PodRequest;
+import dev.capstan.scheduler.domain.placement.TopologyMode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Translations between the event contracts and the placement engine's model. */
+public final class GangRequests {
+
+    private GangRequests() {
+    }
+
+    /** The role of a rank: rank 0 leads the gang in frameworks that have a leader. */
+    public static String role(Framework framework, int rank, int workers) {
+        if (rank > 0 || workers == 1 && framework == Framework.NONE) {
+            return "worker";
+        }
+        return switch (framework) {
+            case PYTORCH -> "master";
+            case TENSORFLOW -> "chief";
+            case RAY -> "head";
+            case MPI -> "launcher";
+            case NONE -> "worker";
+        };
+    }
+
+    /** Deterministic pod name: the executor creates exactly this pod, so redelivery is harmless. */
+    public static String podName(String workloadId, int attempt, String role, int rank) {
+        return workloadId + "-a" + attempt + "-" + role + "-" + rank;
+    }
+
+    /** The gang of one admission attempt of a training job: every worker, all or nothing. */
+    public static GangRequest gang(String workloadId, int attempt, TrainingJobSpec spec) {
+        Resources r = spec.resources();
+        List<PodRequest> pods = new ArrayList<>(spec.workers());
+        for (int rank = 0; rank < spec.workers(); rank++) {
+            String name = podName(workloadId, attempt, role(spec.framework(), rank, spec.workers()), rank);
+            pods.add(new PodRequest(name, r.cpuMilli(), r.memoryMib(), r.gpus(), r.gpuMilli(),
+                    new HashSet<>(r.gpuModels()), null, Set.of()));
+        }
+        return new GangRequest(workloadId, pods, spec.workers() > 1 ? TopologyMode.PREFER : TopologyMode.NONE);
+    }
+
+    /** The admission's pods as the executor needs them, rank order kept. */
+    public static List<PodAssignment> assignments(GangPlacement placement, Map<String, List<GpuDevice>> gpusByNode) {
+        List<PodAssignment> out = new ArrayList<>(placement.pods().size());
+        for (PodPlacement p : placement.pods()) {
+            String[] parts = p.podName().split("-");
+            int rank = Integer.parseInt(parts[parts.length - 1]);
+            String role = parts[parts.length - 2];
+            String model = null;
+            List<GpuDevice> gpus = gpusByNode.getOrDefault(p.node(), List.of());
+            if (!p.gpuIndices().isEmpty()) {
+                int first = p.gpuIndices().get(0);
+                model = gpus.stream().filter(g -> g.index() == first).map(GpuDevice::model).findFirst().orElse(null);
+            }
+            out.add(new PodAssignment(p.podName(), role, rank, p.node(), p.gpuIndices(), p.gpuMilli(), model,
+                    p.migProfile()));
+        }
+        return out;
+    }
+
+    /** The placement an earlier admission event describes, to take its capacity again after a restart. */
+    public static GangPlacement placement(String workloadId, List<PodAssignment> pods) {
+        return new GangPlacement(workloadId, pods.stream()
+                .map(p -> new PodPlacement(p.pod(), p.node(), p.gpuIndices(), p.gpuMilli(), p.migProfile())).toList());
+    }
+
+    /** A node as the executor reported it. */
+    public static NodeSpec node(NodeEvent.NodeUpdated n) {
+        List<GpuDevice> gpus = n.gpus().stream()
+                .map(g -> new GpuDevice(g.index(), g.model(), g.memoryMib(), g.nvlinkIsland())).toList();
+        return new NodeSpec(n.node(), n.cpuMilli(), n.memoryMib(), gpus, n.labels(), new HashSet<>(n.taints()),
+                n.ready());
+    }
+}

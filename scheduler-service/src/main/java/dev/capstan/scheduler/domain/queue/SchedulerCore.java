@@ -1,0 +1,262 @@
+package dev.capstan.scheduler.domain.queue;
+
+import dev.capstan.events.CapstanEvent;
+import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.NodeEvent;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.scheduler.domain.placement.ClusterState;
+import dev.capstan.scheduler.domain.placement.GangPlacement;
+import dev.capstan.scheduler.domain.placement.GpuDevice;
+import dev.capstan.scheduler.domain.placement.NodeSpec;
+import dev.capstan.scheduler.domain.placement.PlacementPolicy;
+import dev.capstan.scheduler.domain.placement.PlacementResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The scheduler's state and its scheduling cycle, free of Kafka and of the clock (time comes in).
+ *
+ * <p>State is rebuilt from the event log: while {@link #replaying()} the core only records facts
+ * (nodes, workloads, admissions, releases) in whatever order the topics deliver them; {@link
+ * #finishReplay()} then takes the capacity of every admission that was not released, so a restart
+ * neither forgets an admission nor gives its GPUs away twice. After that, events apply one by one.
+ *
+ * <p>A cycle: 1. heads of the queues in arrival order, 2. place each workload's gang all-or-nothing
+ * with the placement policy on the current cluster state, 3. admit what fits (taking capacity at
+ * once so the next workload sees it), 4. report a pending reason for what does not, once per change.
+ */
+public final class SchedulerCore {
+
+    /** One admission attempt that holds capacity. */
+    record Admission(int attempt, GangPlacement placement) {
+    }
+
+    /** One workload as the scheduler knows it. */
+    static final class Entry {
+        final String id;
+        final TrainingJobSpec spec;
+        final Instant submittedAt;
+        final long arrival;
+        int attempt;
+        boolean finished;
+        String pendingReason;
+
+        Entry(String id, TrainingJobSpec spec, Instant submittedAt, long arrival) {
+            this.id = id;
+            this.spec = spec;
+            this.submittedAt = submittedAt;
+            this.arrival = arrival;
+        }
+    }
+
+    private final PlacementPolicy policy;
+    private ClusterState cluster = new ClusterState();
+    private final Map<String, NodeSpec> nodes = new TreeMap<>();
+    private final Map<String, Entry> workloads = new HashMap<>();
+    /** Waiting workloads per queue, in arrival order. */
+    private final Map<String, LinkedHashMap<String, Entry>> queues = new TreeMap<>();
+    private final Map<String, Admission> live = new HashMap<>();
+    private final Map<String, Integer> releasedUpTo = new HashMap<>();
+    private boolean replaying = true;
+    private long arrivals;
+    private boolean dirty = true;
+
+    public SchedulerCore(PlacementPolicy policy) {
+        this.policy = policy;
+    }
+
+    public boolean replaying() {
+        return replaying;
+    }
+
+    /** Ends the replay: build the cluster from the nodes and take the capacity of live admissions. */
+    public void finishReplay() {
+        cluster = new ClusterState();
+        nodes.values().forEach(cluster::upsertNode);
+        for (var it = live.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            try {
+                cluster.commit(e.getValue().placement());
+            } catch (RuntimeException conflict) {
+                // The log says this admission holds capacity that is gone (node removed): forget it.
+                it.remove();
+            }
+        }
+        replaying = false;
+        dirty = true;
+    }
+
+    /** Applies one event from any topic the scheduler reads. */
+    public void apply(CapstanEvent event) {
+        if (event instanceof NodeEvent n) {
+            applyNode(n);
+        } else if (event instanceof WorkloadEvent w) {
+            applyWorkload(w);
+        } else if (event instanceof PlacementEvent.WorkloadAdmitted a) {
+            applyAdmitted(a);
+        } else if (event instanceof ExecutionEvent e && e.releasesCapacity()) {
+            release(e.workloadId(), e.attempt());
+        }
+    }
+
+    private void applyNode(NodeEvent n) {
+        if (n instanceof NodeEvent.NodeUpdated u) {
+            NodeSpec spec = GangRequests.node(u);
+            nodes.put(spec.name(), spec);
+            if (!replaying) {
+                cluster.upsertNode(spec);
+            }
+        } else {
+            nodes.remove(n.node());
+            if (!replaying) {
+                cluster.removeNode(n.node());
+            }
+        }
+        dirty = true;
+    }
+
+    private void applyWorkload(WorkloadEvent w) {
+        if (w instanceof WorkloadEvent.WorkloadSubmitted s) {
+            if (workloads.containsKey(s.workloadId())) {
+                return; // redelivered
+            }
+            Entry e = new Entry(s.workloadId(), s.spec(), s.submittedAt(), arrivals++);
+            workloads.put(e.id, e);
+            Admission admitted = live.get(e.id);
+            if (admitted != null) {
+                e.attempt = admitted.attempt(); // the admission was read before the submission
+            } else if (releasedUpTo.containsKey(e.id)) {
+                e.attempt = releasedUpTo.get(e.id);
+                e.finished = true;
+            } else {
+                enqueue(e);
+            }
+        } else if (w instanceof WorkloadEvent.WorkloadCancelled c) {
+            Entry e = workloads.get(c.workloadId());
+            if (e != null) {
+                dequeue(e);
+                e.finished = true;
+            }
+        }
+        dirty = true;
+    }
+
+    private void applyAdmitted(PlacementEvent.WorkloadAdmitted a) {
+        Admission current = live.get(a.workloadId());
+        if (current != null && current.attempt() >= a.attempt()
+                || releasedUpTo.getOrDefault(a.workloadId(), 0) >= a.attempt()) {
+            return; // our own decision read back, or an admission already over
+        }
+        GangPlacement placement = GangRequests.placement(a.workloadId(), a.pods());
+        if (!replaying) {
+            cluster.commit(placement);
+        }
+        live.put(a.workloadId(), new Admission(a.attempt(), placement));
+        Entry e = workloads.get(a.workloadId());
+        if (e != null) {
+            e.attempt = Math.max(e.attempt, a.attempt());
+            dequeue(e);
+        }
+    }
+
+    private void release(String workloadId, int attempt) {
+        releasedUpTo.merge(workloadId, attempt, Math::max);
+        Admission a = live.get(workloadId);
+        if (a != null && a.attempt() == attempt) {
+            live.remove(workloadId);
+            if (!replaying) {
+                cluster.release(a.placement());
+            }
+            dirty = true;
+        }
+        Entry e = workloads.get(workloadId);
+        if (e != null && e.attempt <= attempt) {
+            // No retries yet: an admission that ended ends the workload.
+            e.finished = true;
+            dequeue(e);
+        }
+    }
+
+    /** Whether anything changed since the last cycle that could let a waiting workload in. */
+    public boolean needsCycle() {
+        return dirty && !replaying;
+    }
+
+    /** Runs one scheduling cycle and returns the decisions to publish, in order. */
+    public List<PlacementEvent> cycle(Instant now) {
+        dirty = false;
+        List<PlacementEvent> out = new ArrayList<>();
+        List<Entry> heads = new ArrayList<>();
+        queues.values().forEach(q -> heads.addAll(q.values()));
+        heads.sort(Comparator.comparingInt((Entry e) -> -e.spec.priority()).thenComparingLong(e -> e.arrival));
+        Map<String, List<GpuDevice>> gpus = null;
+        for (Entry e : heads) {
+            int attempt = e.attempt + 1;
+            PlacementResult result = policy.place(cluster, GangRequests.gang(e.id, attempt, e.spec));
+            if (result instanceof PlacementResult.Placed placed) {
+                cluster.commit(placed.placement());
+                live.put(e.id, new Admission(attempt, placed.placement()));
+                e.attempt = attempt;
+                e.pendingReason = null;
+                dequeue(e);
+                if (gpus == null) {
+                    gpus = gpusByNode();
+                }
+                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(),
+                        GangRequests.assignments(placed.placement(), gpus), now));
+            } else if (result instanceof PlacementResult.Unschedulable u && !u.reason().equals(e.pendingReason)) {
+                e.pendingReason = u.reason();
+                out.add(new PlacementEvent.WorkloadPending(e.id, u.reason(), now));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, List<GpuDevice>> gpusByNode() {
+        Map<String, List<GpuDevice>> m = new HashMap<>();
+        nodes.values().forEach(n -> m.put(n.name(), n.gpus()));
+        return m;
+    }
+
+    private void enqueue(Entry e) {
+        queues.computeIfAbsent(e.spec.queue(), q -> new LinkedHashMap<>()).put(e.id, e);
+    }
+
+    private void dequeue(Entry e) {
+        var q = queues.get(e.spec.queue());
+        if (q != null) {
+            q.remove(e.id);
+        }
+    }
+
+    /** What operators see: queues with their waiting workloads, and GPUs held by admissions. */
+    public Snapshot snapshot() {
+        Map<String, List<Snapshot.Waiting>> q = new TreeMap<>();
+        queues.forEach((name, entries) -> q.put(name, entries.values().stream()
+                .map(e -> new Snapshot.Waiting(e.id, e.spec.name(), e.spec.workers(), e.spec.resources().gpus(),
+                        e.pendingReason, e.submittedAt)).toList()));
+        Map<String, Integer> gpusInUse = new TreeMap<>();
+        for (Admission a : live.values()) {
+            a.placement().pods().forEach(p -> gpusInUse.merge(p.node(), p.gpuIndices().size(), Integer::sum));
+        }
+        return new Snapshot(q, live.size(), nodes.size(),
+                nodes.values().stream().mapToInt(n -> n.gpus().size()).sum(), gpusInUse, replaying);
+    }
+
+    /** An immutable view for the REST API and metrics. */
+    public record Snapshot(Map<String, List<Waiting>> queues, int admitted, int nodes, int gpus,
+            Map<String, Integer> gpusInUseByNode, boolean replaying) {
+        /** A waiting workload and why it waits. */
+        public record Waiting(String workloadId, String name, int workers, int gpusPerWorker, String pendingReason,
+                Instant submittedAt) {
+        }
+    }
+}

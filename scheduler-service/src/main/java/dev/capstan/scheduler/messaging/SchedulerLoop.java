@@ -1,0 +1,229 @@
+package dev.capstan.scheduler.messaging;
+
+import dev.capstan.events.CapstanEvent;
+import dev.capstan.events.CloudEventHeaders;
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.Topics;
+import dev.capstan.scheduler.config.SchedulerConfig;
+import dev.capstan.scheduler.domain.placement.PlacementPolicies;
+import dev.capstan.scheduler.domain.queue.SchedulerCore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The scheduler's single event loop. Its state is the event log: at start it reads every partition
+ * of {@code capstan.nodes}, {@code capstan.workloads}, {@code capstan.placements} (its own past
+ * decisions) and {@code capstan.executions} from the beginning up to the end offsets seen at start,
+ * then schedules and keeps following. One thread owns the core, so there are no locks; decisions are
+ * published and acknowledged before the next cycle, so what the log holds is what was decided.
+ *
+ * <p>Plain Kafka clients rather than reactive messaging: the replay needs explicit assignment, seeking
+ * and end-offset checks, and no consumer-group offsets (a restart must read everything again).
+ */
+@ApplicationScoped
+public class SchedulerLoop {
+
+    private static final Logger LOG = Logger.getLogger(SchedulerLoop.class);
+    private static final List<String> INPUTS = List.of(Topics.NODES, Topics.WORKLOADS, Topics.PLACEMENTS,
+            Topics.EXECUTIONS);
+
+    private final SchedulerConfig config;
+    private final String bootstrap;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final AtomicReference<SchedulerCore.Snapshot> snapshot = new AtomicReference<>();
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    private Thread thread;
+
+    SchedulerLoop(SchedulerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            Clock clock, MeterRegistry metrics) {
+        this.config = config;
+        this.bootstrap = bootstrap;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent e) {
+        thread = new Thread(this::run, "scheduler-loop");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent e) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
+    /** True once the log was read up to where it stood at start: decisions are safe from then on. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** The state after the last cycle. */
+    public SchedulerCore.Snapshot snapshot() {
+        return snapshot.get();
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, String> consumer = consumer();
+                    KafkaProducer<String, String> producer = producer()) {
+                loop(consumer, producer);
+            } catch (RuntimeException ex) {
+                // Start over from the log: the state is rebuilt, nothing is decided twice.
+                LOG.errorf(ex, "scheduler loop failed; rebuilding state from the log");
+                caughtUp = false;
+                sleepQuietly(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private void loop(KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer) {
+        SchedulerCore core = new SchedulerCore(PlacementPolicies.byName(config.policy()));
+        List<TopicPartition> partitions = partitions(consumer);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+        long started = System.nanoTime();
+        long replayed = 0;
+        Timer cycleTimer = metrics.timer("capstan.scheduler.cycle");
+        while (running) {
+            List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+            consumer.poll(config.pollTimeout()).forEach(batch::add);
+            for (ConsumerRecord<String, String> r : batch) {
+                CapstanEvent event = read(r);
+                if (event != null) {
+                    core.apply(event);
+                }
+            }
+            if (core.replaying()) {
+                replayed += batch.size();
+                end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
+                if (!end.isEmpty()) {
+                    continue;
+                }
+                core.finishReplay();
+                caughtUp = true;
+                LOG.infof("replayed %d events in %d ms with policy %s", replayed,
+                        (System.nanoTime() - started) / 1_000_000, config.policy());
+            }
+            if (core.needsCycle()) {
+                List<PlacementEvent> decisions = cycleTimer.record(() -> core.cycle(clock.instant()));
+                publish(producer, decisions);
+            }
+            snapshot.set(core.snapshot());
+        }
+    }
+
+    private void publish(KafkaProducer<String, String> producer, List<PlacementEvent> decisions) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(decisions.size());
+        for (PlacementEvent d : decisions) {
+            ProducerRecord<String, String> r = new ProducerRecord<>(d.topic(), d.subject(), EventCodec.toJson(d));
+            CloudEventHeaders.forEvent(d, "scheduler-service", clock.instant()).asHeaders()
+                    .forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+            acks.add(producer.send(r));
+            if (d instanceof PlacementEvent.WorkloadAdmitted a) {
+                metrics.counter("capstan.scheduler.admitted", "queue", a.queue()).increment();
+            }
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get();
+            } catch (Exception ex) {
+                throw new IllegalStateException("publishing a placement failed", ex);
+            }
+        }
+    }
+
+    private static CapstanEvent read(ConsumerRecord<String, String> r) {
+        var h = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
+        if (h == null || r.value() == null) {
+            return null;
+        }
+        String type = new String(h.value(), StandardCharsets.UTF_8);
+        try {
+            return EventCodec.fromJson(type, r.value());
+        } catch (EventCodec.MalformedEventException ex) {
+            // Other services' dead-letter topics hold what they could not read; here, skipping keeps the
+            // replay deterministic and the record stays in its topic for inspection.
+            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", type, r.topic(), r.partition(), r.offset(),
+                    ex.getMessage());
+            return null;
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<String, String> consumer) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (String topic : INPUTS) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist yet");
+            }
+            for (PartitionInfo p : infos) {
+                out.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        return out;
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
