@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * #finishReplay()} then takes the capacity of every admission that was not released, so a restart
  * neither forgets an admission nor gives its GPUs away twice. After that, events apply one by one.
  *
- * <p>A cycle: 1. heads of the queues in arrival order, 2. place each workload's gang all-or-nothing
+ * <p>A cycle: 1. waiting workloads by priority, then submission time, 2. place each workload's gang all-or-nothing
  * with the placement policy on the current cluster state, 3. admit what fits (taking capacity at
  * once so the next workload sees it), 4. report a pending reason for what does not, once per change.
  */
@@ -196,7 +196,10 @@ public final class SchedulerCore {
         List<PlacementEvent> out = new ArrayList<>();
         List<Entry> heads = new ArrayList<>();
         queues.values().forEach(q -> heads.addAll(q.values()));
-        heads.sort(Comparator.comparingInt((Entry e) -> -e.spec.priority()).thenComparingLong(e -> e.arrival));
+        // Submission time, not read order: after a restart the topics' partitions interleave differently.
+        heads.sort(Comparator.comparingInt((Entry e) -> -e.spec.priority())
+                .thenComparing(e -> e.submittedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparingLong(e -> e.arrival));
         Map<String, List<GpuDevice>> gpus = null;
         for (Entry e : heads) {
             int attempt = e.attempt + 1;

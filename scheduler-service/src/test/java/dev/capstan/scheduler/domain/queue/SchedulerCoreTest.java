@@ -31,10 +31,12 @@ class SchedulerCoreTest {
         return new NodeEvent.NodeUpdated(name, 64000, 512 * 1024, list, Map.of(), true, List.of(), T);
     }
 
+    static int submissions;
+
     static WorkloadEvent.WorkloadSubmitted job(String id, String queue, int workers, int gpus) {
         return new WorkloadEvent.WorkloadSubmitted(id, new TrainingJobSpec(id, queue, "img", List.of(),
                 workers > 1 ? Framework.PYTORCH : Framework.NONE, workers,
-                new Resources(gpus, 1000, List.of(), 1000, 1024), 0, Map.of(), Map.of()), T);
+                new Resources(gpus, 1000, List.of(), 1000, 1024), 0, Map.of(), Map.of()), T.plusSeconds(submissions++));
     }
 
     static SchedulerCore live(CapstanEvent... events) {
