@@ -35,10 +35,10 @@ public final class Demo {
     /** The demo jobs as REST bodies. */
     static List<String> jobs() {
         return List.of(
-                job("llama-ft-ddp", "team-nlp", "pytorch", 4, 2, 1000, "A100", 12),
+                job("llama-ft-ddp", "team-nlp", "pytorch", 4, 2, 1000, "A100-80GB", 12),
                 job("resnet-tf", "team-vision", "tensorflow", 2, 1, 1000, "", 8),
                 job("rl-sweep-ray", "team-rl", "ray", 3, 1, 1000, "", 10),
-                job("bert-mpi", "team-nlp", "mpi", 2, 4, 1000, "A100", 9),
+                job("bert-mpi", "team-nlp", "mpi", 2, 4, 1000, "A100-80GB", 9),
                 job("eval-single", "team-vision", "none", 1, 1, 1000, "T4", 5),
                 job("notebook-share", "team-rl", "none", 1, 1, 500, "T4", 6));
     }

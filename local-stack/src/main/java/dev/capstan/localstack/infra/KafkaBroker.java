@@ -32,6 +32,11 @@ public final class KafkaBroker implements AutoCloseable {
     /** Formats the storage on first use, starts the broker and waits until it accepts connections. */
     public static KafkaBroker start(Path dir, int port, int controllerPort, Duration timeout)
             throws IOException, InterruptedException {
+        for (int p : new int[] {port, controllerPort}) {
+            if (accepts(p)) {
+                throw new IOException("port " + p + " on 127.0.0.1 is already in use (another Capstan stack or Kafka?)");
+            }
+        }
         Files.createDirectories(dir);
         Path props = dir.resolve("server.properties");
         Path data = dir.resolve("data");

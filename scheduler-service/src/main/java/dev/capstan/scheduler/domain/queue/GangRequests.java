@@ -74,10 +74,15 @@ public final class GangRequests {
         return out;
     }
 
-    /** The placement an earlier admission event describes, to take its capacity again after a restart. */
-    public static GangPlacement placement(String workloadId, List<PodAssignment> pods) {
-        return new GangPlacement(workloadId, pods.stream()
-                .map(p -> new PodPlacement(p.pod(), p.node(), p.gpuIndices(), p.gpuMilli(), p.migProfile())).toList());
+    /**
+     * The placement an earlier admission event describes, to take its capacity again after a restart;
+     * CPU and memory per pod come from the workload's spec ({@code null} when the spec is unknown).
+     */
+    public static GangPlacement placement(String workloadId, List<PodAssignment> pods, TrainingJobSpec spec) {
+        long cpu = spec == null ? 0 : spec.resources().cpuMilli();
+        long mem = spec == null ? 0 : spec.resources().memoryMib();
+        return new GangPlacement(workloadId, pods.stream().map(p -> new PodPlacement(p.pod(), p.node(),
+                p.gpuIndices(), p.gpuMilli(), p.migProfile(), cpu, mem)).toList());
     }
 
     /** A node as the executor reported it. */

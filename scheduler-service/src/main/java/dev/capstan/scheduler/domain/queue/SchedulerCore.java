@@ -4,6 +4,7 @@ import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.PodAssignment;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.scheduler.domain.placement.ClusterState;
@@ -35,8 +36,28 @@ import java.util.TreeMap;
  */
 public final class SchedulerCore {
 
-    /** One admission attempt that holds capacity. */
-    record Admission(int attempt, GangPlacement placement) {
+    /**
+     * One admission attempt that holds capacity. Read back from the log, its placement is built at the
+     * end of the replay, once the workload's spec (CPU and memory per pod) is known.
+     */
+    static final class Admission {
+        final int attempt;
+        final List<PodAssignment> pods;
+        GangPlacement placement;
+
+        Admission(int attempt, List<PodAssignment> pods, GangPlacement placement) {
+            this.attempt = attempt;
+            this.pods = pods;
+            this.placement = placement;
+        }
+
+        int attempt() {
+            return attempt;
+        }
+
+        GangPlacement placement() {
+            return placement;
+        }
     }
 
     /** One workload as the scheduler knows it. */
@@ -83,6 +104,8 @@ public final class SchedulerCore {
         nodes.values().forEach(cluster::upsertNode);
         for (var it = live.entrySet().iterator(); it.hasNext();) {
             var e = it.next();
+            Entry w = workloads.get(e.getKey());
+            e.getValue().placement = GangRequests.placement(e.getKey(), e.getValue().pods, w == null ? null : w.spec);
             try {
                 cluster.commit(e.getValue().placement());
             } catch (RuntimeException conflict) {
@@ -155,12 +178,13 @@ public final class SchedulerCore {
                 || releasedUpTo.getOrDefault(a.workloadId(), 0) >= a.attempt()) {
             return; // our own decision read back, or an admission already over
         }
-        GangPlacement placement = GangRequests.placement(a.workloadId(), a.pods());
+        Entry e = workloads.get(a.workloadId());
+        GangPlacement placement = null;
         if (!replaying) {
+            placement = GangRequests.placement(a.workloadId(), a.pods(), e == null ? null : e.spec);
             cluster.commit(placement);
         }
-        live.put(a.workloadId(), new Admission(a.attempt(), placement));
-        Entry e = workloads.get(a.workloadId());
+        live.put(a.workloadId(), new Admission(a.attempt(), a.pods(), placement));
         if (e != null) {
             e.attempt = Math.max(e.attempt, a.attempt());
             dequeue(e);
@@ -206,15 +230,15 @@ public final class SchedulerCore {
             PlacementResult result = policy.place(cluster, GangRequests.gang(e.id, attempt, e.spec));
             if (result instanceof PlacementResult.Placed placed) {
                 cluster.commit(placed.placement());
-                live.put(e.id, new Admission(attempt, placed.placement()));
                 e.attempt = attempt;
                 e.pendingReason = null;
                 dequeue(e);
                 if (gpus == null) {
                     gpus = gpusByNode();
                 }
-                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(),
-                        GangRequests.assignments(placed.placement(), gpus), now));
+                var pods = GangRequests.assignments(placed.placement(), gpus);
+                live.put(e.id, new Admission(attempt, pods, placed.placement()));
+                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now));
             } else if (result instanceof PlacementResult.Unschedulable u && !u.reason().equals(e.pendingReason)) {
                 e.pendingReason = u.reason();
                 out.add(new PlacementEvent.WorkloadPending(e.id, u.reason(), now));
@@ -248,7 +272,7 @@ public final class SchedulerCore {
                         e.pendingReason, e.submittedAt)).toList()));
         Map<String, Integer> gpusInUse = new TreeMap<>();
         for (Admission a : live.values()) {
-            a.placement().pods().forEach(p -> gpusInUse.merge(p.node(), p.gpuIndices().size(), Integer::sum));
+            a.pods.forEach(p -> gpusInUse.merge(p.node(), p.gpuIndices().size(), Integer::sum));
         }
         return new Snapshot(q, live.size(), nodes.size(),
                 nodes.values().stream().mapToInt(n -> n.gpus().size()).sum(), gpusInUse, replaying);

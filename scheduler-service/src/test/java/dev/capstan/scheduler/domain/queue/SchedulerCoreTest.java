@@ -36,7 +36,7 @@ class SchedulerCoreTest {
     static WorkloadEvent.WorkloadSubmitted job(String id, String queue, int workers, int gpus) {
         return new WorkloadEvent.WorkloadSubmitted(id, new TrainingJobSpec(id, queue, "img", List.of(),
                 workers > 1 ? Framework.PYTORCH : Framework.NONE, workers,
-                new Resources(gpus, 1000, List.of(), 1000, 1024), 0, Map.of(), Map.of()), T.plusSeconds(submissions++));
+                new Resources(gpus, 1000, List.of(), 1500, 1024), 0, Map.of(), Map.of()), T.plusSeconds(submissions++));
     }
 
     static SchedulerCore live(CapstanEvent... events) {
@@ -154,6 +154,23 @@ class SchedulerCoreTest {
             assertNoGpuTwice(live);
             assertThat(second.snapshot().admitted()).isEqualTo(4);
         }
+    }
+
+    @Test
+    void aReplayTakesBackTheCpuAndMemoryOfLiveAdmissionsToo() {
+        var node = new NodeEvent.NodeUpdated("n1", 2000, 4096, List.of(new NodeEvent.Gpu(0, "A100", 81920, "i0"),
+                new NodeEvent.Gpu(1, "A100", 81920, "i0")), Map.of(), true, List.of(), T);
+        var first = job("cpu-heavy", "q", 1, 1);
+        var before = live(node, first);
+        List<CapstanEvent> log = new ArrayList<>(List.of(node, first));
+        log.addAll(before.cycle(T));
+        SchedulerCore after = new SchedulerCore(PlacementPolicies.byName("firstfit"));
+        log.forEach(after::apply);
+        after.finishReplay();
+
+        after.apply(job("second", "q", 1, 1)); // a free GPU, but the node's 2 cores are taken
+
+        assertThat(after.cycle(T)).singleElement().isInstanceOf(PlacementEvent.WorkloadPending.class);
     }
 
     static void assertNoGpuTwice(List<PodAssignment> pods) {

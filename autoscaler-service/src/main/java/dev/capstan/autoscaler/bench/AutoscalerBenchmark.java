@@ -1,0 +1,143 @@
+package dev.capstan.autoscaler.bench;
+
+import dev.capstan.autoscaler.domain.PolicyKind;
+import dev.capstan.autoscaler.domain.ScalingSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trace replay of the autoscaling policies side by side (see {@link ReplaySimulator} for the model).
+ *
+ * <pre>
+ * java -cp autoscaler-service/target/classes dev.capstan.autoscaler.bench.AutoscalerBenchmark \
+ *     --trace FILE [--trace FILE …] [--cold-start 5[,60]] [--target-rps 1.0] [--policies capstan,kpa,hpa]
+ *     [--per-trace]
+ * </pre>
+ * A file with several services (the Azure Functions sample: one per function) prints one aggregate line per
+ * policy (sums over the services; the burst percentile over all services' bursts) and, with
+ * {@code --per-trace}, one line per service. The last lines compare capstan with kpa and hpa.
+ */
+public final class AutoscalerBenchmark {
+
+    private AutoscalerBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<Integer> coldStarts = new ArrayList<>(List.of(5));
+        double targetRps = 1.0;
+        List<PolicyKind> policies = List.of(PolicyKind.CAPSTAN, PolicyKind.KPA, PolicyKind.HPA);
+        boolean perTrace = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--trace" -> files.add(Path.of(args[++i]));
+                case "--cold-start" -> coldStarts = Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .map(Integer::parseInt).toList();
+                case "--target-rps" -> targetRps = Double.parseDouble(args[++i]);
+                case "--policies" -> policies = Arrays.stream(args[++i].split(",")).map(PolicyKind::parse).toList();
+                case "--per-trace" -> perTrace = true;
+                default -> {
+                    System.err.println("unknown argument " + args[i]);
+                    System.err.println("usage: --trace FILE [--trace FILE …] [--cold-start 5,60] [--target-rps 1.0]"
+                            + " [--policies capstan,kpa,hpa] [--per-trace]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            System.err.println("at least one --trace FILE is needed");
+            System.exit(2);
+        }
+        for (Path file : files) {
+            List<Trace> traces = TraceFiles.read(file);
+            for (int cold : coldStarts) {
+                Map<PolicyKind, Totals> totals = new LinkedHashMap<>();
+                for (PolicyKind kind : policies) {
+                    Totals sum = new Totals();
+                    for (Trace trace : traces) {
+                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
+                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind);
+                        sum.add(r);
+                        if (perTrace && traces.size() > 1) {
+                            System.out.println(line(kind, trace.name(), cold, targetRps, Totals.of(r), 1));
+                        }
+                    }
+                    totals.put(kind, sum);
+                    System.out.println(line(kind, file.getFileName().toString(), cold, targetRps, sum, traces.size()));
+                }
+                compare(totals, file.getFileName().toString(), cold);
+            }
+        }
+    }
+
+    private static void compare(Map<PolicyKind, Totals> totals, String trace, int cold) {
+        Totals capstan = totals.get(PolicyKind.CAPSTAN);
+        if (capstan == null) {
+            return;
+        }
+        for (PolicyKind other : List.of(PolicyKind.KPA, PolicyKind.HPA)) {
+            Totals o = totals.get(other);
+            if (o == null) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT,
+                    "compare=capstan_vs_%s trace=%s cold_start_s=%d served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n",
+                    other.wire(), trace, cold, capstan.servedPct() - o.servedPct(),
+                    (double) capstan.replicaSeconds / Math.max(1, o.replicaSeconds));
+        }
+    }
+
+    private static String line(PolicyKind kind, String trace, int cold, double target, Totals t, int services) {
+        return String.format(Locale.ROOT,
+                "policy=%s trace=%s cold_start_s=%d target_rps=%s services=%d served_pct=%.3f replica_seconds=%d"
+                        + " scale_events=%d p99_unserved_burst_s=%d demand=%.0f unserved=%.0f",
+                kind.wire(), trace, cold, trimmed(target), services, t.servedPct(), t.replicaSeconds, t.events,
+                t.p99Burst(), t.demand, t.demand - t.served);
+    }
+
+    private static String trimmed(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    /** Sums over services. */
+    private static final class Totals {
+        double demand;
+        double served;
+        long replicaSeconds;
+        long events;
+        final List<Integer> bursts = new ArrayList<>();
+
+        static Totals of(ReplaySimulator.Result r) {
+            Totals t = new Totals();
+            t.add(r);
+            return t;
+        }
+
+        void add(ReplaySimulator.Result r) {
+            demand += r.demand();
+            served += r.served();
+            replicaSeconds += r.replicaSeconds();
+            events += r.scaleEvents();
+            bursts.addAll(r.bursts());
+        }
+
+        double servedPct() {
+            return demand == 0 ? 100.0 : 100.0 * served / demand;
+        }
+
+        /** Nearest-rank 99th percentile of burst lengths; 0 when nothing went unserved. */
+        int p99Burst() {
+            if (bursts.isEmpty()) {
+                return 0;
+            }
+            int[] b = bursts.stream().mapToInt(Integer::intValue).sorted().toArray();
+            return b[(int) Math.ceil(0.99 * b.length) - 1];
+        }
+    }
+}

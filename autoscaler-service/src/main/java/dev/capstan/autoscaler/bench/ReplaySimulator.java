@@ -1,0 +1,105 @@
+package dev.capstan.autoscaler.bench;
+
+import dev.capstan.autoscaler.domain.PolicyKind;
+import dev.capstan.autoscaler.domain.RateSample;
+import dev.capstan.autoscaler.domain.ScaleDecision;
+import dev.capstan.autoscaler.domain.ScalingSettings;
+import dev.capstan.autoscaler.domain.ServiceAutoscaler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replays one trace against one policy in simulated time, one step per trace second.
+ *
+ * <p>Model (the same for every policy):
+ * <ol>
+ *   <li>The gateway reports one 1 s sample per second (requests that arrived in that second).</li>
+ *   <li>The policy decides at its own tick (2 s KPA/capstan, 15 s HPA) from the samples so far; a decision
+ *       takes effect at once: new replicas start and become ready {@code coldStart} seconds later; removed
+ *       replicas go at once, youngest (still starting) first.</li>
+ *   <li>In each second, ready replicas serve up to {@code capacity} requests each; demand above that is
+ *       <b>dropped</b> (not queued): it counts as unserved.</li>
+ *   <li>A replica costs a replica-second for every second it exists, starting or ready (a loading model holds
+ *       its GPU).</li>
+ *   <li>An unserved burst is a run of consecutive seconds with unserved demand; its length in seconds is
+ *       what {@code p99_unserved_burst_s} summarises.</li>
+ * </ol>
+ */
+final class ReplaySimulator {
+
+    private ReplaySimulator() {
+    }
+
+    /** What one replay measured. */
+    record Result(double demand, double served, long replicaSeconds, long scaleEvents, List<Integer> bursts) {
+    }
+
+    static Result replay(Trace trace, ScalingSettings settings, PolicyKind kind) {
+        ServiceAutoscaler autoscaler = new ServiceAutoscaler(settings, kind);
+        int tick = (int) autoscaler.policy().tickInterval().toSeconds();
+        int cold = (int) settings.coldStart().toSeconds();
+        double capacity = settings.targetRpsPerReplica();
+        double[] demand = trace.requestsPerSec();
+        // readyAt[i] for replica i, in start order; replicas are added at the end and removed from the end.
+        int[] readyAt = new int[16];
+        int replicas = 0;
+        int readyCount = 0; // replicas [0, readyCount) are ready; readyAt is non-decreasing
+
+        double totalDemand = 0;
+        double served = 0;
+        long replicaSeconds = 0;
+        long events = 0;
+        List<Integer> bursts = new ArrayList<>();
+        int burst = 0;
+        for (int t = 0; t < demand.length; t++) {
+            while (readyCount < replicas && readyAt[readyCount] <= t) {
+                readyCount++;
+            }
+            double d = demand[t];
+            double s = Math.min(d, readyCount * capacity);
+            totalDemand += d;
+            served += s;
+            if (d - s > 1e-9) {
+                burst++;
+            } else if (burst > 0) {
+                bursts.add(burst);
+                burst = 0;
+            }
+            replicaSeconds += replicas;
+            autoscaler.observe(new RateSample(Instant.ofEpochSecond(t), 1.0, d, 0));
+            if ((t + 1) % tick == 0) {
+                int next = t + 1;
+                int readyNext = readyCount;
+                while (readyNext < replicas && readyAt[readyNext] <= next) {
+                    readyNext++;
+                }
+                ScaleDecision decision = autoscaler.decide(Instant.ofEpochSecond(next), replicas, readyNext);
+                int desired = decision.desiredReplicas();
+                if (desired != replicas) {
+                    events++;
+                }
+                while (replicas < desired) {
+                    if (replicas == readyAt.length) {
+                        readyAt = java.util.Arrays.copyOf(readyAt, replicas * 2);
+                    }
+                    readyAt[replicas++] = next + cold;
+                }
+                if (desired < replicas) {
+                    replicas = desired;
+                    readyCount = Math.min(readyCount, replicas);
+                }
+            }
+        }
+        if (burst > 0) {
+            bursts.add(burst);
+        }
+        return new Result(totalDemand, served, replicaSeconds, events, bursts);
+    }
+
+    /** Settings of the benchmark: KPA defaults, scale to zero on, bounds 0..1000. */
+    static ScalingSettings settings(String service, double targetRps, int coldStartSeconds) {
+        return ScalingSettings.of(service, targetRps, 0, 1000, Duration.ofSeconds(coldStartSeconds));
+    }
+}

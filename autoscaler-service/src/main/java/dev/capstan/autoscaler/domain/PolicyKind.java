@@ -1,0 +1,27 @@
+package dev.capstan.autoscaler.domain;
+
+import java.util.Locale;
+
+/** The policies of the engine: Knative's KPA and the Kubernetes HPA as baselines, and Capstan's own. */
+public enum PolicyKind {
+    KPA, HPA, CAPSTAN;
+
+    /** A fresh policy instance (its own state) for one service. */
+    public ScalingPolicy create() {
+        return switch (this) {
+            case KPA -> new KpaPolicy();
+            case HPA -> new HpaPolicy();
+            case CAPSTAN -> new CapstanPolicy();
+        };
+    }
+
+    /** Lower-case name, as used on the command line, in events and in figures. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code kpa}, {@code hpa} or {@code capstan} (any case). */
+    public static PolicyKind parse(String s) {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,180 @@
+package dev.capstan.autoscaler.domain;
+
+import java.util.Arrays;
+
+/**
+ * The recent request-rate samples of one service, answering "how many requests per second over the last
+ * W seconds" in O(log n) for any W up to the retention.
+ *
+ * <p>Samples are kept in a ring with running totals, so a window sum is the difference of two totals found by
+ * binary search. A sample that ends no later than the newest one already held is a redelivery or arrives out
+ * of order and is ignored (at-least-once delivery must not double-count).
+ *
+ * <p>It also remembers the idle gaps between requests (the time from the end of one window with requests to
+ * the start of the next one) that were at least {@link #MIN_RECORDED_GAP_MILLIS} long, which is what a
+ * keep-alive/pre-warm decision learns from.
+ */
+public final class RequestWindows {
+
+    /** Gaps shorter than this are ordinary inter-arrival noise, not idle periods worth remembering. */
+    public static final long MIN_RECORDED_GAP_MILLIS = 4_000;
+    private static final int GAP_HISTORY = 64;
+
+    private final long retentionMillis;
+    private long[] ends = new long[64];
+    private double[] cumRequests = new double[64];
+    private double[] cumConcurrencySeconds = new double[64];
+    private int head;
+    private int size;
+    private double evictedRequests;
+    private double evictedConcurrencySeconds;
+
+    private long firstStartMillis = Long.MIN_VALUE;
+    private long lastEndMillis = Long.MIN_VALUE;
+    private long lastRequestEndMillis = Long.MIN_VALUE;
+
+    private final double[] gaps = new double[GAP_HISTORY];
+    private int gapCount;
+    private int gapNext;
+
+    /** Windows that can answer queries over the last {@code retentionSeconds}. */
+    public RequestWindows(double retentionSeconds) {
+        this.retentionMillis = Math.round(retentionSeconds * 1000);
+    }
+
+    /** Adds one sample; returns false (and changes nothing) for a duplicate or out-of-order sample. */
+    public boolean add(RateSample sample) {
+        long end = sample.endMillis();
+        long start = sample.windowStart().toEpochMilli();
+        if (end <= lastEndMillis) {
+            return false;
+        }
+        if (firstStartMillis == Long.MIN_VALUE) {
+            firstStartMillis = start;
+        }
+        if (sample.requests() > 0) {
+            if (lastRequestEndMillis != Long.MIN_VALUE && start - lastRequestEndMillis >= MIN_RECORDED_GAP_MILLIS) {
+                gaps[gapNext] = (start - lastRequestEndMillis) / 1000.0;
+                gapNext = (gapNext + 1) % GAP_HISTORY;
+                gapCount = Math.min(GAP_HISTORY, gapCount + 1);
+            }
+            lastRequestEndMillis = end;
+        }
+        lastEndMillis = end;
+        evictOlderThan(end - retentionMillis);
+        if (size == ends.length) {
+            grow();
+        }
+        int i = (head + size) % ends.length;
+        double prevReq = size == 0 ? evictedRequests : cumRequests[physical(size - 1)];
+        double prevConc = size == 0 ? evictedConcurrencySeconds : cumConcurrencySeconds[physical(size - 1)];
+        ends[i] = end;
+        cumRequests[i] = prevReq + sample.requests();
+        cumConcurrencySeconds[i] = prevConc + sample.concurrency() * sample.windowSeconds();
+        size++;
+        return true;
+    }
+
+    /** Mean requests per second over the last {@code seconds} before {@code nowMillis}; NaN without data. */
+    public double rate(long nowMillis, double seconds) {
+        return rateBetween(nowMillis - Math.round(seconds * 1000), nowMillis);
+    }
+
+    /** Mean requests per second over the interval (fromMillis, toMillis]; NaN without data in reach. */
+    public double rateBetween(long fromMillis, long toMillis) {
+        double span = span(fromMillis, toMillis);
+        return Double.isNaN(span) ? Double.NaN : (cumAt(cumRequests, evictedRequests, toMillis)
+                - cumAt(cumRequests, evictedRequests, fromMillis)) / span;
+    }
+
+    /** Mean in-flight requests over the last {@code seconds}; NaN without data. */
+    public double concurrency(long nowMillis, double seconds) {
+        long from = nowMillis - Math.round(seconds * 1000);
+        double span = span(from, nowMillis);
+        return Double.isNaN(span) ? Double.NaN
+                : (cumAt(cumConcurrencySeconds, evictedConcurrencySeconds, nowMillis)
+                        - cumAt(cumConcurrencySeconds, evictedConcurrencySeconds, from)) / span;
+    }
+
+    /** Seconds since the last window with requests ended (or since the first sample if none had requests). */
+    public double idleSeconds(long nowMillis) {
+        long since = lastRequestEndMillis != Long.MIN_VALUE ? lastRequestEndMillis : firstStartMillis;
+        return since == Long.MIN_VALUE ? 0 : Math.max(0, (nowMillis - since) / 1000.0);
+    }
+
+    /** Whether any sample was ever seen. */
+    public boolean hasData() {
+        return lastEndMillis != Long.MIN_VALUE;
+    }
+
+    /** End of the newest sample in epoch ms, or {@code Long.MIN_VALUE}. */
+    public long lastSampleEndMillis() {
+        return lastEndMillis;
+    }
+
+    /** The remembered idle gaps in seconds, oldest first (at most 64). */
+    public double[] idleGaps() {
+        double[] out = new double[gapCount];
+        int start = gapCount < GAP_HISTORY ? 0 : gapNext;
+        for (int k = 0; k < gapCount; k++) {
+            out[k] = gaps[(start + k) % GAP_HISTORY];
+        }
+        return out;
+    }
+
+    /** Seconds of history that a window ending now can see (data starts at the first sample). */
+    private double span(long fromMillis, long toMillis) {
+        if (firstStartMillis == Long.MIN_VALUE || toMillis <= firstStartMillis) {
+            return Double.NaN;
+        }
+        long effectiveFrom = Math.max(fromMillis, firstStartMillis);
+        return Math.max(1, toMillis - effectiveFrom) / 1000.0;
+    }
+
+    /** Running total of {@code cum} over all samples that ended at or before {@code t}. */
+    private double cumAt(double[] cum, double evicted, long t) {
+        int lo = 0;
+        int hi = size - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ends[physical(mid)] <= t) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found < 0 ? evicted : cum[physical(found)];
+    }
+
+    private void evictOlderThan(long t) {
+        while (size > 0 && ends[head] < t) {
+            evictedRequests = cumRequests[head];
+            evictedConcurrencySeconds = cumConcurrencySeconds[head];
+            head = (head + 1) % ends.length;
+            size--;
+        }
+    }
+
+    private int physical(int logical) {
+        return (head + logical) % ends.length;
+    }
+
+    private void grow() {
+        int n = ends.length * 2;
+        long[] e = new long[n];
+        double[] r = new double[n];
+        double[] c = new double[n];
+        for (int k = 0; k < size; k++) {
+            e[k] = ends[physical(k)];
+            r[k] = cumRequests[physical(k)];
+            c[k] = cumConcurrencySeconds[physical(k)];
+        }
+        ends = e;
+        cumRequests = r;
+        cumConcurrencySeconds = c;
+        head = 0;
+        Arrays.fill(e, size, n, 0L);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.capstan.autoscaler.domain;
+
+import java.time.Duration;
+
+/**
+ * One autoscaling algorithm for one service. Implementations keep per-service state (panic mode, past
+ * recommendations, learned idle gaps), so each service gets its own instance from {@link PolicyKind#create()}.
+ */
+public interface ScalingPolicy {
+
+    /** The policy's name as printed and published: {@code kpa}, {@code hpa}, {@code capstan}. */
+    String name();
+
+    /** How often the policy decides. */
+    Duration tickInterval();
+
+    /** The replica count this policy wants now; the engine then applies rate limits and bounds. */
+    Proposal propose(PolicyInput input);
+}

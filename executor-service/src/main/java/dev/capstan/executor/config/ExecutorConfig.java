@@ -1,0 +1,45 @@
+package dev.capstan.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the executor, prefix {@code capstan.executor}. */
+@ConfigMapping(prefix = "capstan.executor")
+public interface ExecutorConfig {
+
+    /** {@code capstan.executor.namespace}: where pods and services are created and watched. Default {@code capstan}. */
+    @WithDefault("capstan")
+    String namespace();
+
+    /** {@code capstan.executor.cluster-domain}: the cluster DNS domain in pod addresses. Default {@code cluster.local}. */
+    @WithDefault("cluster.local")
+    String clusterDomain();
+
+    /**
+     * {@code capstan.executor.spec-wait}: how long an admission waits for its workload's spec (from
+     * {@code capstan.workloads}) before it is reported failed. Default 30s.
+     */
+    @WithDefault("30s")
+    Duration specWait();
+
+    /** {@code capstan.executor.pytorch-port}: MASTER_PORT. Default 29500. */
+    @WithDefault("29500")
+    int pytorchPort();
+
+    /** {@code capstan.executor.tensorflow-port}: port of every TF_CONFIG address. Default 2222. */
+    @WithDefault("2222")
+    int tensorflowPort();
+
+    /** {@code capstan.executor.ray-port}: the Ray head's GCS port. Default 6379. */
+    @WithDefault("6379")
+    int rayPort();
+
+    /** {@code capstan.executor.ssh-port}: the port MPI launchers reach workers on. Default 22. */
+    @WithDefault("22")
+    int sshPort();
+
+    /** {@code capstan.executor.create-attempts}: tries to create an admission's objects before reporting failure. Default 3. */
+    @WithDefault("3")
+    int createAttempts();
+}

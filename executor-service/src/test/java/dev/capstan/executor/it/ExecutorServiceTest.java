@@ -1,0 +1,186 @@
+package dev.capstan.executor.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.Framework;
+import dev.capstan.events.NodeEvent;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.Topics;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.executor.domain.Fixtures;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The executor against the real Kafka broker and a fabric8 API server: events in, pods out, pod
+ * phases back as events.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(UniqueConsumerGroups.class)
+class ExecutorServiceTest {
+
+    @Inject
+    KubernetesClient kube;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    KafkaProbe kafka;
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void tail() {
+        kafka = new KafkaProbe(bootstrap, Topics.EXECUTIONS, Topics.NODES);
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.groupReady(UniqueConsumerGroups.PLACEMENTS_GROUP));
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    @Test
+    void anAdmittedPytorchGangRunsAsBoundPodsAndItsSuccessIsReported() throws Exception {
+        String id = "it-" + run + "-pt";
+        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().framework(Framework.PYTORCH).workers(2)
+                .env("EPOCHS", "3").annotation("team", "vision").build(), Instant.now()));
+        kafka.send(Fixtures.anAdmission(id).pod("master", "a100-0", 0, 1).pod("worker", "a100-1", 6, 7).build());
+
+        List<Pod> pods = await().atMost(Duration.ofSeconds(30))
+                .until(() -> kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems(),
+                        l -> l.size() == 2);
+        Pod worker = pods.stream().filter(p -> p.getMetadata().getName().endsWith("worker-1")).findFirst().orElseThrow();
+        assertThat(worker.getSpec().getNodeName()).isEqualTo("a100-1");
+        assertThat(worker.getMetadata().getLabels()).containsEntry("capstan.dev/attempt", "1")
+                .containsEntry("capstan.dev/role", "worker").containsEntry("capstan.dev/rank", "1");
+        assertThat(worker.getMetadata().getAnnotations()).containsEntry("team", "vision");
+        Map<String, String> env = worker.getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(env).containsEntry("RANK", "1").containsEntry("WORLD_SIZE", "2")
+                .containsEntry("MASTER_ADDR", id + "-a1-master-0." + id + "-a1.capstan.svc.cluster.local")
+                .containsEntry("NVIDIA_VISIBLE_DEVICES", "6,7").containsEntry("EPOCHS", "3");
+        assertThat(worker.getSpec().getContainers().get(0).getResources().getLimits())
+                .containsEntry("nvidia.com/gpu", new Quantity("2"));
+        assertThat(kube.services().inNamespace("capstan").withName(id + "-a1").get().getSpec().getClusterIP())
+                .isEqualTo("None");
+        awaitEvent(id, e -> e instanceof ExecutionEvent.PodsCreated c && c.pods().size() == 2);
+
+        for (Pod p : pods) {
+            setPhase(p.getMetadata().getName(), "Running");
+        }
+        awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadRunning);
+        for (Pod p : pods) {
+            setPhase(p.getMetadata().getName(), "Succeeded");
+        }
+
+        var succeeded = awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadSucceeded);
+        assertThat(succeeded.headers().type()).isEqualTo("dev.capstan.execution.succeeded.v1");
+        assertThat(succeeded.headers().source()).isEqualTo("/executor-service");
+        given().get("/api/v1/executions/" + id).then().statusCode(200)
+                .body("pods.size()", equalTo(2)).body("pods[1].node", equalTo("a100-1"));
+    }
+
+    @Test
+    void aFailedMemberFailsTheGangAndTheRestIsTornDown() throws Exception {
+        String id = "it-" + run + "-fail";
+        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().workers(2).build(), Instant.now()));
+        kafka.send(Fixtures.anAdmission(id).pod("master", "a100-0", 2).pod("worker", "a100-0", 3).build());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems().size() == 2);
+
+        kube.pods().inNamespace("capstan").withName(id + "-a1-worker-1").editStatus(p -> {
+            p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+            p.getStatus().setPhase("Failed");
+            p.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                    .withName("main").withNewState().withNewTerminated().withExitCode(1).withReason("Error")
+                    .endTerminated().endState().build()));
+            return p;
+        });
+
+        var failed = awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadFailed);
+        ExecutionEvent.WorkloadFailed f = (ExecutionEvent.WorkloadFailed) failed.event();
+        assertThat(f.reason()).isEqualTo("pod " + id + "-a1-worker-1: container main exited with code 1 (Error)");
+        assertThat(f.retryable()).isTrue();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kube.pods().inNamespace("capstan").withName(id + "-a1-master-0").get() == null);
+    }
+
+    @Test
+    void aCancelledWorkloadLosesItsPodsAndReleasesItsCapacity() throws Exception {
+        String id = "it-" + run + "-cancel";
+        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().build(), Instant.now()));
+        kafka.send(Fixtures.anAdmission(id).pod("master", "t4-0", 0).build());
+        awaitEvent(id, e -> e instanceof ExecutionEvent.PodsCreated);
+
+        kafka.send(new WorkloadEvent.WorkloadCancelled(id, "user asked", Instant.now()));
+
+        var released = awaitEvent(id, e -> e instanceof ExecutionEvent.CapacityReleased);
+        assertThat(((ExecutionEvent.CapacityReleased) released.event()).attempt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems().isEmpty());
+    }
+
+    @Test
+    void nodesArePublishedWithTheirGpusAndRemovedWhenTheyGo() {
+        String name = "it-" + run + "-node";
+        var created = kube.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("nvidia.com/gpu.product", "H100-80GB", "nvidia.com/gpu.memory", "81920",
+                        "topology.capstan.dev/rack", "rack-9"))
+                .withAnnotations(Map.of("capstan.dev/nvlink-islands", "0-1,2-3")).endMetadata().build()).create();
+        created.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+                .withAllocatable(Map.of("cpu", new Quantity("32"), "memory", new Quantity("128Gi"),
+                        "nvidia.com/gpu", new Quantity("4")))
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+        kube.nodes().resource(created).updateStatus();
+
+        var updated = awaitEvent(name, e -> e instanceof NodeEvent.NodeUpdated u && u.gpus().size() == 4);
+        NodeEvent.NodeUpdated u = (NodeEvent.NodeUpdated) updated.event();
+        assertThat(u.cpuMilli()).isEqualTo(32_000);
+        assertThat(u.memoryMib()).isEqualTo(131_072);
+        assertThat(u.ready()).isTrue();
+        assertThat(u.gpus().get(3).nvlinkIsland()).isEqualTo("island-1");
+        assertThat(u.gpus().get(0).model()).isEqualTo("H100-80GB");
+
+        kube.nodes().withName(name).delete();
+        awaitEvent(name, e -> e instanceof NodeEvent.NodeRemoved);
+    }
+
+    private void setPhase(String pod, String phase) {
+        kube.pods().inNamespace("capstan").withName(pod).editStatus(p -> {
+            if (p.getStatus() == null) {
+                p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+            }
+            p.getStatus().setPhase(phase);
+            return p;
+        });
+    }
+
+    private KafkaProbe.Received awaitEvent(String key, Predicate<Object> what) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> kafka.received().stream().filter(r -> key.equals(r.key()) && what.test(r.event()))
+                        .findFirst(), java.util.Optional::isPresent).orElseThrow();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.capstan.scheduler.domain.placement;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The shared mechanics of every policy: find the candidate nodes through the cluster's indexes, keep the nodes
+ * where the pod fits, ask the policy for a score (lower is better) and pick the best; place gangs all or nothing.
+ * Subclasses only say how good a node is for a pod and which GPU a shared pod takes.
+ */
+abstract class ScoringPolicy implements PlacementPolicy {
+
+    /** Result of scoring one node: its score and, for shared and MIG pods, the GPU it would take. */
+    static final class Pick {
+        int gpu = -1;
+    }
+
+    private final boolean randomTies;
+    private final boolean stopAtFirst;
+    protected final Random random;
+
+    private int[] seen = new int[0];
+    private int scan;
+
+    // best of the current scan
+    private ClusterState.Node best;
+    private double bestScore;
+    private double bestTie;
+    private int bestGpu;
+    private int ties;
+
+    protected ScoringPolicy(boolean randomTies, boolean stopAtFirst, long seed) {
+        this.randomTies = randomTies;
+        this.stopAtFirst = stopAtFirst;
+        this.random = new Random(seed);
+    }
+
+    /** Scores a node on which the pod fits; lower is better. Sets {@code pick.gpu} for shared/MIG pods. */
+    protected abstract double score(ClusterState cluster, ClusterState.Node node, PodRequest pod, Pick pick);
+
+    /** Second key for equal scores, lower is better (ignored when ties are broken at random). */
+    protected double tieBreak(ClusterState.Node node, PodRequest pod) {
+        return node.id;
+    }
+
+    /** Called once for every pod this policy is asked to place (learning policies record the request). */
+    protected void observe(PodRequest pod) {
+    }
+
+    /** Called before the nodes are scored for a pod. */
+    protected void beginPod(ClusterState cluster, PodRequest pod) {
+    }
+
+    @Override
+    public PlacementResult place(ClusterState cluster, GangRequest gang) {
+        for (PodRequest p : gang.pods()) {
+            observe(p);
+        }
+        if (gang.pods().size() == 1) {
+            PodRequest pod = gang.pods().get(0);
+            PodPlacement placed = choose(cluster, pod, null, null);
+            if (placed == null) {
+                return new PlacementResult.Unschedulable(Diagnosis.forPod(cluster, pod));
+            }
+            return new PlacementResult.Placed(new GangPlacement(gang.gangId(), List.of(placed)));
+        }
+        return GangPlacer.place(this, cluster, gang);
+    }
+
+    /**
+     * The best placement of one pod among the nodes in {@code within} (all nodes when null), looking first at the
+     * nodes in {@code prefer} (when not null) and taking one of those if the pod fits there. Null if it fits nowhere.
+     */
+    PodPlacement choose(ClusterState cluster, PodRequest pod, BitSet within, BitSet prefer) {
+        beginPod(cluster, pod);
+        if (prefer != null && !prefer.isEmpty()) {
+            BitSet both = (BitSet) prefer.clone();
+            if (within != null) {
+                both.and(within);
+            }
+            scanNodes(cluster, pod, both);
+            if (best != null) {
+                return toPlacement(best, pod, bestGpu);
+            }
+        }
+        scanNodes(cluster, pod, within);
+        return best == null ? null : toPlacement(best, pod, bestGpu);
+    }
+
+    private void scanNodes(ClusterState cluster, PodRequest pod, BitSet within) {
+        best = null;
+        ties = 0;
+        if (seen.length < cluster.nodeSlots()) {
+            seen = new int[Math.max(cluster.nodeSlots(), seen.length * 2)];
+        }
+        final int stamp = ++scan;
+        final Pick pick = new Pick();
+        cluster.forEachCandidate(pod, within, id -> {
+            if (seen[id] == stamp || (stopAtFirst && best != null)) {
+                return;
+            }
+            seen[id] = stamp;
+            ClusterState.Node node = cluster.node(id);
+            if (!ClusterState.fits(node, pod)) {
+                return;
+            }
+            pick.gpu = -1;
+            double s = score(cluster, node, pod, pick);
+            if (Double.isNaN(s)) {
+                return; // the policy rejects the node
+            }
+            consider(node, pod, s, pick.gpu);
+        });
+    }
+
+    private void consider(ClusterState.Node node, PodRequest pod, double s, int gpu) {
+        if (best == null || s < bestScore) {
+            best = node;
+            bestScore = s;
+            bestGpu = gpu;
+            ties = 1;
+            bestTie = randomTies ? 0 : tieBreak(node, pod);
+            return;
+        }
+        if (s > bestScore) {
+            return;
+        }
+        if (randomTies) {
+            // reservoir sampling: each of the equally good nodes is chosen with the same probability
+            ties++;
+            if (random.nextInt(ties) == 0) {
+                best = node;
+                bestGpu = gpu;
+            }
+        } else {
+            double t = tieBreak(node, pod);
+            if (t < bestTie) {
+                best = node;
+                bestGpu = gpu;
+                bestTie = t;
+            }
+        }
+    }
+
+    /** Builds the placement of a pod on a node, choosing the GPUs (whole GPUs by {@link #wholeGpus}). */
+    PodPlacement toPlacement(ClusterState.Node node, PodRequest pod, int gpu) {
+        String name = node.spec.name();
+        if (pod.gpus() == 0) {
+            return new PodPlacement(pod.podName(), name, List.of(), 0, null, pod.cpuMilli(), pod.memoryMib());
+        }
+        if (pod.isMig()) {
+            int g = gpu >= 0 ? gpu : GpuChoice.migGpu(node, pod);
+            return new PodPlacement(pod.podName(), name, List.of(g), 0, pod.migProfile(), pod.cpuMilli(),
+                    pod.memoryMib());
+        }
+        if (pod.isShared()) {
+            int g = gpu >= 0 ? gpu : GpuChoice.tightestShare(node, pod);
+            return new PodPlacement(pod.podName(), name, List.of(g), pod.gpuMilli(), null, pod.cpuMilli(),
+                    pod.memoryMib());
+        }
+        return new PodPlacement(pod.podName(), name, wholeGpus(node, pod), 1000, null, pod.cpuMilli(),
+                pod.memoryMib());
+    }
+
+    /** Which whole GPUs a pod takes on a node; by default those of one NVLink island when possible. */
+    protected List<Integer> wholeGpus(ClusterState.Node node, PodRequest pod) {
+        return GpuChoice.wholeGpus(node, pod);
+    }
+
+    /** Current list of GPUs on a node, sorted by free share descending, into {@code out}; returns the count. */
+    static int sortedFree(ClusterState.Node node, int[] out) {
+        int n = node.gpuFree.length;
+        for (int i = 0; i < n; i++) {
+            int v = node.gpuFree[i];
+            int j = i - 1;
+            while (j >= 0 && out[j] < v) {
+                out[j + 1] = out[j];
+                j--;
+            }
+            out[j + 1] = v;
+        }
+        return n;
+    }
+
+    static List<Integer> indices(int... idx) {
+        List<Integer> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(i);
+        }
+        return out;
+    }
+}
