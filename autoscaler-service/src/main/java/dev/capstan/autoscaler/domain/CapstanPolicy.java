@@ -33,13 +33,13 @@ final class CapstanPolicy implements ScalingPolicy {
     static final long TREND_HALF_MILLIS = 10_000;
     static final double MAX_TREND_GROWTH = 3.0;
     /** A trend is extrapolated at most this far, however long the cold start: further out it is a guess. */
-    static final double MAX_TREND_HORIZON_S = Double.parseDouble(System.getProperty("tr", "20"));
+    static final double MAX_TREND_HORIZON_S = 10;
     /** Scale-down reads the upper confidence bound of the rate over this window. */
     static final long DOWN_WINDOW_MILLIS = 30_000;
     /** Width of the confidence bounds in Poisson standard deviations. */
-    static final double Z = Double.parseDouble(System.getProperty("z", "1.0"));
+    static final double Z = 1.0;
     static final long MIN_STABILISATION_MILLIS = 10_000;
-    static final long MAX_STABILISATION_MILLIS = Long.parseLong(System.getProperty("smax", "60000"));
+    static final long MAX_STABILISATION_MILLIS = 60_000;
     static final long FALLBACK_KEEP_MILLIS = 90_000;
     /** Gaps needed before the idle history is trusted. */
     static final int MIN_GAPS = 4;
@@ -93,7 +93,8 @@ final class CapstanPolicy implements ScalingPolicy {
         forecast = Math.max(upRps, forecast);
         double downRps = upper(nDown, DOWN_WINDOW_MILLIS / 1000.0);
         double conc = PolicyInput.orZero(w.concurrency(now, SHORT_MILLIS / 1000.0));
-        int up = in.replicasFor(forecast, conc);
+        // Any request in the short window needs a replica, however uncertain its rate (from zero at once).
+        int up = Math.max(n6 > 0 ? 1 : 0, in.replicasFor(forecast, conc));
         int down = in.replicasFor(downRps, conc);
 
         long stabilisation = Math.max(MIN_STABILISATION_MILLIS, Math.min(MAX_STABILISATION_MILLIS, coldMillis));
@@ -150,13 +151,14 @@ final class CapstanPolicy implements ScalingPolicy {
             f.put("gap_min_s", shortest);
             f.put("gap_max_s", longest);
             double learnedKeep = longest * KEEP_MARGIN + TICK.toMillis() / 1000.0;
-            if (learnedKeep <= Math.max(fallbackKeep, MAX_KEEP_COLD_STARTS * cold)) {
-                keepUntil = learnedKeep;
-            }
-            if (shortest - lead > idle) {
+            double maxHold = Math.max(fallbackKeep, MAX_KEEP_COLD_STARTS * cold);
+            if (shortest - lead > 0) {
+                // Released during the gap, back a cold start before the earliest arrival seen, then waiting
+                // for the arrival at most until the longest gap seen (and never holding longer than maxHold).
                 prewarmAt = shortest - lead;
-            } else if (shortest - lead > 0) {
-                prewarmAt = shortest - lead; // already inside the expected-arrival range
+                keepUntil = Math.min(learnedKeep, prewarmAt + maxHold);
+            } else if (learnedKeep <= maxHold) {
+                keepUntil = learnedKeep;
             }
         }
         f.put("keep_until_idle_s", keepUntil);

@@ -123,7 +123,7 @@ public final class ServiceAutoscaler {
             reason = Reason.BOUND;
         }
         if (current == 0 && desired > 0 && reason != Reason.PREWARM && reason != Reason.NO_DATA_SAFE
-                && reason != Reason.BOUND) {
+                && !(reason == Reason.BOUND && desired == settings.effectiveMin())) {
             reason = Reason.FROM_ZERO;
         } else if (current > 0 && desired == 0) {
             reason = Reason.TO_ZERO;

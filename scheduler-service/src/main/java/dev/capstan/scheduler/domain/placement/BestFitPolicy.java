@@ -14,15 +14,22 @@ final class BestFitPolicy extends ScoringPolicy {
     static final double MAX_SPEC_GPU = 8_000;
 
     private final boolean exact;
+    private final String name;
 
-    BestFitPolicy(boolean exact, long seed) {
-        super(!exact, false, seed);
+    /** The simulator's BestFit: integer scores, ties to the node first in a fixed seeded random order. */
+    BestFitPolicy(long seed) {
+        this(false, Ties.NODE_RANK, seed, "bestfit");
+    }
+
+    BestFitPolicy(boolean exact, Ties ties, long seed, String name) {
+        super(ties, false, seed);
         this.exact = exact;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return exact ? "bestfit-exact" : "bestfit";
+        return name;
     }
 
     @Override

@@ -25,8 +25,17 @@ final class CapstanPolicy extends FragmentationPolicy {
     /** Forgetting of the online mix: after this many requests an old one counts half. */
     static final long HALF_LIFE = 20_000;
 
+    static final String MODE = System.getProperty("capstan.mode", "exact");
+    static final String TIES = System.getProperty("capstan.ties", "policy");
+    static final boolean MEM = Boolean.parseBoolean(System.getProperty("capstan.mem", "true"));
+    static final boolean CAP = Boolean.parseBoolean(System.getProperty("capstan.cap", "true"));
+
     CapstanPolicy(List<PodRequest> prior) {
-        super(prior, true, false, true, HALF_LIFE, false, 0);
+        this(prior, 0);
+    }
+
+    CapstanPolicy(List<PodRequest> prior, long seed) {
+        super(prior, MEM, false, CAP, HALF_LIFE, TIES.equals("rank") ? Ties.NODE_RANK : Ties.POLICY, seed);
     }
 
     @Override
@@ -39,12 +48,34 @@ final class CapstanPolicy extends FragmentationPolicy {
         return "capstan";
     }
 
+    @Override
+    protected boolean scarcityAware() {
+        return true;
+    }
+
     private static double round(double v) {
+        if (MODE.equals("sig")) {
+            return -(int) (100.0 / (1.0 + Math.exp(v / 1000.0)));
+        }
+        if (MODE.startsWith("q")) {
+            double w = Double.parseDouble(MODE.substring(1));
+            return Math.floor(v / w);
+        }
         return Math.rint(v * 1e6) / 1e6;
     }
 
+    static final double LAMBDA = Double.parseDouble(System.getProperty("capstan.lambda", "0"));
+
     @Override
     protected double score(ClusterState cluster, ClusterState.Node node, PodRequest pod, Pick pick) {
+        double s = score0(cluster, node, pod, pick);
+        if (LAMBDA != 0) {
+            s += LAMBDA * (node.gpuFreeTotal() - pod.totalGpuMilli()) / 1000.0;
+        }
+        return s;
+    }
+
+    private double score0(ClusterState cluster, ClusterState.Node node, PodRequest pod, Pick pick) {
         double before = fragNow(node);
         if (!pod.isShared()) {
             return round(fragAfter(node, pod) - before);

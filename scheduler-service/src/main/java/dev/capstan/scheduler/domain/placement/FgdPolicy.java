@@ -16,20 +16,27 @@ final class FgdPolicy extends FragmentationPolicy {
     private int stamp;
 
     private final boolean exact;
+    private final String name;
 
+    /** The simulator's FGD: integer scores, equal scores to the node first in a fixed seeded random order. */
     FgdPolicy(List<PodRequest> workload, long seed) {
-        this(workload, seed, false);
+        this(workload, seed, false, Ties.NODE_RANK, "fgd");
     }
 
-    /** With {@code exact}, the score is the fragmentation increase itself and ties go to the lowest node id. */
-    FgdPolicy(List<PodRequest> workload, long seed, boolean exact) {
-        super(workload, false, true, 0, !exact, seed);
+    /**
+     * @param exact with {@code exact}, the score is the fragmentation increase itself (not rounded)
+     * @param ties  how equal scores are broken: {@code NODE_RANK} as the paper's simulator, {@code RANDOM} as
+     *              upstream kube-scheduler, {@code POLICY} by node id
+     */
+    FgdPolicy(List<PodRequest> workload, long seed, boolean exact, Ties ties, String name) {
+        super(workload, false, true, false, 0, ties, seed);
         this.exact = exact;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return exact ? "fgd-exact" : "fgd";
+        return name;
     }
 
     private int quantised(double before, double after) {

@@ -43,7 +43,13 @@ abstract class FragmentationPolicy extends ScoringPolicy {
 
     protected FragmentationPolicy(List<PodRequest> workload, boolean withMemory, boolean cpuOnlyIsFragment,
                                   boolean capacityAware, long halfLife, boolean randomTies, long seed) {
-        super(randomTies, false, seed);
+        this(workload, withMemory, cpuOnlyIsFragment, capacityAware, halfLife,
+                randomTies ? Ties.RANDOM : Ties.POLICY, seed);
+    }
+
+    protected FragmentationPolicy(List<PodRequest> workload, boolean withMemory, boolean cpuOnlyIsFragment,
+                                  boolean capacityAware, long halfLife, Ties ties, long seed) {
+        super(ties, false, seed);
         this.capacityAware = capacityAware;
         this.withMemory = withMemory;
         this.cpuOnlyIsFragment = cpuOnlyIsFragment;
@@ -69,7 +75,110 @@ abstract class FragmentationPolicy extends ScoringPolicy {
             nextRebuild = learnt.observed() < 1000 ? learnt.observed() * 2 : learnt.observed() + 1000;
             model = new FragmentationModel(learnt.typical(coverage()), withMemory, cpuOnlyIsFragment, capacityAware);
             epoch++;
+            modelRebuilt = true;
+            if (scarcityAware() && SCARCE > 0) {
+                podsSeen = 0; // re-apply the scarcity on the next pod
+            }
         }
+    }
+
+    static final double SCARCE = Double.parseDouble(System.getProperty("capstan.scarce", "0"));
+    static final int SCARCE_EVERY = Integer.parseInt(System.getProperty("capstan.scarceEvery", "200"));
+    static final double SCARCE_CAP = Double.parseDouble(System.getProperty("capstan.scarceCap", "50"));
+    private List<FragmentationModel.TypicalPod> baseTypical;
+    private long podsSeen;
+
+    /** Whether this policy adjusts the kinds' weights by their scarcity (capstan only). */
+    protected boolean scarcityAware() {
+        return false;
+    }
+
+    @Override
+    protected void beginPod(ClusterState cluster, PodRequest pod) {
+        if (!scarcityAware() || SCARCE <= 0) {
+            return;
+        }
+        podsSeen++;
+        if (podsSeen % SCARCE_EVERY != 1) {
+            return;
+        }
+        List<FragmentationModel.TypicalPod> base = model.typicalPods();
+        if (baseTypical == null || base.size() != baseTypical.size() || modelRebuilt) {
+            baseTypical = base;
+            modelRebuilt = false;
+        }
+        // remaining pods until the cluster is full: free GPU / mean GPU per request
+        double meanGpu = 0;
+        double wsum = 0;
+        for (FragmentationModel.TypicalPod t : baseTypical) {
+            meanGpu += t.weight() * t.gpus() * t.gpuMilli();
+            wsum += t.weight();
+        }
+        meanGpu /= Math.max(1e-9, wsum);
+        long freeGpu = 0;
+        for (int id = 0; id < cluster.nodeSlots(); id++) {
+            ClusterState.Node n = cluster.node(id);
+            if (n != null && n.schedulable()) {
+                freeGpu += n.gpuFreeTotal();
+            }
+        }
+        double remaining = freeGpu / Math.max(1.0, meanGpu);
+        List<FragmentationModel.TypicalPod> adj = new java.util.ArrayList<>(baseTypical.size());
+        for (FragmentationModel.TypicalPod t : baseTypical) {
+            double m = 1;
+            if (t.gpus() > 0) {
+                double slots = slots(cluster, t);
+                double demand = t.weight() / wsum * remaining;
+                m = Math.min(SCARCE_CAP, 1 + SCARCE * demand / Math.max(0.5, slots));
+                if (DEBUG && t.gpus() >= 4) {
+                    System.err.printf("seen=%d free=%d rem=%.0f kind=%d/%d/%d w=%.5f slots=%.0f demand=%.2f m=%.2f%n", podsSeen, freeGpu, remaining, t.cpuMilli(), t.gpus(), t.gpuMilli(), t.weight(), slots, demand, m);
+                }
+            }
+            adj.add(new FragmentationModel.TypicalPod(t.cpuMilli(), t.memoryMib(), t.gpus(), t.gpuMilli(), t.models(),
+                    t.weight() * m));
+        }
+        model = model.withTypical(adj);
+        epoch++;
+    }
+
+    private boolean modelRebuilt = true;
+    static final boolean DEBUG = Boolean.getBoolean("capstan.debug");
+
+    /** How many copies of the kind the cluster can still host (each node on its own). */
+    private static double slots(ClusterState cluster, FragmentationModel.TypicalPod t) {
+        double total = 0;
+        for (int id = 0; id < cluster.nodeSlots(); id++) {
+            ClusterState.Node n = cluster.node(id);
+            if (n == null || !n.schedulable() || n.gpuFree.length == 0) {
+                continue;
+            }
+            if (!t.models().isEmpty() && !t.models().contains(n.spec.gpuModel())) {
+                continue;
+            }
+            long copies;
+            if (t.gpus() == 1 && t.gpuMilli() < 1000) {
+                copies = 0;
+                for (int f : n.gpuFree) {
+                    copies += f / t.gpuMilli();
+                }
+            } else {
+                int fit = 0;
+                for (int f : n.gpuFree) {
+                    if (f >= t.gpuMilli()) {
+                        fit++;
+                    }
+                }
+                copies = fit / t.gpus();
+            }
+            if (t.cpuMilli() > 0) {
+                copies = Math.min(copies, Math.max(0, n.cpuFree) / t.cpuMilli());
+            }
+            if (t.memoryMib() > 0) {
+                copies = Math.min(copies, Math.max(0, n.memFree) / t.memoryMib());
+            }
+            total += copies;
+        }
+        return total;
     }
 
     /** Current fragmentation of a node, cached until the node changes or the model is rebuilt. */

@@ -33,11 +33,13 @@ public final class PlacementPolicies {
     public static PlacementPolicy byName(String name, long seed, List<PodRequest> workload) {
         String n = name == null || name.isBlank() ? DEFAULT : name.trim().toLowerCase(Locale.ROOT);
         return switch (n) {
-            case "capstan", "capstan-prior" -> new CapstanPolicy(workload);
+            case "capstan", "capstan-prior" -> new CapstanPolicy(workload, seed);
             case "fgd" -> new FgdPolicy(workload, seed);
-            case "fgd-exact" -> new FgdPolicy(workload, seed, true);
-            case "bestfit" -> new BestFitPolicy(false, seed);
-            case "bestfit-exact" -> new BestFitPolicy(true, seed);
+            case "fgd-random" -> new FgdPolicy(workload, seed, false, ScoringPolicy.Ties.RANDOM, "fgd-random");
+            case "fgd-exact" -> new FgdPolicy(workload, seed, true, ScoringPolicy.Ties.POLICY, "fgd-exact");
+            case "bestfit" -> new BestFitPolicy(seed);
+            case "bestfit-random" -> new BestFitPolicy(false, ScoringPolicy.Ties.RANDOM, seed, "bestfit-random");
+            case "bestfit-exact" -> new BestFitPolicy(true, ScoringPolicy.Ties.POLICY, seed, "bestfit-exact");
             case "random" -> new RandomPolicy(seed);
             case "firstfit" -> new FirstFitPolicy();
             default -> throw new IllegalArgumentException("unknown placement policy '" + name + "', known: " + NAMES);

@@ -17,9 +17,26 @@ abstract class ScoringPolicy implements PlacementPolicy {
         int gpu = -1;
     }
 
-    private final boolean randomTies;
+    /** How equally scored nodes are told apart. */
+    enum Ties {
+        /** Uniformly at random for each pod (upstream kube-scheduler's selectHost). */
+        RANDOM,
+        /**
+         * By a fixed random priority of the nodes drawn once from the seed: the FGD paper's simulator breaks equal
+         * scores by the smallest node name and prefixes every node name with its position in a seeded random
+         * permutation, so the same node wins every tie of a run (a consistent, packing tie-break).
+         */
+        NODE_RANK,
+        /** By the policy's {@link #tieBreak}, then by node rank. */
+        POLICY
+    }
+
+    private final Ties tieMode;
     private final boolean stopAtFirst;
+    private final long seed;
     protected final Random random;
+    private long[] ranks = new long[0];
+    private boolean[] ranked = new boolean[0];
 
     private int[] seen = new int[0];
     private int scan;
@@ -32,9 +49,46 @@ abstract class ScoringPolicy implements PlacementPolicy {
     private int ties;
 
     protected ScoringPolicy(boolean randomTies, boolean stopAtFirst, long seed) {
-        this.randomTies = randomTies;
+        this(randomTies ? Ties.RANDOM : Ties.POLICY, stopAtFirst, seed);
+    }
+
+    protected ScoringPolicy(Ties tieMode, boolean stopAtFirst, long seed) {
+        this.tieMode = tieMode;
         this.stopAtFirst = stopAtFirst;
+        this.seed = seed;
         this.random = new Random(seed);
+    }
+
+    /**
+     * The node's place in this policy's fixed random order of the nodes (lower wins a tie): a seeded hash of the
+     * node name, so it does not depend on the order in which nodes were added and needs no renumbering.
+     */
+    protected final long rank(ClusterState.Node node) {
+        int id = node.id;
+        if (id >= ranks.length) {
+            int len = Math.max(id + 1, ranks.length * 2);
+            ranks = java.util.Arrays.copyOf(ranks, len);
+            ranked = java.util.Arrays.copyOf(ranked, len);
+        }
+        if (!ranked[id]) {
+            ranks[id] = rankOf(node.spec.name(), seed);
+            ranked[id] = true;
+        }
+        return ranks[id];
+    }
+
+    /** A seeded 64-bit mix of the name (SplitMix64 finaliser over the string hash and the seed). */
+    static long rankOf(String name, long seed) {
+        long h = seed * 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < name.length(); i++) {
+            h = (h ^ name.charAt(i)) * 0x100000001B3L;
+        }
+        h ^= h >>> 30;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 27;
+        h *= 0x94D049BB133111EBL;
+        h ^= h >>> 31;
+        return h;
     }
 
     /** Scores a node on which the pod fits; lower is better. Sets {@code pick.gpu} for shared/MIG pods. */
@@ -121,25 +175,34 @@ abstract class ScoringPolicy implements PlacementPolicy {
             bestScore = s;
             bestGpu = gpu;
             ties = 1;
-            bestTie = randomTies ? 0 : tieBreak(node, pod);
+            bestTie = tieMode == Ties.POLICY ? tieBreak(node, pod) : 0;
             return;
         }
         if (s > bestScore) {
             return;
         }
-        if (randomTies) {
-            // reservoir sampling: each of the equally good nodes is chosen with the same probability
-            ties++;
-            if (random.nextInt(ties) == 0) {
-                best = node;
-                bestGpu = gpu;
+        switch (tieMode) {
+            case RANDOM -> {
+                // reservoir sampling: each of the equally good nodes is chosen with the same probability
+                ties++;
+                if (random.nextInt(ties) == 0) {
+                    best = node;
+                    bestGpu = gpu;
+                }
             }
-        } else {
-            double t = tieBreak(node, pod);
-            if (t < bestTie) {
-                best = node;
-                bestGpu = gpu;
-                bestTie = t;
+            case NODE_RANK -> {
+                if (rank(node) < rank(best)) {
+                    best = node;
+                    bestGpu = gpu;
+                }
+            }
+            case POLICY -> {
+                double t = tieBreak(node, pod);
+                if (t < bestTie || (t == bestTie && rank(node) < rank(best))) {
+                    best = node;
+                    bestGpu = gpu;
+                    bestTie = t;
+                }
             }
         }
     }

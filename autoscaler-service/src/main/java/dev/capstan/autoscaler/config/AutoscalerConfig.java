@@ -1,0 +1,38 @@
+package dev.capstan.autoscaler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Configuration of autoscaler-service, under {@code capstan.autoscaler}. */
+@ConfigMapping(prefix = "capstan.autoscaler")
+public interface AutoscalerConfig {
+
+    /** {@code capstan.autoscaler.policy}: the policy for every service, {@code capstan}, {@code kpa} or {@code hpa}. Default capstan. */
+    @WithDefault("capstan")
+    String policy();
+
+    /** {@code capstan.autoscaler.stale-after}: without a sample for this long, metrics are missing. Default 10 s. */
+    @WithDefault("10s")
+    Duration staleAfter();
+
+    /** {@code capstan.autoscaler.hold-for}: how long the count is held on missing metrics before the safe count. Default 60 s. */
+    @WithDefault("60s")
+    Duration holdFor();
+
+    /** {@code capstan.autoscaler.history}: how many past decisions per service the REST API shows. Default 20. */
+    @WithDefault("20")
+    int history();
+
+    /** {@code capstan.autoscaler.max-scale-up-rate}: per-decision scale-up factor (Knative default 1000). */
+    @WithDefault("1000")
+    double maxScaleUpRate();
+
+    /** {@code capstan.autoscaler.max-scale-down-rate}: per-decision scale-down factor (Knative default 2). */
+    @WithDefault("2")
+    double maxScaleDownRate();
+
+    /** {@code capstan.autoscaler.target-utilisation}: share of the rated capacity to aim at (Knative default 0.7). */
+    @WithDefault("0.7")
+    double targetUtilisation();
+}

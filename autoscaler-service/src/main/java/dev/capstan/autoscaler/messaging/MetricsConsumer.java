@@ -1,0 +1,69 @@
+package dev.capstan.autoscaler.messaging;
+
+import dev.capstan.autoscaler.domain.RateSample;
+import dev.capstan.autoscaler.service.AutoscalingService;
+import dev.capstan.events.CloudEventHeaders;
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.EventTypes;
+import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.WorkloadEvent;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Reads request-rate samples ({@code capstan.inference-metrics}) and inference-service settings
+ * ({@code capstan.workloads}). A record that cannot be read throws, and the channel's dead-letter-queue
+ * failure strategy moves it to {@code capstan.dlq.autoscaler-service} with the reason.
+ */
+@ApplicationScoped
+public class MetricsConsumer {
+
+    private final AutoscalingService autoscaling;
+
+    MetricsConsumer(AutoscalingService autoscaling) {
+        this.autoscaling = autoscaling;
+    }
+
+    @Incoming("inference-metrics")
+    @Blocking
+    public void sample(ConsumerRecord<String, String> record) {
+        String type = header(record, CloudEventHeaders.CE_TYPE);
+        if (type == null) {
+            throw new EventCodec.MalformedEventException("record without ce_type header");
+        }
+        if (!(EventCodec.fromJson(type, record.value()) instanceof InferenceMetricsEvent.RequestRateSample s)) {
+            throw new EventCodec.MalformedEventException("not a request-rate sample: " + type);
+        }
+        if (s.service() == null || s.windowStart() == null) {
+            throw new EventCodec.MalformedEventException("sample without service or window start");
+        }
+        autoscaling.observe(s.service(), new RateSample(s.windowStart(), s.windowSeconds(), s.requests(),
+                s.concurrency()), s.readyReplicas());
+    }
+
+    @Incoming("workloads")
+    @Blocking
+    public void workload(ConsumerRecord<String, String> record) {
+        String type = header(record, CloudEventHeaders.CE_TYPE);
+        if (type == null) {
+            throw new EventCodec.MalformedEventException("record without ce_type header");
+        }
+        if (EventTypes.classOf(type).isEmpty()) {
+            return; // a newer event type on a shared topic is not ours to judge
+        }
+        if (EventCodec.fromJson(type, record.value()) instanceof WorkloadEvent.InferenceServiceChanged c) {
+            autoscaling.applySettings(autoscaling.settings(c.workloadId(), c.targetRps(), c.targetConcurrency(),
+                    c.minReplicas(), c.maxReplicas(), c.scaleToZero(), c.scaleToZeroGraceSeconds(),
+                    c.coldStartSeconds()));
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.capstan.autoscaler;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The decision engine and the benchmark are plain JDK: the benchmark runs from target/classes alone. */
+class ArchitectureTest {
+    @Test
+    void domainAndBenchUseOnlyTheJdk() {
+        classes().that().resideInAnyPackage("dev.capstan.autoscaler.domain..", "dev.capstan.autoscaler.bench..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.capstan.autoscaler.domain..",
+                        "dev.capstan.autoscaler.bench..")
+                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.capstan.autoscaler"));
+    }
+}
