@@ -54,7 +54,7 @@ class TrainingJobsEndToEndTest {
                 Duration.ofMillis(300), Duration.ofSeconds(3), 0.0, 7);
         stack = LocalStack.start(new LocalStack.Options(root, state, null,
                 System.getProperty("capstan.pg.base", "jdbc:postgresql://127.0.0.1:5432"), 29092, 16443, true,
-                cluster, "_e2e"));
+                cluster, "_e2e", Duration.ofMinutes(10)));
         log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
         rest = new RestClient(stack.url("submission-service"));
     }

@@ -24,15 +24,18 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Where things run. {@code kafkaBootstrap}/{@code pgBase} null = start our own; {@code fresh} wipes
-     * the state directory (Kafka's log included) and recreates the databases, for tests and benchmarks.
+     * the state directory (Kafka's log included) and recreates the databases, for tests and benchmarks;
+     * {@code finishedPodTtl} is how long the executor keeps finished pods (the simulated API server
+     * slows down as it holds more objects).
      */
     public record Options(Path root, Path stateDir, String kafkaBootstrap, String pgBase, int kafkaPort,
-            int kubePort, boolean fresh, SimulatedClusterConfig cluster, String databaseSuffix) {
+            int kubePort, boolean fresh, SimulatedClusterConfig cluster, String databaseSuffix,
+            Duration finishedPodTtl) {
 
         /** The defaults of {@code ./capstan up}: fixed ports of DESIGN.md, state under .capstan/local. */
         public static Options up(Path root) {
             return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false,
-                    SimulatedClusterConfig.demo(6443), "");
+                    SimulatedClusterConfig.demo(6443), "", Duration.ofMinutes(5));
         }
     }
 
@@ -120,6 +123,7 @@ public final class LocalStack implements AutoCloseable {
                     : "capstan_submission") + options.databaseSuffix());
             props.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
             props.put("quarkus.kubernetes-client.trust-certs", "true");
+            props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
             ServiceProcess p = new ServiceProcess(name, e.getValue(),
                     options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
                     state.resolve("logs").resolve(name + ".log"), props);

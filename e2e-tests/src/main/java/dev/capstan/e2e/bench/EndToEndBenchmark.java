@@ -3,6 +3,8 @@ package dev.capstan.e2e.bench;
 import dev.capstan.e2e.EventLog;
 import dev.capstan.e2e.RestClient;
 import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.WorkloadEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
@@ -45,7 +47,8 @@ public final class EndToEndBenchmark {
                 Duration.ofMillis(200), Duration.ofSeconds(1), 0.0, 1);
         Path state = root.resolve(".capstan/bench-e2e");
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(root, state, null, null, 39092, 26443, true,
-                cluster, "_bench")); EventLog log = new EventLog(stack.kafka(), List.of(Topics.EXECUTIONS))) {
+                cluster, "_bench", Duration.ofSeconds(5))); EventLog log = new EventLog(stack.kafka(),
+                        List.of(Topics.WORKLOADS, Topics.PLACEMENTS, Topics.EXECUTIONS))) {
             RestClient rest = new RestClient(stack.url("submission-service"));
             // Warm-up: JIT, connection pools, consumer groups.
             for (int i = 0; i < 50; i++) {
@@ -78,13 +81,26 @@ public final class EndToEndBenchmark {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             Histogram h = new Histogram(3_600_000_000L, 3);
+            Histogram toSubmitted = new Histogram(3_600_000_000L, 3);
+            Histogram toAdmitted = new Histogram(3_600_000_000L, 3);
             while (System.nanoTime() < deadline) {
                 int created = 0;
                 h.reset();
+                toSubmitted.reset();
+                toAdmitted.reset();
                 for (EventLog.Seen s : log.all()) {
-                    if (s.event() instanceof ExecutionEvent.PodsCreated pc && sentAt.containsKey(pc.workloadId())) {
-                        h.recordValue(Math.max(0, s.seenNanos() - sentAt.get(pc.workloadId())) / 1000);
+                    Long sent = sentAt.get(s.event().subject());
+                    if (sent == null) {
+                        continue;
+                    }
+                    long micros = Math.max(0, s.seenNanos() - sent) / 1000;
+                    if (s.event() instanceof ExecutionEvent.PodsCreated) {
+                        h.recordValue(micros);
                         created++;
+                    } else if (s.event() instanceof WorkloadEvent.WorkloadSubmitted) {
+                        toSubmitted.recordValue(micros);
+                    } else if (s.event() instanceof PlacementEvent.WorkloadAdmitted) {
+                        toAdmitted.recordValue(micros);
                     }
                 }
                 if (created >= sentAt.size()) {
@@ -92,6 +108,10 @@ public final class EndToEndBenchmark {
                 }
                 Thread.sleep(500); // polling the collected log until every submission got its pods
             }
+            // Where the time goes: request sent → WorkloadSubmitted (outbox relay) → WorkloadAdmitted.
+            System.out.printf("stage=submitted p50_ms=%.1f p99_ms=%.1f | stage=admitted p50_ms=%.1f p99_ms=%.1f%n",
+                    toSubmitted.getValueAtPercentile(50) / 1000.0, toSubmitted.getValueAtPercentile(99) / 1000.0,
+                    toAdmitted.getValueAtPercentile(50) / 1000.0, toAdmitted.getValueAtPercentile(99) / 1000.0);
             System.out.printf("bench=e2e rate=%.0f duration_s=%d submitted=%d rejected=%d pods_created=%d "
                             + "achieved_rate=%.1f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
                     rate, duration, sentAt.size(), failed.get(), h.getTotalCount(), sentAt.size() / sendSeconds,

@@ -23,6 +23,13 @@ public interface ExecutorConfig {
     @WithDefault("30s")
     Duration specWait();
 
+    /**
+     * {@code capstan.executor.finished-ttl}: how long the pods of a finished admission stay for
+     * inspection before they are deleted (like a Job's ttlSecondsAfterFinished). Default 10m.
+     */
+    @WithDefault("10m")
+    Duration finishedTtl();
+
     /** {@code capstan.executor.pytorch-port}: MASTER_PORT. Default 29500. */
     @WithDefault("29500")
     int pytorchPort();

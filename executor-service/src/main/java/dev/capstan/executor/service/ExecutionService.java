@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -61,6 +62,12 @@ public class ExecutionService {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ExecutorService podEvents = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "executor-pod-events");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Deletes finished admissions' pods once their time to live is over. */
+    private final ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "executor-pod-cleanup");
         t.setDaemon(true);
         return t;
     });
@@ -145,6 +152,17 @@ public class ExecutionService {
         podEvents.execute(() -> evaluate(Names.workloadLabel(key.workloadId()), key.attempt()));
     }
 
+    /** Deletes a finished admission's pods after {@code capstan.executor.finished-ttl}. */
+    private void expire(String workloadLabel, int attempt) {
+        cleanup.schedule(() -> {
+            try {
+                kube.deleteAttempt(workloadLabel, attempt);
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot delete finished pods of %s attempt %d: %s", workloadLabel, attempt, e.getMessage());
+            }
+        }, config.finishedTtl().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Removes every unfinished admission of the workload and releases its capacity. */
     public void cancel(String workloadId, String reason) {
         cancelled.add(workloadId);
@@ -222,8 +240,9 @@ public class ExecutionService {
             List<PodObservation> observed = gang.stream().map(PodWatch::observe).toList();
             Optional<String> outcome = observed.stream().map(PodObservation::outcome).filter(o -> o != null).findFirst();
             if (outcome.isPresent()) {
-                // Reported before a restart: remember, do not report again.
+                // Reported before a restart: remember, do not report again; its pods still expire.
                 tracker.settle(key, "succeeded".equals(outcome.get()) ? Stage.SUCCEEDED : Stage.FAILED);
+                expire(workloadLabel, attempt);
                 return;
             }
             int gangSize = intOr(PodWatch.annotation(any, PodLabels.GANG_SIZE));
@@ -246,11 +265,13 @@ public class ExecutionService {
             case SUCCEEDED -> {
                 send(new ExecutionEvent.WorkloadSucceeded(key.workloadId(), key.attempt(), clock.instant()));
                 kube.labelOutcome(observed.stream().map(PodObservation::pod).toList(), "succeeded");
+                expire(workloadLabel, key.attempt());
             }
             case FAILED -> {
                 send(new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), verdict.reason(),
                         verdict.retryable(), clock.instant()));
                 tearDown(workloadLabel, key.attempt());
+                expire(workloadLabel, key.attempt());
             }
             default -> {
             }
