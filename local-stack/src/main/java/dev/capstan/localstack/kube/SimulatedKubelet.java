@@ -344,7 +344,10 @@ final class SimulatedKubelet implements AutoCloseable {
         String name = pod.getMetadata().getName();
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                Pod current = client.pods().inNamespace(ns).withName(name).get();
+                // First from the informer's cache (one request less per write); after a conflict, from the API.
+                Pod cached = attempt == 0 && podInformer != null ? podInformer.getIndexer().getByKey(ns + "/" + name)
+                        : null;
+                Pod current = cached != null ? clone(cached) : client.pods().inNamespace(ns).withName(name).get();
                 if (current == null || !java.util.Objects.equals(current.getMetadata().getUid(), uid)) {
                     return false;
                 }
@@ -364,6 +367,10 @@ final class SimulatedKubelet implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static Pod clone(Pod pod) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
     }
 
     private String now() {
