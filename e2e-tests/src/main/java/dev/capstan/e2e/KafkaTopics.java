@@ -16,15 +16,20 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
-    public static ConsumerRecord<String, String> await(String bootstrap, String topic,
-            Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
+    /** A consumer in a group of its own that reads from the earliest offset, with string keys and values. */
+    public static Properties fromTheBeginning(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        return p;
+    }
+
+    public static ConsumerRecord<String, String> await(String bootstrap, String topic,
+            Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(fromTheBeginning(bootstrap))) {
             c.subscribe(List.of(topic));
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline)) {

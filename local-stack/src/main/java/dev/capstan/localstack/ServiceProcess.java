@@ -1,5 +1,7 @@
 package dev.capstan.localstack;
 
+import dev.capstan.localstack.infra.KafkaBroker;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** One Capstan service running from its packaged Quarkus app in a child JVM, logging to a file. */
 public final class ServiceProcess implements AutoCloseable {
@@ -90,17 +91,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Stops the JVM (SIGTERM, then SIGKILL after 15 s). */
     @Override
     public void close() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        if (process != null) {
+            KafkaBroker.stop(process);
         }
     }
 }

@@ -139,6 +139,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** Stops a child process: SIGTERM, then SIGKILL if it has not exited after 15 s. */
+    public static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
