@@ -17,10 +17,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The scheduler's state and its scheduling cycle, free of Kafka and of the clock (time comes in).
@@ -225,7 +228,15 @@ public final class SchedulerCore {
                 .thenComparing(e -> e.submittedAt, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparingLong(e -> e.arrival));
         Map<String, List<GpuDevice>> gpus = null;
+        // Within one cycle capacity only shrinks, so a shape that did not fit will not fit again: a
+        // waiting workload of that shape that already shows its reason is not tried (a long queue of
+        // identical jobs costs one placement attempt per cycle, not one per job).
+        Set<String> unfitShapes = new HashSet<>();
         for (Entry e : heads) {
+            String shape = shape(e.spec);
+            if (e.pendingReason != null && unfitShapes.contains(shape)) {
+                continue;
+            }
             int attempt = e.attempt + 1;
             PlacementResult result = policy.place(cluster, GangRequests.gang(e.id, attempt, e.spec));
             if (result instanceof PlacementResult.Placed placed) {
@@ -239,12 +250,22 @@ public final class SchedulerCore {
                 var pods = GangRequests.assignments(placed.placement(), gpus);
                 live.put(e.id, new Admission(attempt, pods, placed.placement()));
                 out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now));
-            } else if (result instanceof PlacementResult.Unschedulable u && !u.reason().equals(e.pendingReason)) {
-                e.pendingReason = u.reason();
-                out.add(new PlacementEvent.WorkloadPending(e.id, u.reason(), now));
+            } else if (result instanceof PlacementResult.Unschedulable u) {
+                unfitShapes.add(shape);
+                if (!u.reason().equals(e.pendingReason)) {
+                    e.pendingReason = u.reason();
+                    out.add(new PlacementEvent.WorkloadPending(e.id, u.reason(), now));
+                }
             }
         }
         return out;
+    }
+
+    /** What a gang asks for, independent of names: gangs of one shape fit or not alike. */
+    private static String shape(TrainingJobSpec s) {
+        var r = s.resources();
+        return s.workers() + "x" + r.gpus() + "/" + r.gpuMilli() + "/" + r.cpuMilli() + "/" + r.memoryMib() + "/"
+                + new TreeSet<>(r.gpuModels());
     }
 
     private Map<String, List<GpuDevice>> gpusByNode() {

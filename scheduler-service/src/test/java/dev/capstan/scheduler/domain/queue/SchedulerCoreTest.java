@@ -173,6 +173,38 @@ class SchedulerCoreTest {
         assertThat(after.cycle(T)).singleElement().isInstanceOf(PlacementEvent.WorkloadPending.class);
     }
 
+    @Test
+    void aLongQueueOfIdenticalJobsCostsOnePlacementAttemptPerCycle() {
+        int[] attempts = {0};
+        var firstFit = PlacementPolicies.byName("firstfit");
+        SchedulerCore core = new SchedulerCore(new dev.capstan.scheduler.domain.placement.PlacementPolicy() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public dev.capstan.scheduler.domain.placement.PlacementResult place(
+                    dev.capstan.scheduler.domain.placement.ClusterState cluster,
+                    dev.capstan.scheduler.domain.placement.GangRequest gang) {
+                attempts[0]++;
+                return firstFit.place(cluster, gang);
+            }
+        });
+        core.finishReplay();
+        core.apply(node("n1", 1));
+        for (int i = 0; i < 50; i++) {
+            core.apply(job("same-" + i, "q", 1, 1));
+        }
+        assertThat(core.cycle(T)).hasSize(50); // one admitted, 49 pending with their own reasons
+        attempts[0] = 0;
+
+        core.apply(node("n1", 1)); // something changed: a new cycle, still no room
+        assertThat(core.cycle(T)).isEmpty();
+
+        assertThat(attempts[0]).isEqualTo(1);
+    }
+
     static void assertNoGpuTwice(List<PodAssignment> pods) {
         List<String> used = new ArrayList<>();
         pods.forEach(p -> p.gpuIndices().forEach(g -> used.add(p.node() + "/" + g)));
