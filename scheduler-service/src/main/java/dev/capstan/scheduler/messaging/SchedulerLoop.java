@@ -138,11 +138,14 @@ public class SchedulerLoop {
                 LOG.infof("replayed %d events in %d ms with policy %s", replayed,
                         (System.nanoTime() - started) / 1_000_000, config.policy());
             }
-            if (core.needsCycle()) {
+            boolean cycled = core.needsCycle();
+            if (cycled) {
                 List<PlacementEvent> decisions = cycleTimer.record(() -> core.cycle(clock.instant()));
                 publish(producer, decisions);
             }
-            snapshot.set(core.snapshot());
+            if (cycled || !batch.isEmpty() || snapshot.get() == null) {
+                snapshot.set(core.snapshot());
+            }
         }
     }
 
