@@ -3,8 +3,8 @@ package dev.capstan.scheduler.domain.placement;
 /**
  * BestFit as the FGD paper's simulator scores it: the node whose free CPU and GPU after placement are smallest,
  * {@code 0.5 * cpuLeft / 128 cores + 0.5 * gpuLeft / 8 GPUs}, turned into an integer score 0..100 as the
- * Kubernetes scheduler framework does; equal integer scores are broken at random (as kube-scheduler's
- * selectHost does). A shared pod takes the GPU with the least free share that holds it.
+ * Kubernetes scheduler framework does; equal integer scores go to the node first in a fixed seeded random
+ * order (as the paper's simulator breaks ties, see {@link ScoringPolicy.Ties#NODE_RANK}). A shared pod takes the GPU with the least free share that holds it.
  * With {@code exact = true} the score is not rounded and ties go to the lowest node id.
  */
 final class BestFitPolicy extends ScoringPolicy {

@@ -3,44 +3,39 @@ package dev.capstan.scheduler.domain.placement;
 import java.util.List;
 
 /**
- * Capstan's placement policy: fragmentation-aware from FGD's idea, then beyond it.
+ * Capstan's placement policy: fragmentation-aware from FGD's idea (Weng et al., ATC '23), then beyond it.
  * <ul>
  *   <li>The request mix is learnt online from the requests themselves (with slow forgetting), so no pod list has
- *       to be known in advance and the mix follows the workload as it drifts.</li>
- *   <li>Memory is part of a request's kind and of "does it still fit": a node whose memory is gone strands its
- *       GPUs as surely as one whose CPU is gone.</li>
+ *       to be known in advance and the mix follows the workload as it drifts; the typical kinds are the most frequent
+ *       ones covering 95 % of the requests (the paper's threshold).</li>
  *   <li>Capacity-aware fragmentation: FGD asks whether one copy of a typical request still fits; we also count
- *       the free GPU share that the node's free CPU or memory could never feed with copies of that request
- *       (a node with 8 free GPUs and 12 free cores strands 7 GPUs for 12-core 1-GPU pods). This is what lets
- *       CPU-only and CPU-heavy pods go to CPU-rich nodes instead of starving GPU-dense ones.</li>
- *   <li>The fragmentation increase is compared exactly (not rounded to an integer score), and nodes whose increase
- *       is equal are told apart by packing: fewer free GPUs after placement first (which keeps whole nodes free for
- *       big gangs), then less free CPU; a shared pod takes, among the GPUs that grow fragmentation least, the one
- *       with the least free share.</li>
+ *       the free GPU share that the node's free CPU could never feed with copies of that request (a node with 8
+ *       free GPUs and 12 free cores strands 7 GPUs for 12-core 1-GPU pods).</li>
+ *   <li>The fragmentation decrease is turned into FGD's integer score {@code floor(100 * sigmoid(-delta / 1000))}
+ *       and equal scores go to the node first in a fixed, seeded random order of the nodes (rack by rack when the
+ *       nodes carry rack labels). Measured: coarse scores plus a consistent order pack far better than exact scores
+ *       (94.0 % vs 95.2 % for FGD on the default trace), because the same nodes keep winning ties and the others stay
+ *       whole for large pods and gangs.</li>
+ *   <li>A shared pod takes, among the GPUs with the best score, the one with the least free share (FGD takes the
+ *       first one).</li>
  *   <li>Gangs go to the tightest topology domain that holds them (node, rack, zone; see {@link GangPlacer}).</li>
  * </ul>
+ * Memory is part of the fit test but not of the fragmentation (measured: counting it moves nothing or hurts).
  */
 final class CapstanPolicy extends FragmentationPolicy {
 
     /** Forgetting of the online mix: after this many requests an old one counts half. */
     static final long HALF_LIFE = 20_000;
 
-    static final String MODE = System.getProperty("capstan.mode", "exact");
-    static final String TIES = System.getProperty("capstan.ties", "policy");
-    static final boolean MEM = Boolean.parseBoolean(System.getProperty("capstan.mem", "true"));
-    static final boolean CAP = Boolean.parseBoolean(System.getProperty("capstan.cap", "true"));
+    /** Scale of FGD's sigmoid, milli-GPU: one score point is about 40 milli-GPU near zero. */
+    static final double SIGMOID_SCALE = 1000.0;
 
     CapstanPolicy(List<PodRequest> prior) {
-        this(prior, 0);
+        this(prior, PlacementPolicies.DEFAULT_SEED);
     }
 
     CapstanPolicy(List<PodRequest> prior, long seed) {
-        super(prior, MEM, false, CAP, HALF_LIFE, TIES.equals("rank") ? Ties.NODE_RANK : Ties.POLICY, seed);
-    }
-
-    @Override
-    protected double coverage() {
-        return 1.0; // all kinds seen: measured +0.05 points over the paper's 95 % on the default trace
+        super(prior, false, true, true, HALF_LIFE, Ties.NODE_RANK, seed);
     }
 
     @Override
@@ -48,37 +43,16 @@ final class CapstanPolicy extends FragmentationPolicy {
         return "capstan";
     }
 
-    @Override
-    protected boolean scarcityAware() {
-        return true;
+    /** FGD's integer node score of a fragmentation increase, negated so that lower is better. */
+    static double quantised(double increase) {
+        return -(int) (100.0 / (1.0 + Math.exp(increase / SIGMOID_SCALE)));
     }
-
-    private static double round(double v) {
-        if (MODE.equals("sig")) {
-            return -(int) (100.0 / (1.0 + Math.exp(v / 1000.0)));
-        }
-        if (MODE.startsWith("q")) {
-            double w = Double.parseDouble(MODE.substring(1));
-            return Math.floor(v / w);
-        }
-        return Math.rint(v * 1e6) / 1e6;
-    }
-
-    static final double LAMBDA = Double.parseDouble(System.getProperty("capstan.lambda", "0"));
 
     @Override
     protected double score(ClusterState cluster, ClusterState.Node node, PodRequest pod, Pick pick) {
-        double s = score0(cluster, node, pod, pick);
-        if (LAMBDA != 0) {
-            s += LAMBDA * (node.gpuFreeTotal() - pod.totalGpuMilli()) / 1000.0;
-        }
-        return s;
-    }
-
-    private double score0(ClusterState cluster, ClusterState.Node node, PodRequest pod, Pick pick) {
         double before = fragNow(node);
         if (!pod.isShared()) {
-            return round(fragAfter(node, pod) - before);
+            return quantised(fragAfter(node, pod) - before);
         }
         double best = Double.MAX_VALUE;
         for (int g = 0; g < node.gpuFree.length; g++) {
@@ -86,7 +60,7 @@ final class CapstanPolicy extends FragmentationPolicy {
             if (f < pod.gpuMilli() || !pod.allowsModel(node.spec.gpus().get(g).model())) {
                 continue;
             }
-            double d = round(fragAfterShare(node, pod, g) - before);
+            double d = quantised(fragAfterShare(node, pod, g) - before);
             if (d < best || (d == best && f < node.gpuFree[pick.gpu])) {
                 best = d;
                 pick.gpu = g;
@@ -96,8 +70,9 @@ final class CapstanPolicy extends FragmentationPolicy {
     }
 
     @Override
-    protected double tieBreak(ClusterState.Node node, PodRequest pod) {
-        double gpuFreeAfter = node.gpuFreeTotal() - pod.totalGpuMilli();
-        return gpuFreeAfter * 1e9 + (node.cpuFree - pod.cpuMilli());
+    protected long rankKey(ClusterState.Node node) {
+        // rack-major: ties fill one rack before the next, so that whole racks stay free for gangs
+        long rack = node.rack.isEmpty() ? 0 : rankOf(node.rack, seed()) >>> 40;
+        return (rack << 40) | (rankOf(node.spec.name(), seed()) >>> 24);
     }
 }

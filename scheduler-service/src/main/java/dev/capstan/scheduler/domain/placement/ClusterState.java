@@ -50,6 +50,7 @@ public final class ClusterState {
         boolean migRoom;              // some MIG-capable GPU has a free slice
         boolean indexed;
         long version;                 // bumps on every change: cache key for policies
+        NodeClass cls;                // equivalence class of identical state while indexed
 
         Node(int id) {
             this.id = id;
@@ -122,6 +123,72 @@ public final class ClusterState {
             return byWholeFree.get(k);
         }
     }
+
+    /**
+     * Nodes in identical state as far as placing a single pod goes: same GPU model, same multiset of free GPU
+     * shares, same free CPU and memory, same taints (and ready). Every policy scores such nodes identically, so a
+     * placement scores one representative per class instead of every node; only the tie-break looks at members.
+     * Nodes with MIG-capable or mixed-model GPUs (where device positions matter) are classes of their own.
+     */
+    static final class NodeClass {
+        final ClassKey key;
+        final BitSet members = new BitSet();
+        int size;
+        int any = -1;                 // some member (the representative)
+
+        NodeClass(ClassKey key) {
+            this.key = key;
+        }
+    }
+
+    /** Identity of a node state for {@link NodeClass}. */
+    static final class ClassKey {
+        final int modelId;
+        final long cpuFree;
+        final long memFree;
+        final int[] freeDesc;
+        final Set<String> taints;
+        final int singleton;          // node id for nodes that form their own class, else -1
+        final int hash;
+
+        ClassKey(Node node) {
+            modelId = node.modelId;
+            cpuFree = node.cpuFree;
+            memFree = node.memFree;
+            int[] f = node.gpuFree.clone();
+            java.util.Arrays.sort(f);
+            freeDesc = f;
+            taints = node.spec.taints();
+            boolean own = node.spec.gpuModel().indexOf('+') >= 0;
+            for (GpuDevice d : node.spec.gpus()) {
+                own |= d.migCapable();
+            }
+            singleton = own ? node.id : -1;
+            int h = modelId;
+            h = 31 * h + Long.hashCode(cpuFree);
+            h = 31 * h + Long.hashCode(memFree);
+            h = 31 * h + java.util.Arrays.hashCode(freeDesc);
+            h = 31 * h + taints.hashCode();
+            h = 31 * h + singleton;
+            hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ClassKey k && k.hash == hash && k.modelId == modelId && k.cpuFree == cpuFree
+                    && k.memFree == memFree && k.singleton == singleton && java.util.Arrays.equals(k.freeDesc, freeDesc)
+                    && k.taints.equals(taints);
+        }
+    }
+
+    private final Map<ClassKey, NodeClass> classes = new HashMap<>();
+    /** Classes by model id (index into {@link #models}); iteration order is insertion order. */
+    private final List<java.util.LinkedHashSet<NodeClass>> classesByModel = new ArrayList<>();
 
     private final Map<String, Node> byName = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();          // by id; null once removed
@@ -322,6 +389,7 @@ public final class ClusterState {
             models.add(model);
             modelIds.put(model, id);
             modelIndexes.add(new ModelIndex());
+            classesByModel.add(new java.util.LinkedHashSet<>());
         }
         return id;
     }
@@ -341,6 +409,17 @@ public final class ClusterState {
         }
         ready.set(node.id);
         node.indexed = true;
+        ClassKey key = new ClassKey(node);
+        NodeClass cls = classes.get(key);
+        if (cls == null) {
+            cls = new NodeClass(key);
+            classes.put(key, cls);
+            classesByModel.get(node.modelId).add(cls);
+        }
+        cls.members.set(node.id);
+        cls.size++;
+        cls.any = node.id;
+        node.cls = cls;
     }
 
     private void unindex(Node node) {
@@ -356,6 +435,37 @@ public final class ClusterState {
         mi.migRoom.clear(node.id);
         ready.clear(node.id);
         node.indexed = false;
+        NodeClass cls = node.cls;
+        node.cls = null;
+        cls.members.clear(node.id);
+        if (--cls.size == 0) {
+            classes.remove(cls.key);
+            classesByModel.get(node.modelId).remove(cls);
+        } else if (cls.any == node.id) {
+            cls.any = cls.members.nextSetBit(0);
+        }
+    }
+
+    /**
+     * Calls {@code action} with every class of ready nodes that may have room for the pod (callers check the
+     * representative with {@link #fits}).
+     */
+    void forEachCandidateClass(PodRequest pod, java.util.function.Consumer<NodeClass> action) {
+        for (int m = 0; m < models.size(); m++) {
+            String model = models.get(m);
+            if (pod.gpus() > 0 && (model.isEmpty()
+                    || (!pod.allowedGpuModels().isEmpty() && !modelMayMatch(model, pod)))) {
+                continue;
+            }
+            for (NodeClass c : classesByModel.get(m)) {
+                action.accept(c);
+            }
+        }
+    }
+
+    /** Number of classes of identical node state (for reports and tests). */
+    int classCount() {
+        return classes.size();
     }
 
     /** Whether the pod may use GPUs of the node's model(s) at all. */

@@ -6,8 +6,9 @@ import java.util.List;
  * A re-implementation of FGD (fragmentation gradient descent, Weng et al., ATC '23) as the paper's simulator
  * runs it: the typical requests are the kinds that make up 95 % of the pod list (CPU, GPU count, share, model;
  * memory is not part of it), a node's score is {@code floor(100 * sigmoid((fragBefore - fragAfter) / 1000))}
- * (an integer, as the scheduler framework wants), equal scores are broken at random, and a shared pod takes the
- * first GPU with the best such score. Used as the baseline that {@code capstan} must beat.
+ * (an integer, as the scheduler framework wants), equal scores go to the node first in a fixed seeded random order
+ * (the simulator's modified selectHost takes the smallest node name, and node names carry a seeded random prefix),
+ * and a shared pod takes the first GPU with the best such score. Used as the baseline that {@code capstan} must beat.
  */
 final class FgdPolicy extends FragmentationPolicy {
 

@@ -81,11 +81,6 @@ final class FragmentationModel {
         memLevels = useMemory ? ml.stream().mapToLong(Long::longValue).toArray() : new long[0];
     }
 
-    /** The same model with other typical requests (weights). */
-    FragmentationModel withTypical(List<TypicalPod> typical) {
-        return new FragmentationModel(typical, useMemory, cpuOnlyIsFragment, capacityAware);
-    }
-
     /** An empty model: nothing is fragment. */
     static FragmentationModel empty() {
         return new FragmentationModel(List.of(), false, false);

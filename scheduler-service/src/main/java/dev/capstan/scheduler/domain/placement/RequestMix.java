@@ -16,7 +16,6 @@ final class RequestMix {
     private record Kind(long cpuMilli, long memoryMib, int gpus, int gpuMilli, Set<String> models) {
     }
 
-    static final double GW = Double.parseDouble(System.getProperty("capstan.gw", "0"));
     private final boolean withMemory;
     private final double keep;
     private final Map<Kind, Double> weights = new HashMap<>();
@@ -46,9 +45,8 @@ final class RequestMix {
         }
         Kind k = new Kind(pod.cpuMilli(), withMemory ? pod.memoryMib() : 0, pod.gpus(), pod.gpuMilli(),
                 pod.allowedGpuModels());
-        double inc = increment * (GW == 0 ? 1 : (pod.gpus() == 0 ? 1 : 1 + GW * pod.totalGpuMilli() / 1000.0));
-        weights.merge(k, inc, Double::sum);
-        total += inc;
+        weights.merge(k, increment, Double::sum);
+        total += increment;
         observed++;
         if (keep < 1.0) {
             increment /= keep;

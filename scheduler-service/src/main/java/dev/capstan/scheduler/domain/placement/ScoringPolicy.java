@@ -71,10 +71,20 @@ abstract class ScoringPolicy implements PlacementPolicy {
             ranked = java.util.Arrays.copyOf(ranked, len);
         }
         if (!ranked[id]) {
-            ranks[id] = rankOf(node.spec.name(), seed);
+            ranks[id] = rankKey(node);
             ranked[id] = true;
         }
         return ranks[id];
+    }
+
+    /** The key of a node's rank (lower wins ties); by default a seeded hash of the node name. */
+    protected long rankKey(ClusterState.Node node) {
+        return rankOf(node.spec.name(), seed);
+    }
+
+    /** The seed of this policy's random choices. */
+    protected final long seed() {
+        return seed;
     }
 
     /** A seeded 64-bit mix of the name (SplitMix64 finaliser over the string hash and the seed). */
@@ -129,6 +139,20 @@ abstract class ScoringPolicy implements PlacementPolicy {
      */
     PodPlacement choose(ClusterState cluster, PodRequest pod, BitSet within, BitSet prefer) {
         beginPod(cluster, pod);
+        if (within == null && prefer == null && !stopAtFirst) {
+            ClusterState.Node node = scanClasses(cluster, pod);
+            if (node == null) {
+                return null;
+            }
+            int gpu = -1;
+            if (pod.isShared() || pod.isMig()) {
+                // the representative's GPU index need not be this member's: ask again for this node
+                Pick pick = new Pick();
+                score(cluster, node, pod, pick);
+                gpu = pick.gpu;
+            }
+            return toPlacement(node, pod, gpu);
+        }
         if (prefer != null && !prefer.isEmpty()) {
             BitSet both = (BitSet) prefer.clone();
             if (within != null) {
@@ -167,6 +191,87 @@ abstract class ScoringPolicy implements PlacementPolicy {
             }
             consider(node, pod, s, pick.gpu);
         });
+    }
+
+    /** Whether {@link #tieBreak} depends only on the node's state (then equal nodes are told apart by rank). */
+    protected boolean stateTieBreak() {
+        return false;
+    }
+
+    private final List<ClusterState.NodeClass> tied = new ArrayList<>();
+
+    /**
+     * The best node for a single pod, scoring one representative per class of identical node state: the classes
+     * with the best score (and policy tie-break) are kept, and the winner among their members is chosen by the tie
+     * rule (random member, lowest rank, or lowest id).
+     */
+    private ClusterState.Node scanClasses(ClusterState cluster, PodRequest pod) {
+        tied.clear();
+        final Pick pick = new Pick();
+        final double[] bestS = {0, 0};
+        cluster.forEachCandidateClass(pod, cls -> {
+            ClusterState.Node rep = cluster.node(cls.any);
+            if (!ClusterState.fits(rep, pod)) {
+                return;
+            }
+            pick.gpu = -1;
+            double s = score(cluster, rep, pod, pick);
+            if (Double.isNaN(s)) {
+                return;
+            }
+            double t = tieMode == Ties.POLICY && stateTieBreak() ? tieBreak(rep, pod) : 0;
+            if (tied.isEmpty() || s < bestS[0] || (s == bestS[0] && t < bestS[1])) {
+                tied.clear();
+                tied.add(cls);
+                bestS[0] = s;
+                bestS[1] = t;
+            } else if (s == bestS[0] && t == bestS[1]) {
+                tied.add(cls);
+            }
+        });
+        if (tied.isEmpty()) {
+            return null;
+        }
+        if (tieMode == Ties.RANDOM) {
+            int total = 0;
+            for (ClusterState.NodeClass c : tied) {
+                total += c.size;
+            }
+            int r = random.nextInt(total);
+            for (ClusterState.NodeClass c : tied) {
+                if (r < c.size) {
+                    int id = c.members.nextSetBit(0);
+                    while (r-- > 0) {
+                        id = c.members.nextSetBit(id + 1);
+                    }
+                    return cluster.node(id);
+                }
+                r -= c.size;
+            }
+            throw new IllegalStateException("unreachable");
+        }
+        boolean byRank = tieMode == Ties.NODE_RANK || stateTieBreak();
+        ClusterState.Node win = null;
+        long winKey = 0;
+        for (ClusterState.NodeClass c : tied) {
+            if (!byRank) {
+                // lowest id (the policy's default tie-break)
+                ClusterState.Node n = cluster.node(c.members.nextSetBit(0));
+                if (win == null || n.id < win.id) {
+                    win = n;
+                }
+                continue;
+            }
+            for (int id = c.members.nextSetBit(0); id >= 0; id = c.members.nextSetBit(id + 1)) {
+                ClusterState.Node n = cluster.node(id);
+                long k = rank(n);
+                if (win == null || k < winKey) {
+                    win = n;
+                    winKey = k;
+                }
+            }
+        }
+        return win;
     }
 
     private void consider(ClusterState.Node node, PodRequest pod, double s, int gpu) {
