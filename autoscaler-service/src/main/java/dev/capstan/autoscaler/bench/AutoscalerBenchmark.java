@@ -34,6 +34,7 @@ public final class AutoscalerBenchmark {
         double targetRps = 1.0;
         List<PolicyKind> policies = List.of(PolicyKind.CAPSTAN, PolicyKind.KPA, PolicyKind.HPA);
         boolean perTrace = false;
+        List<Double> prices = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trace" -> files.add(Path.of(args[++i]));
@@ -42,10 +43,12 @@ public final class AutoscalerBenchmark {
                 case "--target-rps" -> targetRps = Double.parseDouble(args[++i]);
                 case "--policies" -> policies = Arrays.stream(args[++i].split(",")).map(PolicyKind::parse).toList();
                 case "--per-trace" -> perTrace = true;
+                case "--capstan-min-use" -> prices = Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .map(Double::parseDouble).toList();
                 default -> {
                     System.err.println("unknown argument " + args[i]);
                     System.err.println("usage: --trace FILE [--trace FILE …] [--cold-start 5,60] [--target-rps 1.0]"
-                            + " [--policies capstan,kpa,hpa] [--per-trace]");
+                            + " [--policies capstan,kpa,hpa] [--per-trace] [--capstan-min-use 0.05,0.1,0.2]");
                     System.exit(2);
                 }
             }
@@ -62,16 +65,36 @@ public final class AutoscalerBenchmark {
                     Totals sum = new Totals();
                     for (Trace trace : traces) {
                         ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
-                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind);
+                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind.create());
                         sum.add(r);
                         if (perTrace && traces.size() > 1) {
-                            System.out.println(line(kind, trace.name(), cold, targetRps, Totals.of(r), 1));
+                            System.out.println(line(kind.wire(), trace.name(), cold, targetRps, Totals.of(r), 1));
                         }
                     }
                     totals.put(kind, sum);
-                    System.out.println(line(kind, file.getFileName().toString(), cold, targetRps, sum, traces.size()));
+                    System.out.println(line(kind.wire(), file.getFileName().toString(), cold, targetRps, sum,
+                            traces.size()));
                 }
                 compare(totals, file.getFileName().toString(), cold);
+                // The trade-off curve: capstan at other prices (share of capacity a replica must serve).
+                for (double price : prices) {
+                    Totals sum = new Totals();
+                    for (Trace trace : traces) {
+                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
+                        sum.add(ReplaySimulator.replay(trace, settings, PolicyKind.capstan(price)));
+                    }
+                    String label = "capstan@" + trimmed(price);
+                    System.out.println(line(label, file.getFileName().toString(), cold, targetRps, sum, traces.size()));
+                    for (PolicyKind other : List.of(PolicyKind.KPA, PolicyKind.HPA)) {
+                        Totals o = totals.get(other);
+                        if (o != null) {
+                            System.out.printf(Locale.ROOT, "compare=%s_vs_%s trace=%s cold_start_s=%d"
+                                    + " served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n", label, other.wire(),
+                                    file.getFileName(), cold, sum.servedPct() - o.servedPct(),
+                                    (double) sum.replicaSeconds / Math.max(1, o.replicaSeconds));
+                        }
+                    }
+                }
             }
         }
     }
@@ -93,11 +116,11 @@ public final class AutoscalerBenchmark {
         }
     }
 
-    private static String line(PolicyKind kind, String trace, int cold, double target, Totals t, int services) {
+    private static String line(String policy, String trace, int cold, double target, Totals t, int services) {
         return String.format(Locale.ROOT,
                 "policy=%s trace=%s cold_start_s=%d target_rps=%s services=%d served_pct=%.3f replica_seconds=%d"
                         + " scale_events=%d p99_unserved_burst_s=%d demand=%.0f unserved=%.0f",
-                kind.wire(), trace, cold, trimmed(target), services, t.servedPct(), t.replicaSeconds, t.events,
+                policy, trace, cold, trimmed(target), services, t.servedPct(), t.replicaSeconds, t.events,
                 t.p99Burst(), t.demand, t.demand - t.served);
     }
 

@@ -1,6 +1,6 @@
 package dev.capstan.autoscaler.bench;
 
-import dev.capstan.autoscaler.domain.PolicyKind;
+import dev.capstan.autoscaler.domain.ScalingPolicy;
 import dev.capstan.autoscaler.domain.RateSample;
 import dev.capstan.autoscaler.domain.ScaleDecision;
 import dev.capstan.autoscaler.domain.ScalingSettings;
@@ -36,8 +36,9 @@ final class ReplaySimulator {
     record Result(double demand, double served, long replicaSeconds, long scaleEvents, List<Integer> bursts) {
     }
 
-    static Result replay(Trace trace, ScalingSettings settings, PolicyKind kind) {
-        ServiceAutoscaler autoscaler = new ServiceAutoscaler(settings, kind);
+    static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy) {
+        ServiceAutoscaler autoscaler = new ServiceAutoscaler(settings, policy, ServiceAutoscaler.DEFAULT_STALE_AFTER,
+                ServiceAutoscaler.DEFAULT_HOLD_FOR);
         int tick = (int) autoscaler.policy().tickInterval().toSeconds();
         int cold = (int) settings.coldStart().toSeconds();
         double capacity = settings.targetRpsPerReplica();

@@ -15,6 +15,14 @@ public enum PolicyKind {
         };
     }
 
+    /**
+     * A capstan policy with another price than the default: a replica is kept while its marginal use (share of
+     * its capacity it serves) is at least {@code minUse}. Lower buys served share with replica-seconds.
+     */
+    public static ScalingPolicy capstan(double minUse) {
+        return new CapstanPolicy(minUse);
+    }
+
     /** Lower-case name, as used on the command line, in events and in figures. */
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -21,6 +21,7 @@ public final class RequestWindows {
     private static final int GAP_HISTORY = 64;
 
     private final long retentionMillis;
+    private long[] starts = new long[64];
     private long[] ends = new long[64];
     private double[] cumRequests = new double[64];
     private double[] cumConcurrencySeconds = new double[64];
@@ -36,6 +37,8 @@ public final class RequestWindows {
     private final double[] gaps = new double[GAP_HISTORY];
     private int gapCount;
     private int gapNext;
+    private long gapsRecorded;
+    private long lastBusyStartMillis = Long.MIN_VALUE;
 
     /** Windows that can answer queries over the last {@code retentionSeconds}. */
     public RequestWindows(double retentionSeconds) {
@@ -57,6 +60,8 @@ public final class RequestWindows {
                 gaps[gapNext] = (start - lastRequestEndMillis) / 1000.0;
                 gapNext = (gapNext + 1) % GAP_HISTORY;
                 gapCount = Math.min(GAP_HISTORY, gapCount + 1);
+                gapsRecorded++;
+                lastBusyStartMillis = start;
             }
             lastRequestEndMillis = end;
         }
@@ -68,6 +73,7 @@ public final class RequestWindows {
         int i = (head + size) % ends.length;
         double prevReq = size == 0 ? evictedRequests : cumRequests[physical(size - 1)];
         double prevConc = size == 0 ? evictedConcurrencySeconds : cumConcurrencySeconds[physical(size - 1)];
+        starts[i] = Math.max(start, size == 0 ? start : ends[physical(size - 1)]);
         ends[i] = end;
         cumRequests[i] = prevReq + sample.requests();
         cumConcurrencySeconds[i] = prevConc + sample.concurrency() * sample.windowSeconds();
@@ -122,6 +128,54 @@ public final class RequestWindows {
         return out;
     }
 
+    /** How many idle gaps have been recorded since the start (grows by one each time a gap ends). */
+    public long gapsRecorded() {
+        return gapsRecorded;
+    }
+
+    /** Start of the sample that ended the most recently recorded idle gap (a busy period's start), or MIN_VALUE. */
+    public long lastBusyStartMillis() {
+        return lastBusyStartMillis;
+    }
+
+    /**
+     * The samples that overlap (fromMillis, toMillis], clipped to it: fills {@code rates} (requests per second of
+     * each sample) and {@code seconds} (the part of the sample inside the interval) and returns how many. The
+     * arrays must be at least as long as the number of retained samples ({@link #capacityHint()}).
+     */
+    public int samplesBetween(long fromMillis, long toMillis, double[] rates, double[] seconds) {
+        int n = 0;
+        for (int k = size - 1; k >= 0; k--) {
+            int i = physical(k);
+            long e = ends[i];
+            long st = starts[i];
+            if (e <= fromMillis) {
+                break;
+            }
+            if (st >= toMillis) {
+                continue;
+            }
+            double prev = k == 0 ? evictedRequests : cumRequests[physical(k - 1)];
+            long len = Math.max(1, e - st);
+            double inside = (Math.min(e, toMillis) - Math.max(st, fromMillis)) / 1000.0;
+            if (inside <= 0) {
+                continue;
+            }
+            if (n == rates.length) {
+                break;
+            }
+            rates[n] = (cumRequests[i] - prev) / (len / 1000.0);
+            seconds[n] = inside;
+            n++;
+        }
+        return n;
+    }
+
+    /** An upper bound on the number of samples {@link #samplesBetween} can return. */
+    public int capacityHint() {
+        return ends.length;
+    }
+
     /** Seconds of history that a window ending now can see (data starts at the first sample). */
     private double span(long fromMillis, long toMillis) {
         if (firstStartMillis == Long.MIN_VALUE || toMillis <= firstStartMillis) {
@@ -164,14 +218,17 @@ public final class RequestWindows {
     private void grow() {
         int n = ends.length * 2;
         long[] e = new long[n];
+        long[] st = new long[n];
         double[] r = new double[n];
         double[] c = new double[n];
         for (int k = 0; k < size; k++) {
             e[k] = ends[physical(k)];
+            st[k] = starts[physical(k)];
             r[k] = cumRequests[physical(k)];
             c[k] = cumConcurrencySeconds[physical(k)];
         }
         ends = e;
+        starts = st;
         cumRequests = r;
         cumConcurrencySeconds = c;
         head = 0;

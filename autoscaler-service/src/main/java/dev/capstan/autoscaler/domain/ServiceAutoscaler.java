@@ -44,8 +44,8 @@ public final class ServiceAutoscaler {
         this.policy = policy;
         this.staleAfter = staleAfter;
         this.holdFor = holdFor;
-        // The longest window any policy reads is 60 s (KPA's stable window); keep a margin.
-        this.windows = new RequestWindows(120);
+        // The longest window any policy reads is capstan's long window (at most 600 s); keep a margin.
+        this.windows = new RequestWindows(CapstanPolicy.MAX_LONG_MILLIS / 1000.0 + 60);
     }
 
     /** Records one sample; returns false for a duplicate or out-of-order one. */

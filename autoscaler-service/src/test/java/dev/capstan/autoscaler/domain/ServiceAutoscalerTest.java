@@ -102,4 +102,20 @@ class ServiceAutoscalerTest {
         assertThat(w.rate(Instant.ofEpochSecond(20).toEpochMilli(), 20)).isEqualTo(7.5);
         assertThat(w.rate(Instant.ofEpochSecond(20).toEpochMilli(), 10)).isEqualTo(5.0);
     }
+
+    @Test
+    void samplesOfAWindowComeWithTheirRatesAndTheirPartInsideIt() {
+        RequestWindows w = new RequestWindows(120);
+        w.add(new RateSample(Instant.ofEpochSecond(0), 10, 100, 0)); // 10 rps over [0, 10)
+        w.add(new RateSample(Instant.ofEpochSecond(10), 2, 6, 0)); // 3 rps over [10, 12)
+        double[] rates = new double[w.capacityHint()];
+        double[] secs = new double[w.capacityHint()];
+        int n = w.samplesBetween(Instant.ofEpochSecond(6).toEpochMilli(), Instant.ofEpochSecond(12).toEpochMilli(),
+                rates, secs);
+        assertThat(n).isEqualTo(2);
+        assertThat(rates[0]).isEqualTo(3.0); // newest first
+        assertThat(secs[0]).isEqualTo(2.0);
+        assertThat(rates[1]).isEqualTo(10.0);
+        assertThat(secs[1]).isEqualTo(4.0); // only (6, 10] is inside
+    }
 }
