@@ -7,41 +7,84 @@ import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.submission.service.WorkloadService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
-/** Keeps workload status current from scheduler ({@code capstan.placements}) and executor events. */
+/**
+ * Keeps workload status current from scheduler ({@code capstan.placements}) and executor
+ * ({@code capstan.executions}) events. Records arrive in batches and each batch is applied in one
+ * transaction: every workload sees several events, and one commit per event would dominate the
+ * service's work. A record that cannot be read goes to {@code capstan.dlq.submission-service} with
+ * its reason, and the rest of its batch is applied.
+ */
 @ApplicationScoped
 public class StatusEventConsumer {
 
-    private final WorkloadService workloads;
+    private static final Logger LOG = Logger.getLogger(StatusEventConsumer.class);
 
-    StatusEventConsumer(WorkloadService workloads) {
+    private final WorkloadService workloads;
+    private final Emitter<String> deadLetters;
+
+    StatusEventConsumer(WorkloadService workloads, @Channel("dead-letters") Emitter<String> deadLetters) {
         this.workloads = workloads;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("placements")
     @Blocking
-    public void placement(ConsumerRecord<String, String> record) {
-        if (read(record) instanceof PlacementEvent e) {
-            workloads.apply(KafkaHeaders.get(record, CloudEventHeaders.CE_ID), e);
-        }
+    public void placements(ConsumerRecords<String, String> records) {
+        workloads.applyAll(read(records));
     }
 
     @Incoming("executions")
     @Blocking
-    public void execution(ConsumerRecord<String, String> record) {
-        if (read(record) instanceof ExecutionEvent e) {
-            workloads.apply(KafkaHeaders.get(record, CloudEventHeaders.CE_ID), e);
-        }
+    public void executions(ConsumerRecords<String, String> records) {
+        workloads.applyAll(read(records));
     }
 
-    private static CapstanEvent read(ConsumerRecord<String, String> record) {
+    private List<WorkloadService.Applied> read(ConsumerRecords<String, String> records) {
+        List<WorkloadService.Applied> events = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> r : records) {
+            try {
+                CapstanEvent e = decode(r);
+                if (e instanceof PlacementEvent || e instanceof ExecutionEvent) {
+                    events.add(new WorkloadService.Applied(KafkaHeaders.get(r, CloudEventHeaders.CE_ID), e));
+                }
+            } catch (EventCodec.MalformedEventException ex) {
+                deadLetter(r, ex.getMessage());
+            }
+        }
+        return events;
+    }
+
+    private static CapstanEvent decode(ConsumerRecord<String, String> record) {
         String type = KafkaHeaders.get(record, CloudEventHeaders.CE_TYPE);
         if (type == null) {
             throw new EventCodec.MalformedEventException("record without ce_type header");
         }
         return EventCodec.fromJson(type, record.value());
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> r, String reason) {
+        LOG.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
+        RecordHeaders headers = new RecordHeaders();
+        r.headers().forEach(headers::add);
+        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", r.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
+        deadLetters.send(Message.of(r.value() == null ? "" : r.value()).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(r.key()).withHeaders(headers).build()));
     }
 }

@@ -2,6 +2,7 @@ package dev.capstan.submission.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
@@ -131,6 +132,22 @@ public class WorkloadService {
         move(w, new Lifecycle.State(WorkloadStatus.CANCELLED, why, w.attempt), now);
         outbox.add(new WorkloadEvent.WorkloadCancelled(id, why, now));
         return view(w, true);
+    }
+
+    /** One event to apply, with its CloudEvents id. */
+    public record Applied(String eventId, CapstanEvent event) {
+    }
+
+    /** Applies a batch of scheduler and executor events in one transaction, each once. */
+    @Transactional
+    public void applyAll(List<Applied> events) {
+        for (Applied a : events) {
+            if (a.event() instanceof PlacementEvent p) {
+                apply(a.eventId(), p);
+            } else if (a.event() instanceof ExecutionEvent e) {
+                apply(a.eventId(), e);
+            }
+        }
     }
 
     /** Applies a scheduler event once (by CloudEvents id); unknown workloads are ignored. */

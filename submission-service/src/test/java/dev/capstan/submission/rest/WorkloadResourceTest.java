@@ -144,6 +144,25 @@ class WorkloadResourceTest {
     }
 
     @Test
+    void anUnreadableStatusEventIsDeadLetteredAndTheNextOneStillApplies() {
+        String id = given().contentType(ContentType.JSON).body(job("noisy", uniqueQueue(), 1, 1))
+                .post("/api/v1/workloads").then().statusCode(201).extract().path("id");
+        String badKey = id + "-bad";
+        TestKafka.send(Topics.EXECUTIONS, badKey, "{\"workloadId\": 17", java.util.Map.of(
+                CloudEventHeaders.CE_TYPE, "dev.capstan.execution.running.v1", CloudEventHeaders.CE_ID, badKey));
+        TestKafka.publish(new PlacementEvent.WorkloadAdmitted(id, 1, "q", List.of(
+                new PodAssignment(id + "-a1-worker-0", "worker", 0, "gpu-1", List.of(0), 1000, "A100", null)),
+                Instant.now()), "scheduler-service");
+        TestKafka.publish(new ExecutionEvent.WorkloadRunning(id, 1, Instant.now()), "executor-service");
+
+        awaitStatus(id, "RUNNING");
+        var dead = TestKafka.await(Topics.deadLetter("submission-service"), r -> badKey.equals(r.key()),
+                Duration.ofSeconds(20));
+        assertThat(TestKafka.header(dead, "dead-letter-reason")).contains("WorkloadRunning");
+        assertThat(TestKafka.header(dead, "dead-letter-topic")).isEqualTo(Topics.EXECUTIONS);
+    }
+
+    @Test
     void cancelPublishesTheCancellationAndRefusesASecondCancel() {
         String id = given().contentType(ContentType.JSON).body(job("stopme", uniqueQueue(), 1, 1))
                 .post("/api/v1/workloads").then().statusCode(201).extract().path("id");
