@@ -65,9 +65,12 @@ public class ExecutionService {
         t.setDaemon(true);
         return t;
     });
-    /** Deletes finished admissions' pods once their time to live is over. */
-    private final ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "executor-pod-cleanup");
+    /**
+     * API writes that follow a reported outcome (outcome labels, tearing down a failed gang, deleting
+     * expired pods): off the pod-events thread, so reporting never waits for the API server.
+     */
+    private final ScheduledExecutorService apiWrites = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "executor-api-writes");
         t.setDaemon(true);
         return t;
     });
@@ -154,7 +157,7 @@ public class ExecutionService {
 
     /** Deletes a finished admission's pods after {@code capstan.executor.finished-ttl}. */
     private void expire(String workloadLabel, int attempt) {
-        cleanup.schedule(() -> {
+        apiWrites.schedule(() -> {
             try {
                 kube.deleteAttempt(workloadLabel, attempt);
             } catch (RuntimeException e) {
@@ -264,13 +267,20 @@ public class ExecutionService {
             case RUNNING -> send(new ExecutionEvent.WorkloadRunning(key.workloadId(), key.attempt(), clock.instant()));
             case SUCCEEDED -> {
                 send(new ExecutionEvent.WorkloadSucceeded(key.workloadId(), key.attempt(), clock.instant()));
-                kube.labelOutcome(observed.stream().map(PodObservation::pod).toList(), "succeeded");
+                List<String> podNames = observed.stream().map(PodObservation::pod).toList();
+                apiWrites.execute(() -> {
+                    try {
+                        kube.labelOutcome(podNames, "succeeded");
+                    } catch (RuntimeException e) {
+                        LOG.warnf("cannot label the outcome of %s: %s", workloadLabel, e.getMessage());
+                    }
+                });
                 expire(workloadLabel, key.attempt());
             }
             case FAILED -> {
                 send(new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), verdict.reason(),
                         verdict.retryable(), clock.instant()));
-                tearDown(workloadLabel, key.attempt());
+                apiWrites.execute(() -> tearDown(workloadLabel, key.attempt()));
                 expire(workloadLabel, key.attempt());
             }
             default -> {
@@ -280,6 +290,14 @@ public class ExecutionService {
 
     /** A failed gang: the failed pods stay for inspection (labelled), the unfinished ones go. */
     private void tearDown(String workloadLabel, int attempt) {
+        try {
+            tearDownNow(workloadLabel, attempt);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot tear down %s attempt %d: %s", workloadLabel, attempt, e.getMessage());
+        }
+    }
+
+    private void tearDownNow(String workloadLabel, int attempt) {
         List<Pod> gang = pods.podsOf(workloadLabel, attempt);
         List<String> unfinished = gang.stream()
                 .filter(p -> p.getStatus() == null || !Set.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))

@@ -90,7 +90,7 @@ final class SimulatedKubelet implements AutoCloseable {
         this.client = client;
         this.cfg = cfg;
         this.clock = clock;
-        this.timers = Executors.newScheduledThreadPool(2, r -> {
+        this.timers = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "simulated-kubelet");
             t.setDaemon(true);
             return t;
