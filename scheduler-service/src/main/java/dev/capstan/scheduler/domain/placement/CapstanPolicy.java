@@ -9,8 +9,9 @@ import java.util.List;
  *       to be known in advance and the mix follows the workload as it drifts; the typical kinds are the most frequent
  *       ones covering 95 % of the requests (the paper's threshold).</li>
  *   <li>Capacity-aware fragmentation: FGD asks whether one copy of a typical request still fits; we also count
- *       the free GPU share that the node's free CPU could never feed with copies of that request (a node with 8
- *       free GPUs and 12 free cores strands 7 GPUs for 12-core 1-GPU pods).</li>
+ *       the fitting GPUs that the copies the node's free CPU can feed cannot reach (c copies of a k-GPU request reach
+ *       c*k GPUs, each usable as a whole as in FGD): a node with 8 free GPUs and 12 free cores strands 7 GPUs for
+ *       12-core 1-GPU pods.</li>
  *   <li>The fragmentation decrease is turned into FGD's integer score {@code floor(100 * sigmoid(-delta / 1000))}
  *       and equal scores go to the node first in a fixed, seeded random order of the nodes (rack by rack when the
  *       nodes carry rack labels). Measured: coarse scores plus a consistent order pack far better than exact scores

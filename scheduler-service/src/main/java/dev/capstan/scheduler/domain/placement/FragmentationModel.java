@@ -49,9 +49,10 @@ final class FragmentationModel {
     }
 
     /**
-     * @param capacityAware also count as fragment the free GPU capacity that a typical request could use by GPU
-     *                      but not by the node's free CPU or memory once a few copies of it are there (FGD only asks
-     *                      whether one copy fits)
+     * @param capacityAware also count as fragment the fitting GPUs that the copies of a typical request the node's
+     *                      free CPU (and memory, when used) can feed cannot reach: c copies of a k-GPU request reach
+     *                      the c*k largest fitting GPUs, each usable as a whole as in FGD (FGD only asks whether one
+     *                      copy fits)
      */
     FragmentationModel(List<TypicalPod> typical, boolean useMemory, boolean cpuOnlyIsFragment, boolean capacityAware) {
         this.pods = typical.toArray(new TypicalPod[0]);
@@ -219,7 +220,15 @@ final class FragmentationModel {
                     copies = Math.min(copies, memFree / mem[t]);
                 }
                 if (copies < Long.MAX_VALUE / 1_000_000) {
-                    usable = Math.min(usable, copies * gpus[t] * need);
+                    // as FGD, a GPU that a copy can reach is usable as a whole: the copies the CPU can feed reach
+                    // at most copies * gpus GPUs (the largest ones); the rest of the fitting GPUs are stranded
+                    long reach = Math.min(fitting, copies * gpus[t]);
+                    if (reach < fitting) {
+                        usable = 0;
+                        for (int i = 0; i < reach; i++) {
+                            usable += f[i];
+                        }
+                    }
                 }
             }
             frag += w * (total - usable);
