@@ -34,7 +34,8 @@ public final class AutoscalerBenchmark {
         double targetRps = 1.0;
         List<PolicyKind> policies = List.of(PolicyKind.CAPSTAN, PolicyKind.KPA, PolicyKind.HPA);
         boolean perTrace = false;
-        List<Double> prices = List.of();
+        List<String> prices = List.of();
+        List<Integer> queues = List.of(0);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trace" -> files.add(Path.of(args[++i]));
@@ -43,12 +44,13 @@ public final class AutoscalerBenchmark {
                 case "--target-rps" -> targetRps = Double.parseDouble(args[++i]);
                 case "--policies" -> policies = Arrays.stream(args[++i].split(",")).map(PolicyKind::parse).toList();
                 case "--per-trace" -> perTrace = true;
-                case "--capstan-min-use" -> prices = Arrays.stream(args[++i].split(",")).map(String::trim)
-                        .map(Double::parseDouble).toList();
+                case "--queue-s" -> queues = Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .map(Integer::parseInt).toList();
+                case "--capstan-min-use" -> prices = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
                 default -> {
                     System.err.println("unknown argument " + args[i]);
                     System.err.println("usage: --trace FILE [--trace FILE …] [--cold-start 5,60] [--target-rps 1.0]"
-                            + " [--policies capstan,kpa,hpa] [--per-trace] [--capstan-min-use 0.05,0.1,0.2]");
+                            + " [--policies capstan,kpa,hpa] [--per-trace] [--queue-s 0,2] [--capstan-min-use 0.05,0.1/0.025,0.2]");
                     System.exit(2);
                 }
             }
@@ -59,47 +61,55 @@ public final class AutoscalerBenchmark {
         }
         for (Path file : files) {
             List<Trace> traces = TraceFiles.read(file);
+            for (int queue : queues) {
             for (int cold : coldStarts) {
                 Map<PolicyKind, Totals> totals = new LinkedHashMap<>();
                 for (PolicyKind kind : policies) {
                     Totals sum = new Totals();
                     for (Trace trace : traces) {
                         ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
-                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind.create());
+                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind.create(), queue);
                         sum.add(r);
                         if (perTrace && traces.size() > 1) {
-                            System.out.println(line(kind.wire(), trace.name(), cold, targetRps, Totals.of(r), 1));
+                            System.out.println(line(kind.wire(), trace.name(), cold, queue, targetRps, Totals.of(r), 1));
                         }
                     }
                     totals.put(kind, sum);
-                    System.out.println(line(kind.wire(), file.getFileName().toString(), cold, targetRps, sum,
+                    System.out.println(line(kind.wire(), file.getFileName().toString(), cold, queue, targetRps, sum,
                             traces.size()));
                 }
-                compare(totals, file.getFileName().toString(), cold);
+                compare(totals, file.getFileName().toString(), cold, queue);
                 // The trade-off curve: capstan at other prices (share of capacity a replica must serve).
-                for (double price : prices) {
+                for (String price : prices) {
+                    // PRICE or PRICE/LAST_REPLICA_PRICE
+                    String[] p = price.split("/");
+                    double minUse = Double.parseDouble(p[0]);
                     Totals sum = new Totals();
                     for (Trace trace : traces) {
                         ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
-                        sum.add(ReplaySimulator.replay(trace, settings, PolicyKind.capstan(price)));
+                        sum.add(ReplaySimulator.replay(trace, settings, p.length > 1
+                                ? PolicyKind.capstan(minUse, Double.parseDouble(p[1])) : PolicyKind.capstan(minUse),
+                                queue));
                     }
-                    String label = "capstan@" + trimmed(price);
-                    System.out.println(line(label, file.getFileName().toString(), cold, targetRps, sum, traces.size()));
+                    String label = "capstan@" + price;
+                    System.out.println(line(label, file.getFileName().toString(), cold, queue, targetRps, sum,
+                            traces.size()));
                     for (PolicyKind other : List.of(PolicyKind.KPA, PolicyKind.HPA)) {
                         Totals o = totals.get(other);
                         if (o != null) {
                             System.out.printf(Locale.ROOT, "compare=%s_vs_%s trace=%s cold_start_s=%d"
-                                    + " served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n", label, other.wire(),
-                                    file.getFileName(), cold, sum.servedPct() - o.servedPct(),
+                                    + " queue_s=%d served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n", label,
+                                    other.wire(), file.getFileName(), cold, queue, sum.servedPct() - o.servedPct(),
                                     (double) sum.replicaSeconds / Math.max(1, o.replicaSeconds));
                         }
                     }
                 }
             }
+            }
         }
     }
 
-    private static void compare(Map<PolicyKind, Totals> totals, String trace, int cold) {
+    private static void compare(Map<PolicyKind, Totals> totals, String trace, int cold, int queue) {
         Totals capstan = totals.get(PolicyKind.CAPSTAN);
         if (capstan == null) {
             return;
@@ -110,17 +120,19 @@ public final class AutoscalerBenchmark {
                 continue;
             }
             System.out.printf(Locale.ROOT,
-                    "compare=capstan_vs_%s trace=%s cold_start_s=%d served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n",
-                    other.wire(), trace, cold, capstan.servedPct() - o.servedPct(),
+                    "compare=capstan_vs_%s trace=%s cold_start_s=%d queue_s=%d served_pct_delta=%+.3f"
+                            + " replica_seconds_ratio=%.3f%n",
+                    other.wire(), trace, cold, queue, capstan.servedPct() - o.servedPct(),
                     (double) capstan.replicaSeconds / Math.max(1, o.replicaSeconds));
         }
     }
 
-    private static String line(String policy, String trace, int cold, double target, Totals t, int services) {
+    private static String line(String policy, String trace, int cold, int queue, double target, Totals t,
+            int services) {
         return String.format(Locale.ROOT,
-                "policy=%s trace=%s cold_start_s=%d target_rps=%s services=%d served_pct=%.3f replica_seconds=%d"
+                "policy=%s trace=%s cold_start_s=%d queue_s=%d target_rps=%s services=%d served_pct=%.3f replica_seconds=%d"
                         + " scale_events=%d p99_unserved_burst_s=%d demand=%.0f unserved=%.0f",
-                policy, trace, cold, trimmed(target), services, t.servedPct(), t.replicaSeconds, t.events,
+                policy, trace, cold, queue, trimmed(target), services, t.servedPct(), t.replicaSeconds, t.events,
                 t.p99Burst(), t.demand, t.demand - t.served);
     }
 

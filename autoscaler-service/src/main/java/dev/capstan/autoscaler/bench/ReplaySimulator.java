@@ -20,10 +20,12 @@ import java.util.List;
  *       takes effect at once: new replicas start and become ready {@code coldStart} seconds later; removed
  *       replicas go at once, youngest (still starting) first.</li>
  *   <li>In each second, ready replicas serve up to {@code capacity} requests each; demand above that is
- *       <b>dropped</b> (not queued): it counts as unserved.</li>
+ *       <b>dropped</b>: it counts as unserved (drop model, queue bound 0). With a queue bound of B seconds it
+ *       waits instead, oldest first, and is served if it starts within B seconds of its arrival second;
+ *       otherwise it is dropped then (queued model).</li>
  *   <li>A replica costs a replica-second for every second it exists, starting or ready (a loading model holds
  *       its GPU).</li>
- *   <li>An unserved burst is a run of consecutive seconds with unserved demand; its length in seconds is
+ *   <li>An unserved burst is a run of consecutive seconds in which demand is dropped; its length in seconds is
  *       what {@code p99_unserved_burst_s} summarises.</li>
  * </ol>
  */
@@ -37,6 +39,20 @@ final class ReplaySimulator {
     }
 
     static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy) {
+        return replay(trace, settings, policy, 0);
+    }
+
+    /**
+     * Replays with a queue: demand that finds no free capacity waits, oldest first, and is served if it starts
+     * within {@code queueBoundSeconds} seconds of its arrival second; older waiting demand is dropped. A bound
+     * of 0 is the drop model.
+     */
+    static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy, int queueBoundSeconds) {
+        if (queueBoundSeconds < 0) {
+            throw new IllegalArgumentException("queue bound must be >= 0, got " + queueBoundSeconds);
+        }
+        // waiting[(t - a) mod (B + 1)]: demand that arrived at second t - a and is still waiting (a = 0..B).
+        double[] waiting = new double[queueBoundSeconds + 1];
         ServiceAutoscaler autoscaler = new ServiceAutoscaler(settings, policy, ServiceAutoscaler.DEFAULT_STALE_AFTER,
                 ServiceAutoscaler.DEFAULT_HOLD_FOR);
         int tick = (int) autoscaler.policy().tickInterval().toSeconds();
@@ -59,10 +75,26 @@ final class ReplaySimulator {
                 readyCount++;
             }
             double d = demand[t];
-            double s = Math.min(d, readyCount * capacity);
             totalDemand += d;
-            served += s;
-            if (d - s > 1e-9) {
+            double free = readyCount * capacity;
+            double dropped = 0;
+            int slot = t % waiting.length;
+            // Demand that has waited B seconds and found no capacity last second is dropped now.
+            dropped += waiting[slot];
+            waiting[slot] = d;
+            // Serve waiting demand oldest first: ages B..0 (slot of age a is (t - a) mod (B + 1)).
+            for (int a = queueBoundSeconds; a >= 0 && free > 0; a--) {
+                int k = Math.floorMod(t - a, waiting.length);
+                double s = Math.min(free, waiting[k]);
+                waiting[k] -= s;
+                free -= s;
+                served += s;
+            }
+            if (queueBoundSeconds == 0) {
+                dropped += waiting[slot];
+                waiting[slot] = 0;
+            }
+            if (dropped > 1e-9) {
                 burst++;
             } else if (burst > 0) {
                 bursts.add(burst);
@@ -96,6 +128,8 @@ final class ReplaySimulator {
         if (burst > 0) {
             bursts.add(burst);
         }
+        // Demand still waiting at the end of the trace is neither served nor counted as dropped: served share is
+        // served / demand, so it counts as unserved.
         return new Result(totalDemand, served, replicaSeconds, events, bursts);
     }
 

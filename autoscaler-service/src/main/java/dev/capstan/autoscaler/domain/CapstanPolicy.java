@@ -42,6 +42,12 @@ final class CapstanPolicy implements ScalingPolicy {
     static final Duration TICK = Duration.ofSeconds(2);
     /** Default price: the least marginal use (share of capacity) that justifies a replica. */
     static final double DEFAULT_MIN_USE = 0.1;
+    /**
+     * The last replica's price as a share of {@code minUse}: a request lost because the service is at zero is
+     * valued this much higher (a whole cold start of every request goes, and a user sees an outage, not a
+     * slowdown). Default 1/4: at minUse 0.1 a request lost at zero is worth 40 replica-seconds.
+     */
+    static final double DEFAULT_LAST_REPLICA_FACTOR = 0.25;
     static final double SHORT_HORIZONS = 3;
     static final long MIN_SHORT_MILLIS = 20_000;
     static final double LONG_HORIZONS = 5;
@@ -61,6 +67,7 @@ final class CapstanPolicy implements ScalingPolicy {
     static final int RECENT = 16;
 
     private final double minUse;
+    private final double lastReplicaMinUse;
     private double[] rates = new double[64];
     private double[] secs = new double[64];
     private long seenGaps;
@@ -74,10 +81,18 @@ final class CapstanPolicy implements ScalingPolicy {
     }
 
     CapstanPolicy(double minUse) {
+        this(minUse, minUse * DEFAULT_LAST_REPLICA_FACTOR);
+    }
+
+    CapstanPolicy(double minUse, double lastReplicaMinUse) {
         if (!(minUse > 0) || minUse >= 1) {
             throw new IllegalArgumentException("min use must be in (0, 1), got " + minUse);
         }
+        if (!(lastReplicaMinUse > 0) || lastReplicaMinUse > minUse) {
+            throw new IllegalArgumentException("last-replica min use must be in (0, min use], got " + lastReplicaMinUse);
+        }
         this.minUse = minUse;
+        this.lastReplicaMinUse = lastReplicaMinUse;
     }
 
     @Override
@@ -130,6 +145,7 @@ final class CapstanPolicy implements ScalingPolicy {
 
         Map<String, Double> f = new LinkedHashMap<>();
         f.put("min_use", minUse);
+        f.put("last_replica_min_use", lastReplicaMinUse);
         f.put("short_window_s", shortMillis / 1000.0);
         f.put("long_window_s", longMillis / 1000.0);
         f.put("short_replicas", (double) rShort);
@@ -227,7 +243,8 @@ final class CapstanPolicy implements ScalingPolicy {
 
         double fallbackKeep = Math.max(FALLBACK_KEEP_MILLIS / 1000.0, 2 * cold);
         int first = 0;
-        while (first < gaps.length && gaps[first] <= idle) {
+        // A gap as long as the idle time so far is still possible: it ends with the sample starting now.
+        while (first < gaps.length && gaps[first] < idle) {
             first++;
         }
         // Without a usable history, or idle for longer than any recent gap (the pattern has changed): as KPA.
@@ -248,7 +265,9 @@ final class CapstanPolicy implements ScalingPolicy {
             loss += losses[k];
         }
         loss /= lossCount;
-        double lossCost = loss / minUse; // requests priced in replica-seconds
+        // Requests lost at zero are priced at the last replica's own, lower price: a miss there loses every
+        // request of a whole cold start (the service is down), not just the overflow of a busy one.
+        double lossCost = loss / lastReplicaMinUse;
         double missCost = cold + lossCost;
         double margin = TICK.toMillis() / 1000.0;
         double lead = cold + 2 * margin;

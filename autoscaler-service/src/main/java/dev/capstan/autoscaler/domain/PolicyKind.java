@@ -23,6 +23,14 @@ public enum PolicyKind {
         return new CapstanPolicy(minUse);
     }
 
+    /**
+     * A capstan policy with both prices given: {@code minUse} for extra capacity and {@code lastReplicaMinUse}
+     * (≤ minUse) for the last replica, i.e. for requests lost while the service is at zero.
+     */
+    public static ScalingPolicy capstan(double minUse, double lastReplicaMinUse) {
+        return new CapstanPolicy(minUse, lastReplicaMinUse);
+    }
+
     /** Lower-case name, as used on the command line, in events and in figures. */
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

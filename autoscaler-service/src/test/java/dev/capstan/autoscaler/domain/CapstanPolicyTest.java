@@ -124,8 +124,9 @@ class CapstanPolicyTest {
 
     @Test
     void shortGapsKeepTheReplicaWhenAMissCostsMoreThanWaiting() {
-        // One request every 12 s with a 5 s cold start: a miss costs 5 replica-s plus one request (10 replica-s
-        // at the default price), waiting at most 11 s is cheaper: the replica stays although its use is < 10 %.
+        // One request every 12 s with a 5 s cold start: a miss costs 5 replica-s plus one request (40 replica-s
+        // at the default last-replica price), waiting at most 11 s is cheaper: the replica stays although its use
+        // is < 10 %.
         Feed feed = new Feed(settings(5), PolicyKind.CAPSTAN, 1);
         for (int i = 0; i < 60; i++) {
             feed.run(1, 1);
@@ -133,8 +134,8 @@ class CapstanPolicyTest {
         }
         assertThat(feed.decisions.subList(feed.decisions.size() - 60, feed.decisions.size()))
                 .allSatisfy(x -> assertThat(x.desiredReplicas()).isEqualTo(1));
-        // At a higher price (a replica must serve 40 %), a request is worth only 2.5 replica-s: released.
-        ServiceAutoscaler a = new ServiceAutoscaler(settings(5), PolicyKind.capstan(0.4),
+        // At a higher price for both (a replica must serve 40 %), a request is worth only 2.5 replica-s: released.
+        ServiceAutoscaler a = new ServiceAutoscaler(settings(5), PolicyKind.capstan(0.4, 0.4),
                 ServiceAutoscaler.DEFAULT_STALE_AFTER, ServiceAutoscaler.DEFAULT_HOLD_FOR);
         int replicas = 1;
         int zeros = 0;
@@ -182,5 +183,70 @@ class CapstanPolicyTest {
         ScaleDecision prewarmed = feed.run(14, 0);
         assertThat(prewarmed.desiredReplicas()).isEqualTo(1);
         assertThat(feed.decisions).anySatisfy(x -> assertThat(x.reason()).isEqualTo(Reason.PREWARM));
+    }
+
+    @Test
+    void thePrewarmedReplicaIsKeptThroughAGapAsLongAsTheLongestSeen() {
+        // 10 s of requests every 300 s: every gap is exactly 290 s. At the decision 290 s after the last request
+        // the next request is due in the sample starting now: the replica must still be there (a gap equal to
+        // the idle time so far is still possible).
+        Feed feed = new Feed(settings(5), PolicyKind.CAPSTAN, 1);
+        for (int i = 0; i < 8; i++) {
+            feed.run(10, 2);
+            feed.run(290, 0);
+        }
+        ScaleDecision due = feed.decisions.get(feed.decisions.size() - 1);
+        assertThat(due.figures().get("idle_s")).isEqualTo(290.0);
+        assertThat(due.desiredReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void theLastReplicaHasItsOwnLowerPrice() {
+        // A sparse service: one request every 10..50 s (random), cold start 5 s. At one price (0.1: a request is
+        // worth 10 replica-s) a miss costs 15 replica-s and the idle model often releases the replica; at the
+        // last replica's own price (0.025: a request lost at zero is worth 40 replica-s) it keeps it more often.
+        int missesOnePrice = missesAtZero(PolicyKind.capstan(0.1, 0.1));
+        int missesLastPrice = missesAtZero(PolicyKind.capstan(0.1, 0.025));
+        assertThat(missesOnePrice).isPositive();
+        assertThat(missesLastPrice).isLessThan(missesOnePrice);
+        // The default is the lower last-replica price, and the decision shows it.
+        ServiceAutoscaler a = new ServiceAutoscaler(settings(5), PolicyKind.CAPSTAN);
+        a.observe(new RateSample(java.time.Instant.ofEpochSecond(0), 1, 1, 0));
+        ScaleDecision d = a.decide(java.time.Instant.ofEpochSecond(2), 0, 0);
+        assertThat(d.figures()).containsEntry("min_use", CapstanPolicy.DEFAULT_MIN_USE)
+                .containsEntry("last_replica_min_use",
+                        CapstanPolicy.DEFAULT_MIN_USE * CapstanPolicy.DEFAULT_LAST_REPLICA_FACTOR);
+    }
+
+    @Test
+    void theLastReplicaPriceIsPositiveAndNotAboveTheMainPrice() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyKind.capstan(0.1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyKind.capstan(0.1, 0.2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(PolicyKind.capstan(0.1, 0.1).name()).isEqualTo("capstan");
+    }
+
+    /** Requests that arrive while the service has no replica (all decisions carried out at once). */
+    private static int missesAtZero(ScalingPolicy policy) {
+        ServiceAutoscaler a = new ServiceAutoscaler(settings(5), policy, ServiceAutoscaler.DEFAULT_STALE_AFTER,
+                ServiceAutoscaler.DEFAULT_HOLD_FOR);
+        java.util.Random random = new java.util.Random(11);
+        int replicas = 1;
+        int misses = 0;
+        int next = 0;
+        for (int t = 0; t < 20_000; t++) {
+            double d = 0;
+            if (t == next) {
+                d = 1;
+                next = t + 10 + random.nextInt(41);
+                misses += replicas == 0 && t > 2_000 ? 1 : 0;
+            }
+            a.observe(new RateSample(java.time.Instant.ofEpochSecond(t), 1, d, 0));
+            if ((t + 1) % 2 == 0) {
+                replicas = a.decide(java.time.Instant.ofEpochSecond(t + 1), replicas, replicas).desiredReplicas();
+            }
+        }
+        return misses;
     }
 }
