@@ -13,40 +13,26 @@ class KpaPolicyTest {
         return ScalingSettings.of("svc", 1.0, 0, 100, Duration.ofSeconds(5));
     }
 
-    /** A step in a scenario: run {@code seconds} at {@code rps}, then want this replica count and reason. */
-    record Case(String name, int startReplicas, double warmRps, int warmSeconds, double rps, int seconds,
-            int wantReplicas, Reason wantReason) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<Case> cases() {
+    static Stream<Scenario> cases() {
         return Stream.of(
                 // 7 rps at 70 % of 1 rps per replica = 10 replicas, from the 60 s stable window.
-                new Case("stable sizing", 10, 7, 60, 7, 60, 10, Reason.STABLE),
+                new Scenario("stable sizing", 10, 7, 60, 7, 60, 10, Reason.STABLE),
                 // The 6 s panic window needs 40 replicas while 10 are ready (>= 200 %): panic, sized from it.
-                new Case("panic entry at 200 % of ready", 10, 7, 60, 28, 6, 40, Reason.PANIC),
+                new Scenario("panic entry at 200 % of ready", 10, 7, 60, 28, 6, 40, Reason.PANIC),
                 // 9 rps for 6 s: the panic window needs 13 of 10 ready (< 200 %): no panic; the stable window needs 11.
-                new Case("below the panic threshold", 10, 7, 60, 9, 6, 11, Reason.STABLE),
+                new Scenario("below the panic threshold", 10, 7, 60, 9, 6, 11, Reason.STABLE),
                 // Idle for the 60 s stable window plus the 30 s grace: the last replica goes.
-                new Case("to zero after window and grace", 1, 0.5, 60, 0, 92, 0, Reason.TO_ZERO),
+                new Scenario("to zero after window and grace", 1, 0.5, 60, 0, 92, 0, Reason.TO_ZERO),
                 // Idle for 70 s: the window is empty but the grace is not over yet.
-                new Case("last replica kept in grace", 1, 0.5, 60, 0, 70, 1, Reason.KEEP_WARM),
+                new Scenario("last replica kept in grace", 1, 0.5, 60, 0, 70, 1, Reason.KEEP_WARM),
                 // 3 rps arrives at zero replicas: the panic window needs 2.
-                new Case("from zero", 0, 0, 60, 3, 2, 2, Reason.FROM_ZERO));
+                new Scenario("from zero", 0, 0, 60, 3, 2, 2, Reason.FROM_ZERO));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
-    void decides(Case c) {
-        Feed feed = new Feed(settings(), PolicyKind.KPA, c.startReplicas());
-        feed.run(c.warmSeconds(), c.warmRps());
-        feed.replicas = c.startReplicas();
-        ScaleDecision d = feed.run(c.seconds(), c.rps());
-        assertThat(d.desiredReplicas()).as(c.name()).isEqualTo(c.wantReplicas());
-        assertThat(d.reason()).as(c.name()).isEqualTo(c.wantReason());
+    void decides(Scenario c) {
+        c.check(settings(), PolicyKind.KPA);
     }
 
     @org.junit.jupiter.api.Test

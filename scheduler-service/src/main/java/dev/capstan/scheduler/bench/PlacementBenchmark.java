@@ -178,14 +178,21 @@ public final class PlacementBenchmark {
         return pods;
     }
 
+    /** The comma-separated fields of every non-blank line after the header. */
+    static List<String[]> dataRows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String[]> rows = new ArrayList<>(lines.size());
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+                rows.add(line.split(",", -1));
+            }
+        }
+        return rows;
+    }
+
     static List<NodeSpec> readNodes(Path csv) throws IOException {
         List<NodeSpec> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(csv);
-        for (String line : lines.subList(1, lines.size())) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.split(",", -1);
+        for (String[] f : dataRows(csv)) {
             int gpus = Integer.parseInt(f[3].trim());
             out.add(NodeSpec.uniform(f[0], Long.parseLong(f[1].trim()), Long.parseLong(f[2].trim()), gpus,
                     f.length > 4 ? f[4].trim() : "", Map.of()));
@@ -195,12 +202,7 @@ public final class PlacementBenchmark {
 
     static List<PodRequest> readPods(Path csv) throws IOException {
         List<PodRequest> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(csv);
-        for (String line : lines.subList(1, lines.size())) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.split(",", -1);
+        for (String[] f : dataRows(csv)) {
             int gpus = Integer.parseInt(f[3].trim());
             int milli = gpus == 0 ? 0 : Integer.parseInt(f[4].trim());
             Set<String> models = new HashSet<>();

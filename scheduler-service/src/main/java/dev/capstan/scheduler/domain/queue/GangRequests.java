@@ -13,6 +13,8 @@ import dev.capstan.scheduler.domain.placement.PodPlacement;
 import dev.capstan.scheduler.domain.placement.PodRequest;
 import dev.capstan.scheduler.domain.placement.TopologyMode;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,22 +57,29 @@ public final class GangRequests {
         return new GangRequest(workloadId, pods, spec.workers() > 1 ? TopologyMode.PREFER : TopologyMode.NONE);
     }
 
-    /** The admission's pods as the executor needs them, rank order kept. */
-    public static List<PodAssignment> assignments(GangPlacement placement, Map<String, List<GpuDevice>> gpusByNode) {
+    /**
+     * The admission's pods as the executor needs them, rank order kept. Role and rank come from the
+     * spec, the same way {@link #gang} named the pods.
+     */
+    public static List<PodAssignment> assignments(GangPlacement placement, int attempt, TrainingJobSpec spec,
+            Map<String, List<GpuDevice>> gpusByNode) {
+        Map<String, Integer> rankOf = new HashMap<>();
+        for (int rank = 0; rank < spec.workers(); rank++) {
+            rankOf.put(podName(placement.gangId(), attempt, role(spec.framework(), rank, spec.workers()), rank), rank);
+        }
         List<PodAssignment> out = new ArrayList<>(placement.pods().size());
         for (PodPlacement p : placement.pods()) {
-            String[] parts = p.podName().split("-");
-            int rank = Integer.parseInt(parts[parts.length - 1]);
-            String role = parts[parts.length - 2];
+            int rank = rankOf.get(p.podName());
             String model = null;
-            List<GpuDevice> gpus = gpusByNode.getOrDefault(p.node(), List.of());
             if (!p.gpuIndices().isEmpty()) {
                 int first = p.gpuIndices().get(0);
-                model = gpus.stream().filter(g -> g.index() == first).map(GpuDevice::model).findFirst().orElse(null);
+                model = gpusByNode.getOrDefault(p.node(), List.of()).stream().filter(g -> g.index() == first)
+                        .map(GpuDevice::model).findFirst().orElse(null);
             }
-            out.add(new PodAssignment(p.podName(), role, rank, p.node(), p.gpuIndices(), p.gpuMilli(), model,
-                    p.migProfile()));
+            out.add(new PodAssignment(p.podName(), role(spec.framework(), rank, spec.workers()), rank, p.node(),
+                    p.gpuIndices(), p.gpuMilli(), model, p.migProfile()));
         }
+        out.sort(Comparator.comparingInt(PodAssignment::rank));
         return out;
     }
 
