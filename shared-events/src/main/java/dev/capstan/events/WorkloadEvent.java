@@ -29,9 +29,12 @@ public sealed interface WorkloadEvent extends CapstanEvent {
      * @param targetRps         target requests per second per replica
      * @param targetConcurrency optional target in-flight requests per replica (0 = unused)
      * @param coldStartSeconds  how long a new replica takes before it serves
+     * @param queueTimeoutMillis how long the service's gateway holds a request that finds no free replica before
+     *                          failing it (0 = not at all); absent in older records, read as 0
      */
     record InferenceServiceChanged(String workloadId, String queue, String model, Resources replica, int minReplicas,
             int maxReplicas, double targetRps, double targetConcurrency, boolean scaleToZero,
-            int scaleToZeroGraceSeconds, int coldStartSeconds, Instant changedAt) implements WorkloadEvent {
+            int scaleToZeroGraceSeconds, int coldStartSeconds, int queueTimeoutMillis, Instant changedAt)
+            implements WorkloadEvent {
     }
 }

@@ -21,7 +21,7 @@ final class SampleEvents {
                 new WorkloadEvent.WorkloadSubmitted("wl-0001", SPEC, T),
                 new WorkloadEvent.WorkloadCancelled("wl-0001", "no longer needed", T),
                 new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
-                        new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, T),
+                        new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000, T),
                 new PlacementEvent.WorkloadAdmitted("wl-0001", 1, "team-vision", List.of(
                         new PodAssignment("wl-0001-a1-master-0", "master", 0, "gpu-node-3", List.of(0, 1), 1000,
                                 "A100", null),

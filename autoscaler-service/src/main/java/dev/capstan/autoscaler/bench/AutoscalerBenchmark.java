@@ -67,8 +67,8 @@ public final class AutoscalerBenchmark {
                 for (PolicyKind kind : policies) {
                     Totals sum = new Totals();
                     for (Trace trace : traces) {
-                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
-                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind.create(), queue);
+                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
+                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind.create());
                         sum.add(r);
                         if (perTrace && traces.size() > 1) {
                             System.out.println(line(kind.wire(), trace.name(), cold, queue, targetRps, Totals.of(r), 1));
@@ -86,10 +86,9 @@ public final class AutoscalerBenchmark {
                     double minUse = Double.parseDouble(p[0]);
                     Totals sum = new Totals();
                     for (Trace trace : traces) {
-                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold);
+                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
                         sum.add(ReplaySimulator.replay(trace, settings, p.length > 1
-                                ? PolicyKind.capstan(minUse, Double.parseDouble(p[1])) : PolicyKind.capstan(minUse),
-                                queue));
+                                ? PolicyKind.capstan(minUse, Double.parseDouble(p[1])) : PolicyKind.capstan(minUse)));
                     }
                     String label = "capstan@" + price;
                     System.out.println(line(label, file.getFileName().toString(), cold, queue, targetRps, sum,

@@ -39,7 +39,7 @@ final class ReplaySimulator {
     }
 
     static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy) {
-        return replay(trace, settings, policy, 0);
+        return replay(trace, settings, policy, (int) settings.queueTimeout().toSeconds());
     }
 
     /**
@@ -134,7 +134,8 @@ final class ReplaySimulator {
     }
 
     /** Settings of the benchmark: KPA defaults, scale to zero on, bounds 0..1000. */
-    static ScalingSettings settings(String service, double targetRps, int coldStartSeconds) {
-        return ScalingSettings.of(service, targetRps, 0, 1000, Duration.ofSeconds(coldStartSeconds));
+    static ScalingSettings settings(String service, double targetRps, int coldStartSeconds, int queueSeconds) {
+        return ScalingSettings.of(service, targetRps, 0, 1000, Duration.ofSeconds(coldStartSeconds))
+                .withQueueTimeout(Duration.ofSeconds(queueSeconds));
     }
 }

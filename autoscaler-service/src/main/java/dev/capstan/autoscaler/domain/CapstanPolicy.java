@@ -6,31 +6,37 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Capstan's policy: one price for a replica-second, applied to sizing, holding and idling.
+ * Capstan's policy: one price for a replica-second, applied to sizing, holding, idling and pre-warming.
  *
  * <p>The price is {@code minUse}: a replica is worth having while it is expected to serve at least that share
  * of its capacity (default 0.1). Equivalently a request is worth {@code 1 / minUse} replica-seconds. KPA sizes
  * for the <i>mean</i> rate at 70 % utilisation; capstan sizes every replica on its own <i>marginal</i> use.
  *
  * <ol>
- *   <li><b>Sizing on the demand distribution.</b> Demand above ready capacity is lost second by second, so
- *       what matters is how the per-second demand is distributed, not its mean. The R-th replica serves
- *       {@code E[clip(d − (R−1)·c, 0, c)]} requests per second (c = target rps per replica); capstan keeps the
- *       largest R whose marginal use is at least {@code minUse}. On a steady service that is about the peak
- *       second (no 30 % headroom on the mean); on a bursty one it is a high quantile of the bursts.</li>
- *   <li><b>Two windows, both proportional to the cold start.</b> A replica asked for now serves only a cold
- *       start (plus a tick) later, so the distribution is read over a short window of 3 such horizons
- *       (at least 20 s: reacts to a change) and over a long one of 5 horizons (at least 300 s, at most
- *       600 s: keeps the capacity that recurring bursts need through the gaps between them); the larger wins.
- *       The long window is also the stabilisation: capacity goes only when its marginal use over the long
- *       window has fallen below the price, so it does not flap.</li>
- *   <li><b>Trend.</b> A significant rise between the last two 10 s windows is extrapolated to when a new
- *       replica would be ready (at most 10 s ahead, at most tripling).</li>
+ *   <li><b>Sizing on the demand distribution.</b> The R-th replica serves what the first R − 1 leave over, up to
+ *       its capacity c; capstan keeps the largest R whose marginal use is at least {@code minUse}. When the
+ *       service's gateway holds requests for a while ({@link ScalingSettings#queueTimeout()}), the marginal use
+ *       is measured with that queue replayed over the window (requests that wait and are still served count),
+ *       so per-second noise the queue absorbs buys no replica.</li>
+ *   <li><b>Windows proportional to the cold start.</b> A replica asked for now serves a cold start (plus a
+ *       tick) later: the distribution is read over a short window of 3 such horizons (at least 20 s) and a
+ *       long one of 5 (300 to 600 s); the larger count wins, so capacity goes only once its marginal use over
+ *       the long window has fallen below the price (no flapping).</li>
+ *   <li><b>Hold or react, per replica level.</b> Over 20 horizons (300 s to 20 min) each level is replayed two
+ *       ways: held all the time, or started on demand (serving a cold start late). It is held when the requests
+ *       only a held replica serves pay, at the price, for its extra replica-seconds. A 5 s cold start catches
+ *       most of a burst by reacting; a 60 s one misses every burst shorter than a minute, so it holds.</li>
+ *   <li><b>Trend</b> (cold starts up to 20 s). A significant rise between the last two 10 s windows is
+ *       extrapolated to when a new replica would be ready (at most 10 s ahead, at most tripling). With longer
+ *       cold starts a 10 s rise says nothing about demand a minute later.</li>
+ *   <li><b>Period.</b> A service that repeats (timers, batch jobs) gets its replicas a cold start before the
+ *       expected burst ({@link SeasonalProfile}) and does not hold burst capacity through a gap the period
+ *       says is quiet.</li>
  *   <li><b>Idle: keep, release or pre-warm by expected cost.</b> When no replica earns its price any more,
- *       the last one is kept, released or released and pre-warmed by comparing expected costs in
- *       replica-seconds over the service's recent idle gaps (conditioned on the idle time so far): keeping
- *       costs the idle time; a miss costs a cold start plus the requests a warm replica would have served in
- *       the first cold start of a busy period (learned per service), priced at {@code 1 / minUse}
+ *       the last one is kept, released, or released and started again a cold start before the likely next
+ *       request, by comparing expected costs over the service's remembered idle gaps that were at least as long
+ *       as the idle time so far: keeping costs the idle time; a miss costs a cold start plus the requests a
+ *       warm replica served in the first cold start after that gap, priced at the last replica's own price
  *       (the hybrid-histogram idea of Shahrad et al., "Serverless in the Wild", ATC '20, with the cut-offs
  *       from a cost model rather than fixed percentiles). Without a usable history it keeps the last replica
  *       {@code max(90 s, 2 × cold start)} — as long as KPA (60 s window + 30 s grace), longer when starting
@@ -45,36 +51,63 @@ final class CapstanPolicy implements ScalingPolicy {
     /**
      * The last replica's price as a share of {@code minUse}: a request lost because the service is at zero is
      * valued this much higher (a whole cold start of every request goes, and a user sees an outage, not a
-     * slowdown). Default 1/4: at minUse 0.1 a request lost at zero is worth 40 replica-seconds.
+     * slowdown). Default 1/2: at minUse 0.1 a request lost at zero is worth 20 replica-seconds.
      */
-    static final double DEFAULT_LAST_REPLICA_FACTOR = 0.25;
+    static final double DEFAULT_LAST_REPLICA_FACTOR = 0.5;
     static final double SHORT_HORIZONS = 3;
     static final long MIN_SHORT_MILLIS = 20_000;
     static final double LONG_HORIZONS = 5;
     static final long MIN_LONG_MILLIS = 300_000;
     static final long MAX_LONG_MILLIS = 600_000;
+    /** The hold-or-react replay looks back this many horizons (at least the long window, at most HOLD_MAX). */
+    static final double HOLD_HORIZONS = 20;
+    static final long MAX_HOLD_MILLIS = 1_200_000;
+    /** The longest history any window reads; the engine keeps samples this long. */
+    static final long HISTORY_MILLIS = Math.max(MAX_LONG_MILLIS, MAX_HOLD_MILLIS);
     /** From zero without an idle history: any request within this window brings one replica. */
     static final long RECENT_MILLIS = 6_000;
     static final long TREND_HALF_MILLIS = 10_000;
     static final double MAX_TREND_GROWTH = 3.0;
     static final double MAX_TREND_HORIZON_S = 10;
+    /** The trend is extrapolated only for cold starts up to this: a 10 s rise does not predict a minute. */
+    static final long TREND_MAX_COLD_MILLIS = 20_000;
     /** A rise counts as a trend when it exceeds this many Poisson standard deviations. */
     static final double Z = 1.0;
+    /** A periodic service's expected burst must find its replicas ready: looked ahead a horizon plus this. */
+    static final long SEASON_LEAD_MILLIS = 20_000;
+    /** A release (from a running replica) must leave it off for at least this share of a cold start. */
+    static final double MIN_OFF_COLD_STARTS = 0.5;
     static final long FALLBACK_KEEP_MILLIS = 90_000;
     /** Gaps needed before the idle history is trusted. */
     static final int MIN_GAPS = 4;
-    /** Only the most recent gaps and start-up losses count: a service's pattern changes over a day. */
+    /** At most this many remembered gaps (the most recent ones at least as long as the idle time) are weighed. */
     static final int RECENT = 16;
+    /** Gaps remembered: enough that the long ones of a bursty service are not crowded out by its short ones. */
+    static final int HISTORY = 256;
 
     private final double minUse;
     private final double lastReplicaMinUse;
     private double[] rates = new double[64];
     private double[] secs = new double[64];
+    private double[] qTime = new double[64];
+    private double[] qAmount = new double[64];
+    /** Oldest-first replay buffers: sample start (s from the window start), length (s), queue-smoothed demand. */
+    private double[] repStart = new double[64];
+    private double[] repLen = new double[64];
+    private double[] repDemand = new double[64];
+    private final SeasonalProfile seasonal = new SeasonalProfile();
+    private final double[] seasonRates =
+            new double[(int) ((MAX_LONG_MILLIS + SEASON_LEAD_MILLIS) / SeasonalProfile.BUCKET_MILLIS) + 2];
     private long seenGaps;
     private long pendingBusyStart = Long.MIN_VALUE;
-    private final double[] losses = new double[RECENT];
-    private int lossCount;
-    private int lossNext;
+    private double pendingGap;
+    /** Idle gaps and what their end would have cost at zero (requests in the first cold start), a ring. */
+    private final double[] histGap = new double[HISTORY];
+    private final double[] histLoss = new double[HISTORY];
+    private int histCount;
+    private int histNext;
+    private final double[] condGap = new double[RECENT];
+    private final double[] condLoss = new double[RECENT];
 
     CapstanPolicy() {
         this(DEFAULT_MIN_USE);
@@ -121,8 +154,12 @@ final class CapstanPolicy implements ScalingPolicy {
 
         long shortMillis = Math.min(MAX_LONG_MILLIS, Math.max(MIN_SHORT_MILLIS, (long) (SHORT_HORIZONS * horizonMillis)));
         long longMillis = Math.min(MAX_LONG_MILLIS, Math.max(MIN_LONG_MILLIS, (long) (LONG_HORIZONS * horizonMillis)));
-        int rShort = capacity > 0 ? replicasByUse(w, now - shortMillis, now, capacity) : 0;
-        int rLong = capacity > 0 ? replicasByUse(w, now - longMillis, now, capacity) : 0;
+        long holdMillis = Math.min(MAX_HOLD_MILLIS, Math.max(longMillis, (long) (HOLD_HORIZONS * horizonMillis)));
+        double queue = s.queueTimeout().toMillis() / 1000.0;
+        double cold = coldMillis / 1000.0;
+        int rShort = capacity > 0 ? replicasByUse(w, now - shortMillis, now, capacity, queue) : 0;
+        int rLong = capacity > 0 ? replicasByUse(w, now - longMillis, now, capacity, queue) : 0;
+        int rHold = capacity > 0 ? holdLevel(w, now, holdMillis, shortMillis, capacity, queue, cold) : 0;
 
         // Trend, on request counts so that the Poisson noise of each window is known.
         double half = TREND_HALF_MILLIS / 1000.0;
@@ -130,7 +167,7 @@ final class CapstanPolicy implements ScalingPolicy {
         double nOlder = count(w, now - 2 * TREND_HALF_MILLIS, now - TREND_HALF_MILLIS);
         double slope = 0;
         double diff = nRecent - nOlder;
-        if (diff > Z * Math.sqrt(nRecent + nOlder)) {
+        if (coldMillis <= TREND_MAX_COLD_MILLIS && diff > Z * Math.sqrt(nRecent + nOlder)) {
             slope = (diff / half) / half;
         }
         double horizon = horizonMillis / 1000.0;
@@ -141,7 +178,18 @@ final class CapstanPolicy implements ScalingPolicy {
         double conc = PolicyInput.orZero(w.concurrency(now, RECENT_MILLIS / 1000.0));
         int rConc = in.replicasFor(0, conc);
 
-        int busy = Math.max(Math.max(rShort, rLong), Math.max(rTrend, rConc));
+        int rSeason = 0;
+        if (capacity > 0) {
+            seasonal.catchUp(w, now);
+            rSeason = seasonalReplicas(now, horizonMillis, capacity);
+        }
+        // Held capacity (long window, hold-or-react) is for bursts that may come back; a periodic service's
+        // profile says when they come back, so it holds only what the profile or the short window asks for.
+        int rHeld = Math.max(rLong, rHold);
+        if (seasonal.periodSeconds() > 0) {
+            rHeld = Math.min(rHeld, Math.max(rShort, rSeason));
+        }
+        int busy = Math.max(Math.max(rShort, rHeld), Math.max(rSeason, Math.max(rTrend, rConc)));
 
         Map<String, Double> f = new LinkedHashMap<>();
         f.put("min_use", minUse);
@@ -150,21 +198,28 @@ final class CapstanPolicy implements ScalingPolicy {
         f.put("long_window_s", longMillis / 1000.0);
         f.put("short_replicas", (double) rShort);
         f.put("long_replicas", (double) rLong);
+        f.put("hold_window_s", holdMillis / 1000.0);
+        f.put("hold_replicas", (double) rHold);
         f.put("trend_rps_per_s", slope);
         f.put("forecast_rps", slope > 0 ? forecast : recentRps);
         f.put("forecast_horizon_s", horizon);
         f.put("trend_replicas", (double) rTrend);
+        if (seasonal.periodSeconds() > 0) {
+            f.put("period_s", seasonal.periodSeconds());
+            f.put("seasonal_replicas", (double) rSeason);
+        }
 
         if (busy > 0) {
-            Reason reason = rTrend == busy && rTrend > Math.max(rShort, rLong) ? Reason.FORECAST
-                    : rLong == busy && rLong > rShort ? Reason.STABILISED : Reason.STABLE;
+            Reason reason = rTrend == busy && rTrend > Math.max(rShort, rHeld) ? Reason.FORECAST
+                    : rSeason == busy && rSeason > rShort ? Reason.PREWARM
+                    : rHeld == busy && rHeld > rShort ? Reason.STABILISED : Reason.STABLE;
             return new Proposal(busy, reason, f);
         }
-        return idle(in, coldMillis / 1000.0, f);
+        return idle(in, cold, f);
     }
 
     /** The largest R whose marginal use over (from, to] is at least {@code minUse}; 0 without requests. */
-    int replicasByUse(RequestWindows w, long from, long to, double capacity) {
+    int replicasByUse(RequestWindows w, long from, long to, double capacity, double queueSeconds) {
         if (count(w, from, to) <= 0) {
             return 0;
         }
@@ -182,7 +237,9 @@ final class CapstanPolicy implements ScalingPolicy {
         int hi = (int) Math.ceil(max / capacity - 1e-9); // use(hi + 1) == 0
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (marginalUse(n, mid, capacity, covered) >= minUse) {
+            double use = (served(n, mid, capacity, queueSeconds) - served(n, mid - 1, capacity, queueSeconds))
+                    / (capacity * covered);
+            if (use >= minUse) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -191,14 +248,172 @@ final class CapstanPolicy implements ScalingPolicy {
         return lo;
     }
 
-    /** Share of its capacity the r-th replica would have served over the collected samples. */
-    private double marginalUse(int n, int r, double capacity, double covered) {
-        double base = (r - 1) * capacity;
-        double served = 0;
-        for (int k = 0; k < n; k++) {
-            served += secs[k] * Math.max(0, Math.min(capacity, rates[k] - base));
+    /**
+     * The highest replica level (≥ 2; the last replica has its own model in {@link #idle}) that is worth
+     * <i>holding</i> through the window rather than acquiring when it is needed. Over the last {@code windowMillis}
+     * each level R is compared two ways: held all the time (costs the whole window, serves the R-th replica's
+     * share of every second) or on demand, as the short window provides it (there while its use over the short
+     * window earns the price, serving a cold start after it was asked for). Each way is worth the requests it
+     * serves, priced at {@code 1 / minUse}, minus its replica-seconds; holding wins when it is worth more than
+     * reacting and more than nothing. With
+     * a short cold start on-demand replicas catch nearly everything and little is held; with a long one bursts
+     * shorter than the cold start are only ever served by held capacity.
+     */
+    private int holdLevel(RequestWindows w, long now, long windowMillis, long shortMillis, double capacity,
+            double queue, double cold) {
+        int n = smoothedDemand(w, now, windowMillis, queue);
+        if (n == 0) {
+            return 0;
         }
-        return served / (capacity * covered);
+        double peak = 0;
+        double window = 0;
+        for (int k = 0; k < n; k++) {
+            peak = Math.max(peak, repDemand[k]);
+            window += repLen[k];
+        }
+        double shortSec = shortMillis / 1000.0;
+        int top = (int) Math.ceil(peak / capacity - 1e-9);
+        for (int level = top; level >= 2; level--) {
+            double base = (level - 1) * capacity;
+            double heldServed = 0;
+            double reactServed = 0;
+            double reactCost = 0;
+            double readyAt = Double.NaN; // on-demand replica: NaN = off
+            double trail = 0; // the level's use over the trailing short window, as the short window sees it
+            int j = 0;
+            for (int k = 0; k < n; k++) {
+                double t = repStart[k];
+                double u = repLen[k] * Math.min(capacity, Math.max(0, repDemand[k] - base));
+                trail += u;
+                while (repStart[j] + repLen[j] <= t + repLen[k] - shortSec + 1e-9) {
+                    trail -= repLen[j] * Math.min(capacity, Math.max(0, repDemand[j] - base));
+                    j++;
+                }
+                // On demand = what the short window does: the level is there while its use over the short
+                // window earns the price, and serves a cold start after it was asked for.
+                if (trail >= minUse * capacity * shortSec) {
+                    if (Double.isNaN(readyAt)) {
+                        readyAt = t + cold;
+                    }
+                } else {
+                    readyAt = Double.NaN;
+                }
+                if (!Double.isNaN(readyAt)) {
+                    reactCost += repLen[k];
+                    if (t >= readyAt) {
+                        reactServed += u;
+                    }
+                }
+                heldServed += u;
+            }
+            // Each way's worth: requests served at the price minus replica-seconds spent. Holding must beat both
+            // reacting and not having the level at all (a reaction that always comes too late is worth < 0).
+            double held = heldServed / minUse - window;
+            double reacted = reactServed / minUse - reactCost;
+            if (held >= Math.max(reacted, 0)) {
+                return level;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The samples of (now − windowMillis, now] oldest first into {@link #repStart} (start, s from the window start),
+     * {@link #repLen} (length, s) and {@link #repDemand} (demand per second averaged over the queue bound plus one second:
+     * what the replicas must absorb when requests may wait). Returns how many.
+     */
+    private int smoothedDemand(RequestWindows w, long now, long windowMillis, double queue) {
+        int n = w.samplesBetween(now - windowMillis, now, rates, secs);
+        if (repDemand.length < n) {
+            repDemand = new double[n];
+            repStart = new double[n];
+            repLen = new double[n];
+        }
+        double t = 0;
+        double sum = 0;
+        int tail = 0;
+        for (int k = 0; k < n; k++) {
+            int src = n - 1 - k;
+            repStart[k] = t;
+            repLen[k] = secs[src];
+            sum += rates[src] * secs[src];
+            t += secs[src];
+            while (tail < k && repStart[tail] + repLen[tail] <= t - queue - 1 + 1e-9) {
+                sum -= rates[n - 1 - tail] * secs[n - 1 - tail];
+                tail++;
+            }
+            repDemand[k] = sum / Math.max(t - repStart[tail], 1e-9);
+        }
+        return n;
+    }
+
+    /**
+     * Replicas the seasonal forecast justifies: the largest R whose expected marginal use over the next cold
+     * start plus {@link #SEASON_LEAD_MILLIS} is at least {@code minUse} (a burst expected then must find them
+     * ready; a stray request does not buy a replica).
+     */
+    private int seasonalReplicas(long now, long horizonMillis, double capacity) {
+        long span = horizonMillis + SEASON_LEAD_MILLIS;
+        int n = seasonal.expectedRates(now, now + span, seasonRates);
+        int r = 0;
+        while (n > 0) {
+            double base = r * capacity;
+            double served = 0;
+            for (int k = 0; k < n; k++) {
+                served += SeasonalProfile.BUCKET_MILLIS / 1000.0 * Math.max(0, Math.min(capacity, seasonRates[k] - base));
+            }
+            if (served / (capacity * span / 1000.0) < minUse) {
+                break;
+            }
+            r++;
+        }
+        return r;
+    }
+
+    /**
+     * Requests that {@code r} replicas would have served over the collected samples (newest first in
+     * {@code rates}/{@code secs}). Without a gateway queue that is {@code Σ min(demand, r·c)} per sample; with one,
+     * demand that finds no free replica waits, oldest first, and is served if a replica frees up within
+     * {@code queueSeconds} of its arrival (the same rule as the gateway's timeout).
+     */
+    private double served(int n, int r, double capacity, double queueSeconds) {
+        if (r <= 0) {
+            return 0;
+        }
+        double rate = r * capacity;
+        double served = 0;
+        if (queueSeconds <= 0) {
+            for (int k = 0; k < n; k++) {
+                served += secs[k] * Math.min(rate, rates[k]);
+            }
+            return served;
+        }
+        if (qTime.length < n) {
+            qTime = new double[n];
+            qAmount = new double[n];
+        }
+        int head = 0;
+        int tail = 0;
+        double t = 0;
+        for (int k = n - 1; k >= 0; k--) { // oldest first
+            while (head < tail && qTime[head] < t - queueSeconds - 1e-9) {
+                head++; // waited too long: failed by the gateway
+            }
+            qTime[tail] = t;
+            qAmount[tail++] = rates[k] * secs[k];
+            double free = rate * secs[k];
+            while (head < tail && free > 0) {
+                double s = Math.min(free, qAmount[head]);
+                qAmount[head] -= s;
+                free -= s;
+                served += s;
+                if (qAmount[head] <= 1e-12) {
+                    head++;
+                }
+            }
+            t += secs[k];
+        }
+        return served;
     }
 
     /**
@@ -207,22 +422,53 @@ final class CapstanPolicy implements ScalingPolicy {
      */
     private void learnStartLoss(RequestWindows w, long now, long horizonMillis, double capacity) {
         if (w.gapsRecorded() != seenGaps) {
+            if (pendingBusyStart != Long.MIN_VALUE) {
+                recordGap(w, Math.min(now, pendingBusyStart + horizonMillis), capacity); // cut short by a new gap
+            }
             seenGaps = w.gapsRecorded();
             pendingBusyStart = w.lastBusyStartMillis();
+            double[] all = w.idleGaps();
+            pendingGap = all.length == 0 ? 0 : all[all.length - 1];
         }
-        if (pendingBusyStart == Long.MIN_VALUE || now < pendingBusyStart + horizonMillis) {
-            return;
+        if (pendingBusyStart != Long.MIN_VALUE && now >= pendingBusyStart + horizonMillis) {
+            recordGap(w, pendingBusyStart + horizonMillis, capacity);
         }
-        long from = pendingBusyStart;
+    }
+
+    private void recordGap(RequestWindows w, long until, double capacity) {
+        int n = w.samplesBetween(pendingBusyStart, until, rates, secs);
         pendingBusyStart = Long.MIN_VALUE;
-        int n = w.samplesBetween(from, from + horizonMillis, rates, secs);
         double lost = 0;
         for (int k = 0; k < n; k++) {
             lost += secs[k] * (capacity > 0 ? Math.min(capacity, rates[k]) : rates[k]);
         }
-        losses[lossNext] = lost;
-        lossNext = (lossNext + 1) % RECENT;
-        lossCount = Math.min(RECENT, lossCount + 1);
+        histGap[histNext] = pendingGap;
+        histLoss[histNext] = lost;
+        histNext = (histNext + 1) % HISTORY;
+        histCount = Math.min(HISTORY, histCount + 1);
+    }
+
+    /**
+     * The most recent (at most {@link #RECENT}) remembered gaps that were at least {@code idle} long, with their
+     * losses, into {@link #condGap}/{@link #condLoss} sorted by gap; returns how many.
+     */
+    private int gapsAtLeast(double idle) {
+        int m = 0;
+        for (int k = 1; k <= histCount && m < RECENT; k++) {
+            int i = Math.floorMod(histNext - k, HISTORY);
+            // A gap as long as the idle time so far is still possible: it ends with the sample starting now.
+            if (histGap[i] >= idle) {
+                int j = m++;
+                while (j > 0 && condGap[j - 1] > histGap[i]) {
+                    condGap[j] = condGap[j - 1];
+                    condLoss[j] = condLoss[j - 1];
+                    j--;
+                }
+                condGap[j] = histGap[i];
+                condLoss[j] = histLoss[i];
+            }
+        }
+        return m;
     }
 
     private static double count(RequestWindows w, long from, long to) {
@@ -237,18 +483,12 @@ final class CapstanPolicy implements ScalingPolicy {
         int current = in.currentReplicas();
         double idle = w.idleSeconds(now);
         f.put("idle_s", idle);
-        double[] all = w.idleGaps();
-        double[] gaps = Arrays.copyOfRange(all, Math.max(0, all.length - RECENT), all.length);
-        Arrays.sort(gaps);
-
         double fallbackKeep = Math.max(FALLBACK_KEEP_MILLIS / 1000.0, 2 * cold);
-        int first = 0;
-        // A gap as long as the idle time so far is still possible: it ends with the sample starting now.
-        while (first < gaps.length && gaps[first] < idle) {
-            first++;
-        }
-        // Without a usable history, or idle for longer than any recent gap (the pattern has changed): as KPA.
-        if (gaps.length < MIN_GAPS || lossCount == 0 || first == gaps.length) {
+        // The gaps still possible given the idle time so far: the recent ones at least that long.
+        int m = gapsAtLeast(idle);
+        double[] gaps = condGap;
+        // Without a usable history, or idle for longer than the gaps seen (the pattern has changed): as KPA.
+        if (m < MIN_GAPS) {
             double keep = fallbackKeep;
             f.put("keep_until_idle_s", keep);
             if (count(w, now - RECENT_MILLIS, now) > 0) {
@@ -259,33 +499,28 @@ final class CapstanPolicy implements ScalingPolicy {
             }
             return new Proposal(Math.min(1, current), Reason.KEEP_WARM, f);
         }
-
-        double loss = 0;
-        for (int k = 0; k < lossCount; k++) {
-            loss += losses[k];
+        // A miss costs a cold start plus, priced at the last replica's own price, the requests a warm replica
+        // would have served in the first cold start after that gap: a miss at zero loses all of them.
+        double[] missCost = new double[m];
+        double meanMiss = 0;
+        for (int k = 0; k < m; k++) {
+            missCost[k] = cold + condLoss[k] / lastReplicaMinUse;
+            meanMiss += missCost[k] / m;
         }
-        loss /= lossCount;
-        // Requests lost at zero are priced at the last replica's own, lower price: a miss there loses every
-        // request of a whole cold start (the service is down), not just the overflow of a busy one.
-        double lossCost = loss / lastReplicaMinUse;
-        double missCost = cold + lossCost;
         double margin = TICK.toMillis() / 1000.0;
         double lead = cold + 2 * margin;
-        f.put("miss_cost_replica_s", missCost);
-
-        // Gaps still possible, given the idle time so far.
-        int m = gaps.length - first;
+        f.put("miss_cost_replica_s", meanMiss);
         f.put("gaps_ahead", (double) m);
 
         // Plan A: keep until T (T = now: release now).
-        double bestCost = missCost; // release now: every remaining gap ends in a miss
+        double bestCost = meanMiss; // release now: every remaining gap ends in a miss
         double bestKeep = idle;
         double bestPrewarm = Double.NaN;
-        for (int j = first; j < gaps.length; j++) {
+        for (int j = 0; j < m; j++) {
             double t = gaps[j] + margin;
             double c = 0;
-            for (int k = first; k < gaps.length; k++) {
-                c += gaps[k] <= t ? gaps[k] - idle : (t - idle) + missCost;
+            for (int k = 0; k < m; k++) {
+                c += gaps[k] <= t ? gaps[k] - idle : (t - idle) + missCost[k];
             }
             c /= m;
             if (c < bestCost) {
@@ -295,23 +530,25 @@ final class CapstanPolicy implements ScalingPolicy {
             }
         }
         // Plan B: release now, start again at P (a cold start before a likely arrival), keep until K.
-        for (int i = first; i < gaps.length; i++) {
+        for (int i = 0; i < m; i++) {
             double p = gaps[i] - lead;
-            // No flapping: a release is worth it only if the replica stays off for at least a cold start.
-            if (p - idle < Math.max(cold, 2 * margin)) {
+            // No flapping: a release is worth it only if the replica stays off for at least a cold start. At zero
+            // already, staying off until P is no release.
+            if (current > 0 ? p - idle < Math.max(MIN_OFF_COLD_STARTS * cold, 2 * margin) : p <= idle) {
                 continue;
             }
-            for (int j = i; j < gaps.length; j++) {
+            for (int j = i; j < m; j++) {
                 double kEnd = gaps[j] + margin;
                 double c = 0;
-                for (int k = first; k < gaps.length; k++) {
+                for (int k = 0; k < m; k++) {
                     double g = gaps[k];
+                    double lossCost = missCost[k] - cold;
                     if (g < p) {
-                        c += missCost;
+                        c += missCost[k];
                     } else if (g <= kEnd) {
                         c += (g - p) + (g < p + cold ? lossCost * (p + cold - g) / cold : 0);
                     } else {
-                        c += (kEnd - p) + missCost;
+                        c += (kEnd - p) + missCost[k];
                     }
                 }
                 c /= m;

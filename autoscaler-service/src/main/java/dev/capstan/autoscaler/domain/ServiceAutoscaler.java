@@ -44,8 +44,8 @@ public final class ServiceAutoscaler {
         this.policy = policy;
         this.staleAfter = staleAfter;
         this.holdFor = holdFor;
-        // The longest window any policy reads is capstan's long window (at most 600 s); keep a margin.
-        this.windows = new RequestWindows(CapstanPolicy.MAX_LONG_MILLIS / 1000.0 + 60);
+        // The longest history any policy reads is capstan's hold-or-react replay (20 min); keep a margin.
+        this.windows = new RequestWindows(CapstanPolicy.HISTORY_MILLIS / 1000.0 + 60);
     }
 
     /** Records one sample; returns false for a duplicate or out-of-order one. */

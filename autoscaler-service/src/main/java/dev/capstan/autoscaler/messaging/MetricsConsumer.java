@@ -58,7 +58,7 @@ public class MetricsConsumer {
         if (EventCodec.fromJson(type, record.value()) instanceof WorkloadEvent.InferenceServiceChanged c) {
             autoscaling.applySettings(autoscaling.settings(c.workloadId(), c.targetRps(), c.targetConcurrency(),
                     c.minReplicas(), c.maxReplicas(), c.scaleToZero(), c.scaleToZeroGraceSeconds(),
-                    c.coldStartSeconds()));
+                    c.coldStartSeconds(), c.queueTimeoutMillis()));
         }
     }
 

@@ -31,11 +31,12 @@ public class AutoscalingResource {
 
     public record SettingsView(double targetRpsPerReplica, double targetConcurrencyPerReplica, int minReplicas,
             int maxReplicas, boolean scaleToZero, long scaleToZeroGraceSeconds, long coldStartSeconds,
-            double maxScaleUpRate, double maxScaleDownRate, double targetUtilisation) {
+            double maxScaleUpRate, double maxScaleDownRate, double targetUtilisation, long queueTimeoutMillis) {
         static SettingsView of(ScalingSettings s) {
             return s == null ? null : new SettingsView(s.targetRpsPerReplica(), s.targetConcurrencyPerReplica(),
                     s.minReplicas(), s.maxReplicas(), s.scaleToZero(), s.scaleToZeroGrace().toSeconds(),
-                    s.coldStart().toSeconds(), s.maxScaleUpRate(), s.maxScaleDownRate(), s.targetUtilisation());
+                    s.coldStart().toSeconds(), s.maxScaleUpRate(), s.maxScaleDownRate(), s.targetUtilisation(),
+                    s.queueTimeout().toMillis());
         }
     }
 

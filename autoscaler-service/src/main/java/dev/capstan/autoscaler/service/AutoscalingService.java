@@ -173,9 +173,10 @@ public class AutoscalingService {
 
     /** Settings from the contract's numbers, with the configured rate limits and utilisation. */
     public ScalingSettings settings(String service, double targetRps, double targetConcurrency, int min, int max,
-            boolean scaleToZero, int graceSeconds, int coldStartSeconds) {
+            boolean scaleToZero, int graceSeconds, int coldStartSeconds, int queueTimeoutMillis) {
         return new ScalingSettings(service, targetRps, targetConcurrency, min, max, scaleToZero,
                 Duration.ofSeconds(Math.max(0, graceSeconds)), Duration.ofSeconds(Math.max(0, coldStartSeconds)),
-                config.maxScaleUpRate(), config.maxScaleDownRate(), config.targetUtilisation());
+                config.maxScaleUpRate(), config.maxScaleDownRate(), config.targetUtilisation(),
+                Duration.ofMillis(Math.max(0, queueTimeoutMillis)));
     }
 }

@@ -13,23 +13,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The engine's own rules: missing data, rate limits, bounds, from/to zero; independent of the policy. */
 class ServiceAutoscalerTest {
 
-    /** A policy that always wants a fixed count. */
-    record Fixed(int replicas) implements ScalingPolicy {
-        @Override
-        public String name() {
-            return "fixed";
-        }
-
-        @Override
-        public Duration tickInterval() {
-            return Duration.ofSeconds(2);
-        }
-
-        @Override
-        public Proposal propose(PolicyInput in) {
-            return new Proposal(replicas, Reason.STABLE, Map.of());
-        }
-    }
 
     record Case(String name, int min, int max, boolean toZero, int current, int proposed, int want, Reason wantReason) {
         @Override
@@ -55,7 +38,7 @@ class ServiceAutoscalerTest {
     void appliesLimitsAndBounds(Case c) {
         ScalingSettings s = ScalingSettings.of("svc", 1, c.min(), c.max(), Duration.ofSeconds(5))
                 .withScaleToZero(c.toZero(), Duration.ofSeconds(30));
-        ServiceAutoscaler a = new ServiceAutoscaler(s, new Fixed(c.proposed()), Duration.ofSeconds(10),
+        ServiceAutoscaler a = new ServiceAutoscaler(s, new FixedPolicy(c.proposed()), Duration.ofSeconds(10),
                 Duration.ofSeconds(60));
         a.observe(new RateSample(Instant.ofEpochSecond(0), 1, 5, 0));
         ScaleDecision d = a.decide(Instant.ofEpochSecond(2), c.current(), c.current());

@@ -43,7 +43,7 @@ class AutoscalerKafkaTest {
                 KafkaConsumer<String, String> scaling = consumer(Topics.SCALING);
                 KafkaConsumer<String, String> dlq = consumer(Topics.deadLetter("autoscaler-service"))) {
             send(producer, Topics.WORKLOADS, service, new WorkloadEvent.InferenceServiceChanged(service, "default",
-                    "fraud@production", null, 0, 40, 1.0, 0, true, 30, 5, Instant.now()));
+                    "fraud@production", null, 0, 40, 1.0, 0, true, 30, 5, 2000, Instant.now()));
             // 14 rps for a few seconds: at 70 % of 1 rps per replica that needs about 20 replicas (bound: 40).
             Instant start = Instant.now().minusSeconds(6);
             for (int i = 0; i < 6; i++) {
