@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /** A small JSON client for the submission-service REST API. */
 public final class RestClient {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient SHARED = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = SHARED;
     private final String base;
 
     public RestClient(String submissionUrl) {
@@ -37,6 +38,12 @@ public final class RestClient {
 
     public JsonNode list(String query) {
         return read(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString()).join(), 200);
+    }
+
+    /** GETs any JSON document (another service's REST API); fails unless 200. */
+    public static JsonNode fetch(String url) {
+        return read(SHARED.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString()).join(), 200);
     }
 

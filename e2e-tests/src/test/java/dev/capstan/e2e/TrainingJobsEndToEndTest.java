@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.PodAssignment;
+import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
+import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -158,6 +160,39 @@ class TrainingJobsEndToEndTest {
 
         // No GPU was held by two admissions at once, across the scheduler restart.
         assertNoGpuHeldTwice();
+    }
+
+    @Test
+    void anInferenceServiceIsSizedFromTheRequestRateItsGatewayReports() throws Exception {
+        // A gateway for one service: nothing for 6 s, then 8 rps (2 rps per replica: 4 replicas' worth).
+        String service = "chat-" + UUID.randomUUID().toString().substring(0, 6);
+        try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
+                InferenceGateway gateway = new InferenceGateway(stack.kafka(), service, 2.0, 5, 2000,
+                        second -> second < 6 ? 0 : 8, null).start()) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    scaling.of(ScalingEvent.ScaleDecided.class).stream()
+                            .anyMatch(d -> d.service().equals(service) && d.desiredReplicas() >= 4));
+            List<ScalingEvent.ScaleDecided> decisions = scaling.of(ScalingEvent.ScaleDecided.class).stream()
+                    .filter(d -> d.service().equals(service)).toList();
+            // Before samples arrive the count is held at zero (missing data never scales); the first decision that
+            // asks for replicas brings the service up from zero; each decision starts from the count before it.
+            ScalingEvent.ScaleDecided up = decisions.stream().filter(d -> d.desiredReplicas() > 0).findFirst()
+                    .orElseThrow();
+            assertThat(up.currentReplicas()).isZero();
+            assertThat(up.reason()).isEqualTo("from-zero");
+            assertThat(up.policy()).isEqualTo("capstan");
+            for (int i = 1; i < decisions.size(); i++) {
+                assertThat(decisions.get(i).currentReplicas()).isEqualTo(decisions.get(i - 1).desiredReplicas());
+            }
+            assertThat(decisions).allSatisfy(d -> assertThat(d.desiredReplicas()).isBetween(0, 20));
+            assertThat(gateway.lastDecision()).isNotNull();
+            // The operator's view: the settings as announced (the gateway's 2 s queue included) and live windows.
+            JsonNode view = RestClient.fetch(stack.url("autoscaler-service") + "/api/v1/autoscaling/" + service);
+            assertThat(view.path("settings").path("queueTimeoutMillis").asLong()).isEqualTo(2000);
+            assertThat(view.path("settings").path("coldStartSeconds").asLong()).isEqualTo(5);
+            assertThat(view.path("windows").path("rps60s").asDouble()).isPositive();
+            assertThat(view.path("lastDecision").path("reason").asText()).isNotEmpty();
+        }
     }
 
     /**

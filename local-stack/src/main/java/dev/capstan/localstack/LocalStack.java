@@ -1,6 +1,7 @@
 package dev.capstan.localstack;
 
 import dev.capstan.localstack.demo.Demo;
+import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.infra.KafkaBroker;
 import dev.capstan.localstack.infra.Postgres;
 import dev.capstan.localstack.infra.TopicSetup;
@@ -190,8 +191,17 @@ public final class LocalStack implements AutoCloseable {
         boolean demo = !List.of(args).contains("--no-demo");
         LocalStack stack = start(Options.up(root));
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<InferenceGateway> gateway =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             say("stopping everything");
+            if (gateway.get() != null) {
+                try {
+                    gateway.get().close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             stack.close();
             stopped.countDown();
         }));
@@ -200,7 +210,7 @@ public final class LocalStack implements AutoCloseable {
                   REST API (submission)  http://127.0.0.1:8081/api/v1/workloads   (Swagger UI: /q/swagger-ui)
                   scheduler state        http://127.0.0.1:8082/api/v1/scheduler/state
                   executor               http://127.0.0.1:8083/q/health
-                  autoscaler             http://127.0.0.1:8084/q/health
+                  autoscaler             http://127.0.0.1:8084/api/v1/autoscaling
                   model registry         http://127.0.0.1:8085/q/health
                   metrics                http://127.0.0.1:808[1-5]/q/metrics
                   Kafka                  %s
@@ -210,6 +220,11 @@ public final class LocalStack implements AutoCloseable {
                 """.formatted(stack.kafka(), stack.pgBase(), stack.cluster().masterUrl(), stack.kubeconfig(),
                 root.resolve(".capstan/local/logs")));
         if (demo) {
+            // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate.
+            gateway.set(new InferenceGateway(stack.kafka(), "demo-chat", 2.0, 10, 2000,
+                    InferenceGateway::demoDemand, System.out).start());
+            System.out.println("[demo] inference service demo-chat: 3 rps, a 12 rps burst every 2 min, quiet 2 min in"
+                    + " 10; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");
             new Demo(stack.url("submission-service"), System.out).run();
         }
         say("running; Ctrl-C stops everything it started.");

@@ -1,0 +1,189 @@
+package dev.capstan.localstack.demo;
+
+import dev.capstan.events.CapstanEvent;
+import dev.capstan.events.CloudEventHeaders;
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.ScalingEvent;
+import dev.capstan.events.Topics;
+import dev.capstan.events.WorkloadEvent;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongToDoubleFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A simulated inference gateway for one service, for the local stack: it announces the service's scaling settings
+ * on {@code capstan.workloads}, reports one request-rate sample per second on {@code capstan.inference-metrics}
+ * (Poisson arrivals around a demand curve, served by the replicas the autoscaler asked for once their cold start
+ * has passed) and follows the decisions on {@code capstan.scaling}. Nothing here decides anything: it is the
+ * traffic an upstream gateway (Knative activator, an LLM router) would report.
+ */
+public final class InferenceGateway implements AutoCloseable {
+
+    /** The demo's demand: a base of 3 rps, a 12 rps burst for 20 s every 2 min, silence for 2 min every 10 min. */
+    public static double demoDemand(long second) {
+        long inTen = second % 600;
+        if (inTen >= 480) {
+            return 0;
+        }
+        return second % 120 < 20 ? 12 : 3;
+    }
+
+    private final String service;
+    private final double targetRps;
+    private final int coldStartSeconds;
+    private final int queueTimeoutMillis;
+    private final LongToDoubleFunction demand;
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> decisions;
+    private final PrintStream out;
+    private final Clock clock;
+    private final Random random = new Random(42);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Decided counts with the time they were decided: replicas serve a cold start after they were asked for. */
+    private final Deque<long[]> asked = new ArrayDeque<>();
+    private volatile int desired;
+    private int inForceAtHorizon;
+    private volatile ScalingEvent.ScaleDecided last;
+    private Thread thread;
+
+    public InferenceGateway(String kafka, String service, double targetRps, int coldStartSeconds,
+            int queueTimeoutMillis, LongToDoubleFunction demand, PrintStream out) {
+        this.service = service;
+        this.targetRps = targetRps;
+        this.coldStartSeconds = coldStartSeconds;
+        this.queueTimeoutMillis = queueTimeoutMillis;
+        this.demand = demand;
+        this.out = out;
+        this.clock = Clock.systemUTC();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "inference-gateway-" + service + "-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        this.decisions = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Announces the service and starts reporting, one sample per second, on a daemon thread. */
+    public InferenceGateway start() throws Exception {
+        decisions.subscribe(List.of(Topics.SCALING));
+        decisions.poll(Duration.ofMillis(500)); // join the group before the first decision can be published
+        send(Topics.WORKLOADS, new WorkloadEvent.InferenceServiceChanged(service, "default", service + "@production",
+                null, 0, 20, targetRps, 0, true, 30, coldStartSeconds, queueTimeoutMillis, clock.instant()));
+        thread = new Thread(this::loop, "inference-gateway-" + service);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** The newest decision the autoscaler published for this service, or null. */
+    public ScalingEvent.ScaleDecided lastDecision() {
+        return last;
+    }
+
+    private void loop() {
+        Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        long second = 0;
+        try {
+            while (running.get()) {
+                Instant windowStart = start.plusSeconds(second);
+                long sleep = Duration.between(clock.instant(), windowStart.plusSeconds(1)).toMillis();
+                pollDecisions(Math.max(1, sleep));
+                long requests = poisson(demand.applyAsDouble(second));
+                int ready = readyReplicas(clock.instant());
+                send(Topics.INFERENCE_METRICS, new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0,
+                        requests, Math.min(requests, (long) Math.ceil(ready * targetRps)), 0, ready));
+                second++;
+            }
+        } catch (Exception e) {
+            if (running.get()) {
+                out.println("[inference-demo] gateway stopped: " + e);
+            }
+        }
+    }
+
+    private void pollDecisions(long millis) {
+        for (ConsumerRecord<String, String> r : decisions.poll(Duration.ofMillis(millis))) {
+            if (!service.equals(r.key())) {
+                continue;
+            }
+            ScalingEvent.ScaleDecided d = EventCodec.fromJson(ScalingEvent.ScaleDecided.class, r.value());
+            last = d;
+            desired = d.desiredReplicas();
+            synchronized (asked) {
+                asked.addLast(new long[] {clock.millis(), desired});
+            }
+            if (out != null) {
+                out.printf("[inference-demo] %s: %d → %d replicas (%s)%n", service, d.currentReplicas(),
+                        d.desiredReplicas(), d.reason());
+            }
+        }
+    }
+
+    /**
+     * Replicas that serve now: removals take effect at once, additions a cold start after they were asked for, so
+     * the count in force a cold start ago, capped by the count wanted now.
+     */
+    private int readyReplicas(Instant now) {
+        long horizon = now.toEpochMilli() - coldStartSeconds * 1000L;
+        synchronized (asked) {
+            while (!asked.isEmpty() && asked.peekFirst()[0] <= horizon) {
+                inForceAtHorizon = (int) asked.removeFirst()[1];
+            }
+            return Math.min(desired, inForceAtHorizon);
+        }
+    }
+
+    private long poisson(double mean) {
+        if (mean <= 0) {
+            return 0;
+        }
+        // Knuth's method is fine for the demo's small means.
+        double limit = Math.exp(-mean);
+        double p = 1;
+        long k = 0;
+        do {
+            k++;
+            p *= random.nextDouble();
+        } while (p > limit);
+        return k - 1;
+    }
+
+    private void send(String topic, CapstanEvent event) throws Exception {
+        ProducerRecord<String, String> r = new ProducerRecord<>(topic, service, EventCodec.toJson(event));
+        CloudEventHeaders.forEvent(event, "inference-gateway", clock.instant()).asHeaders()
+                .forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        producer.send(r).get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        if (thread != null) {
+            thread.join(3000);
+        }
+        producer.close(Duration.ofSeconds(2));
+        decisions.close(Duration.ofSeconds(2));
+    }
+}
