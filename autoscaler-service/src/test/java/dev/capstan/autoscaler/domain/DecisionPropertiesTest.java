@@ -21,11 +21,12 @@ class DecisionPropertiesTest {
             @ForAll @IntRange(min = 0, max = 5) int min, @ForAll @IntRange(min = 1, max = 60) int span,
             @ForAll boolean toZero, @ForAll @IntRange(min = 0, max = 120) int coldStart,
             @ForAll("rates") double upRate, @ForAll("rates") double downRate,
-            @ForAll @IntRange(min = 0, max = 70) int startReplicas,
+            @ForAll @IntRange(min = 0, max = 70) int startReplicas, @ForAll @IntRange(min = 0, max = 5) int queue,
             @ForAll @Size(min = 1, max = 400) List<@IntRange(min = -1, max = 200) Integer> demand) {
         int max = min + span;
         ScalingSettings s = ScalingSettings.of("svc", 2.0, min, max, Duration.ofSeconds(coldStart))
-                .withScaleToZero(toZero, Duration.ofSeconds(30)).withRates(upRate, downRate);
+                .withScaleToZero(toZero, Duration.ofSeconds(30)).withRates(upRate, downRate)
+                .withQueueTimeout(Duration.ofSeconds(queue));
         ServiceAutoscaler a = new ServiceAutoscaler(s, kind);
         int tick = (int) a.policy().tickInterval().toSeconds();
         int replicas = startReplicas;
