@@ -87,14 +87,9 @@ final class CapstanPolicy implements ScalingPolicy {
 
     private final double minUse;
     private final double lastReplicaMinUse;
-    private double[] rates = new double[64];
-    private double[] secs = new double[64];
-    private double[] qTime = new double[64];
-    private double[] qAmount = new double[64];
-    /** Oldest-first replay buffers: sample start (s from the window start), length (s), queue-smoothed demand. */
-    private double[] repStart = new double[64];
-    private double[] repLen = new double[64];
-    private double[] repDemand = new double[64];
+    /** Working arrays of one decision; shared by every policy deciding on the same thread (none keeps them). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private Scratch x;
     private final SeasonalProfile seasonal = new SeasonalProfile();
     private final double[] seasonRates =
             new double[(int) ((MAX_LONG_MILLIS + SEASON_LEAD_MILLIS) / SeasonalProfile.BUCKET_MILLIS) + 2];
@@ -140,12 +135,13 @@ final class CapstanPolicy implements ScalingPolicy {
 
     @Override
     public Proposal propose(PolicyInput in) {
+        x = SCRATCH.get();
         RequestWindows w = in.windows();
         long now = in.nowMillis();
         ScalingSettings s = in.settings();
-        if (rates.length < w.capacityHint()) {
-            rates = new double[w.capacityHint()];
-            secs = new double[w.capacityHint()];
+        if (x.rates.length < w.capacityHint()) {
+            x.rates = new double[w.capacityHint()];
+            x.secs = new double[w.capacityHint()];
         }
         long coldMillis = s.coldStart().toMillis();
         long horizonMillis = coldMillis + TICK.toMillis();
@@ -223,12 +219,12 @@ final class CapstanPolicy implements ScalingPolicy {
         if (count(w, from, to) <= 0) {
             return 0;
         }
-        int n = w.samplesBetween(from, to, rates, secs);
+        int n = w.samplesBetween(from, to, x.rates, x.secs);
         double covered = 0;
         double max = 0;
         for (int k = 0; k < n; k++) {
-            covered += secs[k];
-            max = Math.max(max, rates[k]);
+            covered += x.secs[k];
+            max = Math.max(max, x.rates[k]);
         }
         if (max <= 0 || covered <= 0) {
             return 0;
@@ -268,8 +264,8 @@ final class CapstanPolicy implements ScalingPolicy {
         double peak = 0;
         double window = 0;
         for (int k = 0; k < n; k++) {
-            peak = Math.max(peak, repDemand[k]);
-            window += repLen[k];
+            peak = Math.max(peak, x.repDemand[k]);
+            window += x.repLen[k];
         }
         double shortSec = shortMillis / 1000.0;
         int top = (int) Math.ceil(peak / capacity - 1e-9);
@@ -282,11 +278,11 @@ final class CapstanPolicy implements ScalingPolicy {
             double trail = 0; // the level's use over the trailing short window, as the short window sees it
             int j = 0;
             for (int k = 0; k < n; k++) {
-                double t = repStart[k];
-                double u = repLen[k] * Math.min(capacity, Math.max(0, repDemand[k] - base));
+                double t = x.repStart[k];
+                double u = x.repLen[k] * Math.min(capacity, Math.max(0, x.repDemand[k] - base));
                 trail += u;
-                while (repStart[j] + repLen[j] <= t + repLen[k] - shortSec + 1e-9) {
-                    trail -= repLen[j] * Math.min(capacity, Math.max(0, repDemand[j] - base));
+                while (x.repStart[j] + x.repLen[j] <= t + x.repLen[k] - shortSec + 1e-9) {
+                    trail -= x.repLen[j] * Math.min(capacity, Math.max(0, x.repDemand[j] - base));
                     j++;
                 }
                 // On demand = what the short window does: the level is there while its use over the short
@@ -299,7 +295,7 @@ final class CapstanPolicy implements ScalingPolicy {
                     readyAt = Double.NaN;
                 }
                 if (!Double.isNaN(readyAt)) {
-                    reactCost += repLen[k];
+                    reactCost += x.repLen[k];
                     if (t >= readyAt) {
                         reactServed += u;
                     }
@@ -318,31 +314,31 @@ final class CapstanPolicy implements ScalingPolicy {
     }
 
     /**
-     * The samples of (now − windowMillis, now] oldest first into {@link #repStart} (start, s from the window start),
-     * {@link #repLen} (length, s) and {@link #repDemand} (demand per second averaged over the queue bound plus one second:
+     * The samples of (now − windowMillis, now] oldest first into {@code repStart} (start, s from the window start),
+     * {@code repLen} (length, s) and {@code repDemand} (demand per second averaged over the queue bound plus one second:
      * what the replicas must absorb when requests may wait). Returns how many.
      */
     private int smoothedDemand(RequestWindows w, long now, long windowMillis, double queue) {
-        int n = w.samplesBetween(now - windowMillis, now, rates, secs);
-        if (repDemand.length < n) {
-            repDemand = new double[n];
-            repStart = new double[n];
-            repLen = new double[n];
+        int n = w.samplesBetween(now - windowMillis, now, x.rates, x.secs);
+        if (x.repDemand.length < n) {
+            x.repDemand = new double[n];
+            x.repStart = new double[n];
+            x.repLen = new double[n];
         }
         double t = 0;
         double sum = 0;
         int tail = 0;
         for (int k = 0; k < n; k++) {
             int src = n - 1 - k;
-            repStart[k] = t;
-            repLen[k] = secs[src];
-            sum += rates[src] * secs[src];
-            t += secs[src];
-            while (tail < k && repStart[tail] + repLen[tail] <= t - queue - 1 + 1e-9) {
-                sum -= rates[n - 1 - tail] * secs[n - 1 - tail];
+            x.repStart[k] = t;
+            x.repLen[k] = x.secs[src];
+            sum += x.rates[src] * x.secs[src];
+            t += x.secs[src];
+            while (tail < k && x.repStart[tail] + x.repLen[tail] <= t - queue - 1 + 1e-9) {
+                sum -= x.rates[n - 1 - tail] * x.secs[n - 1 - tail];
                 tail++;
             }
-            repDemand[k] = sum / Math.max(t - repStart[tail], 1e-9);
+            x.repDemand[k] = sum / Math.max(t - x.repStart[tail], 1e-9);
         }
         return n;
     }
@@ -372,7 +368,7 @@ final class CapstanPolicy implements ScalingPolicy {
 
     /**
      * Requests that {@code r} replicas would have served over the collected samples (newest first in
-     * {@code rates}/{@code secs}). Without a gateway queue that is {@code Σ min(demand, r·c)} per sample; with one,
+     * {@code x.rates}/{@code x.secs}). Without a gateway queue that is {@code Σ min(demand, r·c)} per sample; with one,
      * demand that finds no free replica waits, oldest first, and is served if a replica frees up within
      * {@code queueSeconds} of its arrival (the same rule as the gateway's timeout).
      */
@@ -384,34 +380,34 @@ final class CapstanPolicy implements ScalingPolicy {
         double served = 0;
         if (queueSeconds <= 0) {
             for (int k = 0; k < n; k++) {
-                served += secs[k] * Math.min(rate, rates[k]);
+                served += x.secs[k] * Math.min(rate, x.rates[k]);
             }
             return served;
         }
-        if (qTime.length < n) {
-            qTime = new double[n];
-            qAmount = new double[n];
+        if (x.qTime.length < n) {
+            x.qTime = new double[n];
+            x.qAmount = new double[n];
         }
         int head = 0;
         int tail = 0;
         double t = 0;
         for (int k = n - 1; k >= 0; k--) { // oldest first
-            while (head < tail && qTime[head] < t - queueSeconds - 1e-9) {
+            while (head < tail && x.qTime[head] < t - queueSeconds - 1e-9) {
                 head++; // waited too long: failed by the gateway
             }
-            qTime[tail] = t;
-            qAmount[tail++] = rates[k] * secs[k];
-            double free = rate * secs[k];
+            x.qTime[tail] = t;
+            x.qAmount[tail++] = x.rates[k] * x.secs[k];
+            double free = rate * x.secs[k];
             while (head < tail && free > 0) {
-                double s = Math.min(free, qAmount[head]);
-                qAmount[head] -= s;
+                double s = Math.min(free, x.qAmount[head]);
+                x.qAmount[head] -= s;
                 free -= s;
                 served += s;
-                if (qAmount[head] <= 1e-12) {
+                if (x.qAmount[head] <= 1e-12) {
                     head++;
                 }
             }
-            t += secs[k];
+            t += x.secs[k];
         }
         return served;
     }
@@ -436,11 +432,11 @@ final class CapstanPolicy implements ScalingPolicy {
     }
 
     private void recordGap(RequestWindows w, long until, double capacity) {
-        int n = w.samplesBetween(pendingBusyStart, until, rates, secs);
+        int n = w.samplesBetween(pendingBusyStart, until, x.rates, x.secs);
         pendingBusyStart = Long.MIN_VALUE;
         double lost = 0;
         for (int k = 0; k < n; k++) {
-            lost += secs[k] * (capacity > 0 ? Math.min(capacity, rates[k]) : rates[k]);
+            lost += x.secs[k] * (capacity > 0 ? Math.min(capacity, x.rates[k]) : x.rates[k]);
         }
         histGap[histNext] = pendingGap;
         histLoss[histNext] = lost;
@@ -571,5 +567,19 @@ final class CapstanPolicy implements ScalingPolicy {
         }
         boolean prewarm = current == 0 && count(w, now - RECENT_MILLIS, now) == 0;
         return new Proposal(1, prewarm ? Reason.PREWARM : Reason.KEEP_WARM, f);
+    }
+
+    /** Working arrays, grown to the longest window a decision reads. */
+    private static final class Scratch {
+        /** A window's samples, newest first: requests per second and seconds inside the window. */
+        double[] rates = new double[64];
+        double[] secs = new double[64];
+        /** The gateway-queue replay: arrival time and amount still waiting. */
+        double[] qTime = new double[64];
+        double[] qAmount = new double[64];
+        /** Oldest-first replay buffers: sample start (s from the window start), length (s), queue-smoothed demand. */
+        double[] repStart = new double[64];
+        double[] repLen = new double[64];
+        double[] repDemand = new double[64];
     }
 }
