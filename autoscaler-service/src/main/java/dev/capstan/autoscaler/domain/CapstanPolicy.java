@@ -148,7 +148,8 @@ final class CapstanPolicy implements ScalingPolicy {
         double capacity = s.targetRpsPerReplica();
         learnStartLoss(w, now, horizonMillis, capacity);
 
-        long shortMillis = Math.min(MAX_LONG_MILLIS, Math.max(MIN_SHORT_MILLIS, (long) (SHORT_HORIZONS * horizonMillis)));
+        long shortMillis =
+                Math.min(MAX_LONG_MILLIS, Math.max(MIN_SHORT_MILLIS, (long) (SHORT_HORIZONS * horizonMillis)));
         long longMillis = Math.min(MAX_LONG_MILLIS, Math.max(MIN_LONG_MILLIS, (long) (LONG_HORIZONS * horizonMillis)));
         long holdMillis = Math.min(MAX_HOLD_MILLIS, Math.max(longMillis, (long) (HOLD_HORIZONS * horizonMillis)));
         double queue = s.queueTimeout().toMillis() / 1000.0;
@@ -251,9 +252,8 @@ final class CapstanPolicy implements ScalingPolicy {
      * share of every second) or on demand, as the short window provides it (there while its use over the short
      * window earns the price, serving a cold start after it was asked for). Each way is worth the requests it
      * serves, priced at {@code 1 / minUse}, minus its replica-seconds; holding wins when it is worth more than
-     * reacting and more than nothing. With
-     * a short cold start on-demand replicas catch nearly everything and little is held; with a long one bursts
-     * shorter than the cold start are only ever served by held capacity.
+     * reacting and more than nothing. With a short cold start on-demand replicas catch most of a burst and little
+     * is held; with a long one bursts shorter than the cold start are only ever served by held capacity.
      */
     private int holdLevel(RequestWindows w, long now, long windowMillis, long shortMillis, double capacity,
             double queue, double cold) {
@@ -314,9 +314,9 @@ final class CapstanPolicy implements ScalingPolicy {
     }
 
     /**
-     * The samples of (now − windowMillis, now] oldest first into {@code repStart} (start, s from the window start),
-     * {@code repLen} (length, s) and {@code repDemand} (demand per second averaged over the queue bound plus one second:
-     * what the replicas must absorb when requests may wait). Returns how many.
+     * The samples of (now − windowMillis, now] oldest first into {@code repStart} (start, s from the window
+     * start), {@code repLen} (length, s) and {@code repDemand} (demand per second averaged over the queue bound
+     * plus one second: what the replicas must absorb when requests may wait). Returns how many.
      */
     private int smoothedDemand(RequestWindows w, long now, long windowMillis, double queue) {
         int n = w.samplesBetween(now - windowMillis, now, x.rates, x.secs);
@@ -356,7 +356,8 @@ final class CapstanPolicy implements ScalingPolicy {
             double base = r * capacity;
             double served = 0;
             for (int k = 0; k < n; k++) {
-                served += SeasonalProfile.BUCKET_MILLIS / 1000.0 * Math.max(0, Math.min(capacity, seasonRates[k] - base));
+                double bucketSeconds = SeasonalProfile.BUCKET_MILLIS / 1000.0;
+                served += bucketSeconds * Math.max(0, Math.min(capacity, seasonRates[k] - base));
             }
             if (served / (capacity * span / 1000.0) < minUse) {
                 break;

@@ -72,8 +72,9 @@ final class SeasonalProfile {
 
     /**
      * The request rates (per second, one per 10 s bucket) expected in {@code (from, to]}: for each bucket the
-     * mean of what the same bucket saw one and two periods ago (a burst seen once counts half). Fills {@code out} and returns how many buckets,
-     * 0 when the service is not periodic or the history does not reach back two periods.
+     * mean of what the same bucket saw one and two periods ago (a burst seen once counts half). Fills
+     * {@code out} and returns how many buckets, 0 when the service is not periodic or the history does not reach
+     * back two periods.
      */
     int expectedRates(long fromMillis, long toMillis, double[] out) {
         if (periodBuckets == 0) {
