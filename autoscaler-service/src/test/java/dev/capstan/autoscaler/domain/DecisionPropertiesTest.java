@@ -22,6 +22,7 @@ class DecisionPropertiesTest {
             @ForAll boolean toZero, @ForAll @IntRange(min = 0, max = 120) int coldStart,
             @ForAll("rates") double upRate, @ForAll("rates") double downRate,
             @ForAll @IntRange(min = 0, max = 70) int startReplicas, @ForAll @IntRange(min = 0, max = 5) int queue,
+            @ForAll("sampleLengths") int sampleSeconds,
             @ForAll @Size(min = 1, max = 400) List<@IntRange(min = -1, max = 200) Integer> demand) {
         int max = min + span;
         ScalingSettings s = ScalingSettings.of("svc", 2.0, min, max, Duration.ofSeconds(coldStart))
@@ -32,8 +33,10 @@ class DecisionPropertiesTest {
         int replicas = startReplicas;
         for (int t = 0; t < demand.size(); t++) {
             int d = demand.get(t);
-            if (d >= 0) { // -1 = the gateway reported nothing this second
-                a.observe(new RateSample(Instant.ofEpochSecond(t), 1, d, 0));
+            // One sample per sampleSeconds (the gateway's window); -1 = the gateway reported nothing this time.
+            if (d >= 0 && (t + 1) % sampleSeconds == 0) {
+                a.observe(new RateSample(Instant.ofEpochSecond(t + 1 - sampleSeconds), sampleSeconds,
+                        d * (double) sampleSeconds, 0));
             }
             if ((t + 1) % tick != 0) {
                 continue;
@@ -56,6 +59,11 @@ class DecisionPropertiesTest {
     @Provide
     Arbitrary<PolicyKind> policies() {
         return Arbitraries.of(PolicyKind.values());
+    }
+
+    @Provide
+    Arbitrary<Integer> sampleLengths() {
+        return Arbitraries.of(1, 2, 5);
     }
 
     @Provide
