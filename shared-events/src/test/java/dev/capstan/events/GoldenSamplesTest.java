@@ -53,6 +53,18 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void aFieldAddedLaterReadsAsItsDefaultFromAnOlderProducer() {
+        // queueTimeoutMillis came after the first InferenceServiceChanged records: without it, it is 0 (no queue).
+        String json = "{\"workloadId\":\"chat\",\"queue\":\"q\",\"model\":\"m@p\",\"minReplicas\":0,"
+                + "\"maxReplicas\":4,\"targetRps\":2.0,\"targetConcurrency\":0,\"scaleToZero\":true,"
+                + "\"scaleToZeroGraceSeconds\":30,\"coldStartSeconds\":45,\"changedAt\":\"2026-11-29T10:15:30Z\"}";
+        WorkloadEvent.InferenceServiceChanged c = (WorkloadEvent.InferenceServiceChanged)
+                EventCodec.fromJson("dev.capstan.inferenceservice.changed.v1", json);
+        assertThat(c.queueTimeoutMillis()).isZero();
+        assertThat(c.coldStartSeconds()).isEqualTo(45);
+    }
+
+    @Test
     void malformedPayloadsAreRejectedWithTheReason() {
         assertThatThrownBy(() -> EventCodec.fromJson("dev.capstan.execution.running.v1", "{not json"))
                 .isInstanceOf(EventCodec.MalformedEventException.class).hasMessageContaining("WorkloadRunning");
