@@ -29,6 +29,7 @@ public class AutoscalingService {
     private final AutoscalerConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.Timer loopTimer;
     private final PolicyKind policy;
     private final ConcurrentHashMap<String, Tracked> services = new ConcurrentHashMap<>();
 
@@ -36,6 +37,9 @@ public class AutoscalingService {
         this.config = config;
         this.clock = clock;
         this.registry = registry;
+        this.loopTimer = io.micrometer.core.instrument.Timer.builder("capstan.autoscaler.loop")
+                .description("one pass deciding every service whose tick is due").publishPercentiles(0.5, 0.99)
+                .register(registry);
         this.policy = PolicyKind.parse(config.policy());
     }
 
@@ -104,6 +108,15 @@ public class AutoscalingService {
      * count (or are its first), in order per service: these are the ones to publish.
      */
     public List<ScaleDecision> decideDue() {
+        long started = System.nanoTime();
+        try {
+            return decideDueNow();
+        } finally {
+            loopTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private List<ScaleDecision> decideDueNow() {
         Instant now = clock.instant();
         List<ScaleDecision> toPublish = new ArrayList<>();
         for (Tracked t : services.values()) {
@@ -125,6 +138,10 @@ public class AutoscalingService {
                         t.published.removeFirst();
                     }
                     toPublish.add(d);
+                    if (d.changes()) {
+                        registry.counter("capstan.autoscaler.scale.changes", Tags.of("service", d.service(),
+                                "reason", d.reason().wire())).increment();
+                    }
                 }
             }
         }

@@ -83,6 +83,10 @@ class AutoscalerKafkaTest {
             given().when().get("/api/v1/autoscaling/no-such-service").then().statusCode(404);
             String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metrics).contains("capstan_autoscaler_desired_replicas").contains(service);
+            // Why it scaled, countable per service and reason; how long a decision pass takes.
+            assertThat(metrics).containsPattern("capstan_autoscaler_scale_changes_total\\{[^}]*reason=\"from-zero\""
+                    + "[^}]*service=\"" + service + "\"");
+            assertThat(metrics).contains("capstan_autoscaler_loop_seconds_count");
         }
     }
 
