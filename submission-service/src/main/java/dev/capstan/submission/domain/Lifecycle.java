@@ -41,6 +41,20 @@ public final class Lifecycle {
         return Optional.empty();
     }
 
+    /**
+     * The admission an execution event implies when its placement event has not arrived yet: the scheduler's and
+     * the executor's topics are consumed independently, so the executor's report on attempt n can come before the
+     * scheduler's admission of attempt n. A waiting workload that hears from the executor about a newer attempt
+     * was admitted; without this the report would be dropped and the workload would stay behind its pods.
+     */
+    public static Optional<State> impliedAdmission(State s, ExecutionEvent e) {
+        if (s.status().terminal() || !s.waiting() || e.attempt() <= s.attempt()) {
+            return Optional.empty();
+        }
+        return Optional.of(new State(WorkloadStatus.ADMITTED,
+                "admitted (reported by the executor before the placement event arrived)", e.attempt()));
+    }
+
     /** The new state after an execution event, or empty when the event changes nothing. */
     public static Optional<State> on(State s, ExecutionEvent e) {
         if (s.status().terminal() || e.attempt() != s.attempt()) {

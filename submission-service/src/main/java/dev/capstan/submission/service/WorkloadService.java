@@ -170,13 +170,16 @@ public class WorkloadService {
         if (!firstTime(eventId)) {
             return;
         }
-        lock(e.workloadId()).ifPresent(w -> Lifecycle.on(state(w), e).ifPresent(next -> {
-            move(w, next, clock.instant());
-            if (next.status().terminal()) {
-                metrics.counter("capstan.submission.finished", "status", next.status().name().toLowerCase())
-                        .increment();
-            }
-        }));
+        lock(e.workloadId()).ifPresent(w -> {
+            Lifecycle.impliedAdmission(state(w), e).ifPresent(admitted -> move(w, admitted, clock.instant()));
+            Lifecycle.on(state(w), e).ifPresent(next -> {
+                move(w, next, clock.instant());
+                if (next.status().terminal()) {
+                    metrics.counter("capstan.submission.finished", "status", next.status().name().toLowerCase())
+                            .increment();
+                }
+            });
+        });
     }
 
     private boolean firstTime(String eventId) {

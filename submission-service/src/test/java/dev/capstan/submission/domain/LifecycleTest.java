@@ -71,4 +71,42 @@ class LifecycleTest {
                     .containsExactly(c.want(), c.wantAttempt());
         }
     }
+
+    static Stream<Case> executorFirst() {
+        return Stream.of(
+                new Case("running before its admission arrived: admitted, then running", WorkloadStatus.QUEUED, 0,
+                        new ExecutionEvent.WorkloadRunning("w", 1, T), WorkloadStatus.RUNNING, 1),
+                new Case("success before its admission arrived: admitted, then succeeded", WorkloadStatus.PENDING, 0,
+                        new ExecutionEvent.WorkloadSucceeded("w", 1, T), WorkloadStatus.SUCCEEDED, 1),
+                new Case("after a preemption, the new attempt's report implies the new admission",
+                        WorkloadStatus.QUEUED, 1, new ExecutionEvent.WorkloadRunning("w", 2, T), WorkloadStatus.RUNNING,
+                        2),
+                new Case("after a preemption, the old attempt's late report changes nothing", WorkloadStatus.QUEUED, 1,
+                        new ExecutionEvent.WorkloadRunning("w", 1, T), null, 0),
+                new Case("an admitted workload implies nothing", WorkloadStatus.ADMITTED, 1,
+                        new ExecutionEvent.WorkloadRunning("w", 1, T), WorkloadStatus.RUNNING, 1),
+                new Case("a cancelled one implies nothing", WorkloadStatus.CANCELLED, 0,
+                        new ExecutionEvent.WorkloadRunning("w", 1, T), null, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("executorFirst")
+    void anExecutorReportAheadOfItsAdmissionIsNotLost(Case c) {
+        Lifecycle.State s = new Lifecycle.State(c.status(), "", c.attempt());
+        ExecutionEvent e = (ExecutionEvent) c.event();
+
+        Optional<Lifecycle.State> admitted = Lifecycle.impliedAdmission(s, e);
+        Lifecycle.State from = admitted.orElse(s);
+        Optional<Lifecycle.State> next = Lifecycle.on(from, e);
+
+        if (c.want() == null) {
+            assertThat(admitted).isEmpty();
+            assertThat(next).isEmpty();
+        } else {
+            assertThat(next).get().extracting(Lifecycle.State::status, Lifecycle.State::attempt)
+                    .containsExactly(c.want(), c.wantAttempt());
+            // Every path goes through ADMITTED: the history reads the same whichever topic was read first.
+            assertThat(admitted.map(Lifecycle.State::status).orElse(c.status())).isEqualTo(WorkloadStatus.ADMITTED);
+        }
+    }
 }

@@ -163,6 +163,24 @@ class WorkloadResourceTest {
     }
 
     @Test
+    void theExecutorsReportMayArriveBeforeTheAdmissionItFollows() {
+        // capstan.executions and capstan.placements are consumed independently: here the executor's report is
+        // published first on purpose. The workload is admitted by implication, runs, and the late admission
+        // still brings its pods.
+        String id = given().contentType(ContentType.JSON).body(job("racy", uniqueQueue(), 1, 1))
+                .post("/api/v1/workloads").then().statusCode(201).extract().path("id");
+        TestKafka.publish(new ExecutionEvent.WorkloadRunning(id, 1, Instant.now()), "executor-service");
+        awaitStatus(id, "RUNNING");
+        TestKafka.publish(new PlacementEvent.WorkloadAdmitted(id, 1, "q", List.of(
+                new PodAssignment(id + "-a1-worker-0", "worker", 0, "gpu-7", List.of(2), 1000, "A100", null)),
+                Instant.now()), "scheduler-service");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                given().get("/api/v1/workloads/" + id).then().body("status", equalTo("RUNNING"))
+                        .body("pods[0].node", equalTo("gpu-7"))
+                        .body("history.to", equalTo(List.of("QUEUED", "ADMITTED", "RUNNING"))));
+    }
+
+    @Test
     void cancelPublishesTheCancellationAndRefusesASecondCancel() {
         String id = given().contentType(ContentType.JSON).body(job("stopme", uniqueQueue(), 1, 1))
                 .post("/api/v1/workloads").then().statusCode(201).extract().path("id");
