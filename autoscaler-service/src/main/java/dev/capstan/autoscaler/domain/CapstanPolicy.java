@@ -164,7 +164,9 @@ final class CapstanPolicy implements ScalingPolicy {
         double nOlder = count(w, now - 2 * TREND_HALF_MILLIS, now - TREND_HALF_MILLIS);
         double slope = 0;
         double diff = nRecent - nOlder;
-        if (coldMillis <= TREND_MAX_COLD_MILLIS && diff > Z * Math.sqrt(nRecent + nOlder)) {
+        // No trend against a window the service had not been observed in yet (a new service is not a rise).
+        boolean olderSeen = !Double.isNaN(w.rateBetween(now - 2 * TREND_HALF_MILLIS, now - TREND_HALF_MILLIS));
+        if (coldMillis <= TREND_MAX_COLD_MILLIS && olderSeen && diff > Z * Math.sqrt(nRecent + nOlder)) {
             slope = (diff / half) / half;
         }
         double horizon = horizonMillis / 1000.0;

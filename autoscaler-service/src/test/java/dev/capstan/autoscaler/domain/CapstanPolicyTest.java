@@ -35,6 +35,19 @@ class CapstanPolicyTest {
     }
 
     @Test
+    void aNewServiceIsNotARise() {
+        // The first samples of a service that was never observed: 6 rps from its first second. Before it there
+        // is no data, not zero demand, so nothing is extrapolated (it used to ask for 3× at once).
+        Feed feed = new Feed(settings(5), PolicyKind.CAPSTAN, 0);
+        feed.run(6, 6);
+        assertThat(feed.decisions.get(0).reason()).isEqualTo(Reason.FROM_ZERO);
+        assertThat(feed.decisions).allSatisfy(d -> {
+            assertThat(d.figures()).containsEntry("trend_replicas", 0.0);
+            assertThat(d.desiredReplicas()).isEqualTo(6);
+        });
+    }
+
+    @Test
     void aShortRiseIsNotExtrapolatedAMinuteAhead() {
         // The same climb with a 60 s cold start: a 10 s trend says nothing about demand a minute later.
         Feed feed = new Feed(settings(60), PolicyKind.CAPSTAN, 5);
