@@ -36,6 +36,8 @@ public final class AutoscalerBenchmark {
         boolean perTrace = false;
         List<String> prices = List.of();
         List<Integer> queues = List.of(0);
+        int timelineService = -1;
+        int timelineBucket = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trace" -> files.add(Path.of(args[++i]));
@@ -47,10 +49,17 @@ public final class AutoscalerBenchmark {
                 case "--queue-s" -> queues = Arrays.stream(args[++i].split(",")).map(String::trim)
                         .map(Integer::parseInt).toList();
                 case "--capstan-min-use" -> prices = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
+                case "--timeline" -> {
+                    // SERVICE[:BUCKET_S]: the per-bucket story of one service instead of the totals
+                    String[] v = args[++i].split(":");
+                    timelineService = Integer.parseInt(v[0]);
+                    timelineBucket = v.length > 1 ? Integer.parseInt(v[1]) : 10;
+                }
                 default -> {
                     System.err.println("unknown argument " + args[i]);
                     System.err.println("usage: --trace FILE [--trace FILE …] [--cold-start 5,60] [--target-rps 1.0]"
-                            + " [--policies capstan,kpa,hpa] [--per-trace] [--queue-s 0,2] [--capstan-min-use 0.05,0.1/0.025,0.2]");
+                            + " [--policies capstan,kpa,hpa] [--per-trace] [--queue-s 0,2] [--capstan-min-use 0.05,0.1/0.025,0.2]"
+                            + " [--timeline SERVICE[:BUCKET_S]]");
                     System.exit(2);
                 }
             }
@@ -58,6 +67,17 @@ public final class AutoscalerBenchmark {
         if (files.isEmpty()) {
             System.err.println("at least one --trace FILE is needed");
             System.exit(2);
+        }
+        if (timelineService >= 0) {
+            for (Path file : files) {
+                Trace trace = TraceFiles.read(file).get(timelineService);
+                for (int queue : queues) {
+                    for (int cold : coldStarts) {
+                        timeline(trace, policies, targetRps, cold, queue, timelineBucket);
+                    }
+                }
+            }
+            return;
         }
         for (Path file : files) {
             List<Trace> traces = TraceFiles.read(file);
@@ -105,6 +125,48 @@ public final class AutoscalerBenchmark {
                 }
             }
             }
+        }
+    }
+
+    /**
+     * One service's story, bucket by bucket: demand, then per policy the demand it lost, its mean replica count
+     * and the reason of its last decision in the bucket. For reading why a policy lost or spent what it did.
+     */
+    private static void timeline(Trace trace, List<PolicyKind> policies, double targetRps, int cold, int queue,
+            int bucket) {
+        int buckets = (trace.requestsPerSec().length + bucket - 1) / bucket;
+        double[] demand = new double[buckets];
+        double[][] lost = new double[policies.size()][buckets];
+        double[][] replicaSeconds = new double[policies.size()][buckets];
+        String[][] reason = new String[policies.size()][buckets];
+        for (int p = 0; p < policies.size(); p++) {
+            final int pi = p;
+            ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
+            ReplaySimulator.replay(trace, settings, policies.get(p).create(), queue, sec -> {
+                int b = sec.t() / bucket;
+                if (pi == 0) {
+                    demand[b] += sec.demand();
+                }
+                lost[pi][b] += sec.dropped();
+                replicaSeconds[pi][b] += sec.replicas();
+                reason[pi][b] = sec.lastDecision() == null ? "-" : sec.lastDecision().reason().wire();
+            });
+        }
+        System.out.printf(Locale.ROOT, "# timeline trace=%s cold_start_s=%d queue_s=%d target_rps=%s bucket_s=%d"
+                + " (per policy: lost requests / mean replicas / last reason)%n", trace.name(), cold, queue,
+                trimmed(targetRps), bucket);
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%8s %8s", "t_s", "demand"));
+        for (PolicyKind k : policies) {
+            head.append(String.format(Locale.ROOT, " | %-28s", k.wire()));
+        }
+        System.out.println(head);
+        for (int b = 0; b < buckets; b++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%8d %8.0f", b * bucket, demand[b]));
+            for (int p = 0; p < policies.size(); p++) {
+                row.append(String.format(Locale.ROOT, " | %6.0f %7.1f %-13s", lost[p][b],
+                        replicaSeconds[p][b] / bucket, reason[p][b]));
+            }
+            System.out.println(row);
         }
     }
 

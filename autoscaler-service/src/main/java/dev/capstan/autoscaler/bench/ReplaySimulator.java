@@ -48,6 +48,16 @@ final class ReplaySimulator {
      * of 0 is the drop model.
      */
     static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy, int queueBoundSeconds) {
+        return replay(trace, settings, policy, queueBoundSeconds, null);
+    }
+
+    /** One simulated second, for a timeline: what arrived, what was dropped, replicas and the last decision. */
+    record Second(int t, double demand, double dropped, int replicas, int ready, ScaleDecision lastDecision) {
+    }
+
+    /** As {@link #replay(Trace, ScalingSettings, ScalingPolicy, int)}, reporting every second to {@code seconds}. */
+    static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy, int queueBoundSeconds,
+            java.util.function.Consumer<Second> seconds) {
         if (queueBoundSeconds < 0) {
             throw new IllegalArgumentException("queue bound must be >= 0, got " + queueBoundSeconds);
         }
@@ -70,6 +80,7 @@ final class ReplaySimulator {
         long events = 0;
         List<Integer> bursts = new ArrayList<>();
         int burst = 0;
+        ScaleDecision last = null;
         for (int t = 0; t < demand.length; t++) {
             while (readyCount < replicas && readyAt[readyCount] <= t) {
                 readyCount++;
@@ -101,6 +112,9 @@ final class ReplaySimulator {
                 burst = 0;
             }
             replicaSeconds += replicas;
+            if (seconds != null) {
+                seconds.accept(new Second(t, d, dropped, replicas, readyCount, last));
+            }
             autoscaler.observe(new RateSample(Instant.ofEpochSecond(t), 1.0, d, 0));
             if ((t + 1) % tick == 0) {
                 int next = t + 1;
@@ -109,6 +123,7 @@ final class ReplaySimulator {
                     readyNext++;
                 }
                 ScaleDecision decision = autoscaler.decide(Instant.ofEpochSecond(next), replicas, readyNext);
+                last = decision;
                 int desired = decision.desiredReplicas();
                 if (desired != replicas) {
                     events++;

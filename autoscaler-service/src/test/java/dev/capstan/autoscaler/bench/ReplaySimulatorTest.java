@@ -63,4 +63,22 @@ class ReplaySimulatorTest {
                 ReplaySimulator.settings("t", 1, 0, 2), new FixedPolicy(1));
         assertThat(r.served()).isEqualTo(3.0); // at t = 2, 3 and 4
     }
+
+    @Test
+    void theSecondBySecondReportAddsUpToTheTotals() {
+        // What --timeline prints comes from the same replay: its seconds must add up to the totals.
+        double[] d = alternating();
+        java.util.List<ReplaySimulator.Second> seconds = new java.util.ArrayList<>();
+        ReplaySimulator.Result r = ReplaySimulator.replay(trace(d), ReplaySimulator.settings("t", 1, 3, 0),
+                new FixedPolicy(2), 0, seconds::add);
+        assertThat(seconds).hasSize(d.length);
+        assertThat(seconds.stream().mapToDouble(ReplaySimulator.Second::demand).sum()).isEqualTo(r.demand());
+        assertThat(seconds.stream().mapToDouble(ReplaySimulator.Second::dropped).sum())
+                .isCloseTo(r.demand() - r.served(), within(1e-9)); // drop model: nothing left waiting
+        assertThat(seconds.stream().mapToLong(ReplaySimulator.Second::replicas).sum()).isEqualTo(r.replicaSeconds());
+        assertThat(seconds.get(0).lastDecision()).isNull();
+        assertThat(seconds.get(d.length - 1).lastDecision().desiredReplicas()).isEqualTo(2);
+        assertThat(seconds.get(4).ready()).isZero(); // asked at t = 2, ready at 2 + 3 = 5
+        assertThat(seconds.get(5).ready()).isEqualTo(2);
+    }
 }
