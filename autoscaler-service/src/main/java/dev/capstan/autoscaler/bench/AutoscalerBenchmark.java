@@ -1,6 +1,7 @@
 package dev.capstan.autoscaler.bench;
 
 import dev.capstan.autoscaler.domain.PolicyKind;
+import dev.capstan.autoscaler.domain.ScalingPolicy;
 import dev.capstan.autoscaler.domain.ScalingSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,51 +82,53 @@ public final class AutoscalerBenchmark {
         }
         for (Path file : files) {
             List<Trace> traces = TraceFiles.read(file);
+            String name = file.getFileName().toString();
             for (int queue : queues) {
-            for (int cold : coldStarts) {
-                Map<PolicyKind, Totals> totals = new LinkedHashMap<>();
-                for (PolicyKind kind : policies) {
-                    Totals sum = new Totals();
-                    for (Trace trace : traces) {
-                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
-                        ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, kind.create());
-                        sum.add(r);
-                        if (perTrace && traces.size() > 1) {
-                            System.out.println(line(kind.wire(), trace.name(), cold, queue, targetRps, Totals.of(r), 1));
-                        }
+                for (int cold : coldStarts) {
+                    Map<PolicyKind, Totals> totals = new LinkedHashMap<>();
+                    for (PolicyKind kind : policies) {
+                        Totals sum = replayAll(traces, targetRps, cold, queue, kind::create,
+                                perTrace ? kind.wire() : null);
+                        totals.put(kind, sum);
+                        System.out.println(line(kind.wire(), name, cold, queue, targetRps, sum, traces.size()));
                     }
-                    totals.put(kind, sum);
-                    System.out.println(line(kind.wire(), file.getFileName().toString(), cold, queue, targetRps, sum,
-                            traces.size()));
-                }
-                compare(totals, file.getFileName().toString(), cold, queue);
-                // The trade-off curve: capstan at other prices (share of capacity a replica must serve).
-                for (String price : prices) {
-                    // PRICE or PRICE/LAST_REPLICA_PRICE
-                    String[] p = price.split("/");
-                    double minUse = Double.parseDouble(p[0]);
-                    Totals sum = new Totals();
-                    for (Trace trace : traces) {
-                        ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
-                        sum.add(ReplaySimulator.replay(trace, settings, p.length > 1
-                                ? PolicyKind.capstan(minUse, Double.parseDouble(p[1])) : PolicyKind.capstan(minUse)));
+                    Totals capstan = totals.get(PolicyKind.CAPSTAN);
+                    if (capstan != null) {
+                        compare("capstan", capstan, totals, name, cold, queue);
                     }
-                    String label = "capstan@" + price;
-                    System.out.println(line(label, file.getFileName().toString(), cold, queue, targetRps, sum,
-                            traces.size()));
-                    for (PolicyKind other : List.of(PolicyKind.KPA, PolicyKind.HPA)) {
-                        Totals o = totals.get(other);
-                        if (o != null) {
-                            System.out.printf(Locale.ROOT, "compare=%s_vs_%s trace=%s cold_start_s=%d"
-                                    + " queue_s=%d served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n", label,
-                                    other.wire(), file.getFileName(), cold, queue, sum.servedPct() - o.servedPct(),
-                                    (double) sum.replicaSeconds / Math.max(1, o.replicaSeconds));
-                        }
+                    // The trade-off curve: capstan at other prices (share of capacity a replica must serve).
+                    for (String price : prices) {
+                        // PRICE or PRICE/LAST_REPLICA_PRICE
+                        String[] p = price.split("/");
+                        double minUse = Double.parseDouble(p[0]);
+                        Totals sum = replayAll(traces, targetRps, cold, queue, () -> p.length > 1
+                                ? PolicyKind.capstan(minUse, Double.parseDouble(p[1])) : PolicyKind.capstan(minUse),
+                                null);
+                        String label = "capstan@" + price;
+                        System.out.println(line(label, name, cold, queue, targetRps, sum, traces.size()));
+                        compare(label, sum, totals, name, cold, queue);
                     }
                 }
-            }
             }
         }
+    }
+
+    /**
+     * Replays every trace with a fresh policy each and sums the results; with {@code perTraceLabel}, also prints
+     * one line per trace (for files with several services).
+     */
+    private static Totals replayAll(List<Trace> traces, double targetRps, int cold, int queue,
+            java.util.function.Supplier<ScalingPolicy> policy, String perTraceLabel) {
+        Totals sum = new Totals();
+        for (Trace trace : traces) {
+            ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
+            ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, policy.get());
+            sum.add(r);
+            if (perTraceLabel != null && traces.size() > 1) {
+                System.out.println(line(perTraceLabel, trace.name(), cold, queue, targetRps, Totals.of(r), 1));
+            }
+        }
+        return sum;
     }
 
     /**
@@ -170,21 +173,17 @@ public final class AutoscalerBenchmark {
         }
     }
 
-    private static void compare(Map<PolicyKind, Totals> totals, String trace, int cold, int queue) {
-        Totals capstan = totals.get(PolicyKind.CAPSTAN);
-        if (capstan == null) {
-            return;
-        }
+    /** How {@code label}'s totals compare with KPA's and HPA's (served points, replica-seconds ratio). */
+    private static void compare(String label, Totals sum, Map<PolicyKind, Totals> totals, String trace, int cold,
+            int queue) {
         for (PolicyKind other : List.of(PolicyKind.KPA, PolicyKind.HPA)) {
             Totals o = totals.get(other);
-            if (o == null) {
-                continue;
+            if (o != null) {
+                System.out.printf(Locale.ROOT, "compare=%s_vs_%s trace=%s cold_start_s=%d queue_s=%d"
+                                + " served_pct_delta=%+.3f replica_seconds_ratio=%.3f%n", label, other.wire(), trace,
+                        cold, queue, sum.servedPct() - o.servedPct(),
+                        (double) sum.replicaSeconds / Math.max(1, o.replicaSeconds));
             }
-            System.out.printf(Locale.ROOT,
-                    "compare=capstan_vs_%s trace=%s cold_start_s=%d queue_s=%d served_pct_delta=%+.3f"
-                            + " replica_seconds_ratio=%.3f%n",
-                    other.wire(), trace, cold, queue, capstan.servedPct() - o.servedPct(),
-                    (double) capstan.replicaSeconds / Math.max(1, o.replicaSeconds));
         }
     }
 

@@ -134,6 +134,11 @@ final class CapstanPolicy implements ScalingPolicy {
     }
 
     @Override
+    public Duration history() {
+        return Duration.ofMillis(HISTORY_MILLIS);
+    }
+
+    @Override
     public Proposal propose(PolicyInput in) {
         x = SCRATCH.get();
         RequestWindows w = in.windows();
@@ -426,8 +431,7 @@ final class CapstanPolicy implements ScalingPolicy {
             }
             seenGaps = w.gapsRecorded();
             pendingBusyStart = w.lastBusyStartMillis();
-            double[] all = w.idleGaps();
-            pendingGap = all.length == 0 ? 0 : all[all.length - 1];
+            pendingGap = w.lastGapSeconds();
         }
         if (pendingBusyStart != Long.MIN_VALUE && now >= pendingBusyStart + horizonMillis) {
             recordGap(w, pendingBusyStart + horizonMillis, capacity);

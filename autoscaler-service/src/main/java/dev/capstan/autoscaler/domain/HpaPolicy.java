@@ -40,6 +40,11 @@ final class HpaPolicy implements ScalingPolicy {
     }
 
     @Override
+    public Duration history() {
+        return METRIC_WINDOW; // past recommendations are kept by the policy itself
+    }
+
+    @Override
     public Proposal propose(PolicyInput in) {
         long now = in.nowMillis();
         double rps = PolicyInput.orZero(in.windows().rate(now, METRIC_WINDOW.toSeconds()));

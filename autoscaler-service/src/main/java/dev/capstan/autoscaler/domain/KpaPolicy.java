@@ -41,6 +41,11 @@ final class KpaPolicy implements ScalingPolicy {
     }
 
     @Override
+    public Duration history() {
+        return STABLE_WINDOW;
+    }
+
+    @Override
     public Proposal propose(PolicyInput in) {
         RequestWindows w = in.windows();
         long now = in.nowMillis();

@@ -10,15 +10,14 @@ import java.util.Arrays;
  * binary search. A sample that ends no later than the newest one already held is a redelivery or arrives out
  * of order and is ignored (at-least-once delivery must not double-count).
  *
- * <p>It also remembers the idle gaps between requests (the time from the end of one window with requests to
- * the start of the next one) that were at least {@link #MIN_RECORDED_GAP_MILLIS} long, which is what a
+ * <p>It also notes each idle gap between requests as it ends (the time from the end of one window with requests
+ * to the start of the next one) when it was at least {@link #MIN_RECORDED_GAP_MILLIS} long, which is what a
  * keep-alive/pre-warm decision learns from.
  */
 public final class RequestWindows {
 
     /** Gaps shorter than this are ordinary inter-arrival noise, not idle periods worth remembering. */
     public static final long MIN_RECORDED_GAP_MILLIS = 4_000;
-    private static final int GAP_HISTORY = 64;
 
     private final long retentionMillis;
     private long[] starts = new long[64];
@@ -34,9 +33,7 @@ public final class RequestWindows {
     private long lastEndMillis = Long.MIN_VALUE;
     private long lastRequestEndMillis = Long.MIN_VALUE;
 
-    private final double[] gaps = new double[GAP_HISTORY];
-    private int gapCount;
-    private int gapNext;
+    private double lastGapSeconds;
     private long gapsRecorded;
     private long lastBusyStartMillis = Long.MIN_VALUE;
 
@@ -57,9 +54,7 @@ public final class RequestWindows {
         }
         if (sample.requests() > 0) {
             if (lastRequestEndMillis != Long.MIN_VALUE && start - lastRequestEndMillis >= MIN_RECORDED_GAP_MILLIS) {
-                gaps[gapNext] = (start - lastRequestEndMillis) / 1000.0;
-                gapNext = (gapNext + 1) % GAP_HISTORY;
-                gapCount = Math.min(GAP_HISTORY, gapCount + 1);
+                lastGapSeconds = (start - lastRequestEndMillis) / 1000.0;
                 gapsRecorded++;
                 lastBusyStartMillis = start;
             }
@@ -118,14 +113,9 @@ public final class RequestWindows {
         return lastEndMillis;
     }
 
-    /** The remembered idle gaps in seconds, oldest first (at most 64). */
-    public double[] idleGaps() {
-        double[] out = new double[gapCount];
-        int start = gapCount < GAP_HISTORY ? 0 : gapNext;
-        for (int k = 0; k < gapCount; k++) {
-            out[k] = gaps[(start + k) % GAP_HISTORY];
-        }
-        return out;
+    /** The most recently ended idle gap in seconds, 0 before the first (a policy keeps its own history). */
+    public double lastGapSeconds() {
+        return lastGapSeconds;
     }
 
     /** How many idle gaps have been recorded since the start (grows by one each time a gap ends). */

@@ -14,6 +14,9 @@ public interface ScalingPolicy {
     /** How often the policy decides. */
     Duration tickInterval();
 
+    /** How far back the policy reads the request windows; the engine keeps samples at least this long. */
+    Duration history();
+
     /** The replica count this policy wants now; the engine then applies rate limits and bounds. */
     Proposal propose(PolicyInput input);
 }

@@ -27,6 +27,8 @@ public final class ServiceAutoscaler {
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(10);
     /** How long a count is held without data before the safe count applies. */
     public static final Duration DEFAULT_HOLD_FOR = Duration.ofSeconds(60);
+    /** The longest window the service's views read (the 60 s rate shown over REST). */
+    static final long VIEW_SECONDS = 60;
 
     private ScalingSettings settings;
     private final ScalingPolicy policy;
@@ -44,8 +46,8 @@ public final class ServiceAutoscaler {
         this.policy = policy;
         this.staleAfter = staleAfter;
         this.holdFor = holdFor;
-        // The longest history any policy reads is capstan's hold-or-react replay (20 min); keep a margin.
-        this.windows = new RequestWindows(CapstanPolicy.HISTORY_MILLIS / 1000.0 + 60);
+        // As far back as the policy reads, and at least the minute the engine's own views read; plus a margin.
+        this.windows = new RequestWindows(Math.max(policy.history().toSeconds(), VIEW_SECONDS) + 60);
     }
 
     /** Records one sample; returns false for a duplicate or out-of-order one. */

@@ -108,12 +108,7 @@ public class AutoscalingService {
      * count (or are its first), in order per service: these are the ones to publish.
      */
     public List<ScaleDecision> decideDue() {
-        long started = System.nanoTime();
-        try {
-            return decideDueNow();
-        } finally {
-            loopTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
+        return loopTimer.record(this::decideDueNow);
     }
 
     private List<ScaleDecision> decideDueNow() {

@@ -16,6 +16,11 @@ public record FixedPolicy(int replicas) implements ScalingPolicy {
     }
 
     @Override
+    public Duration history() {
+        return Duration.ZERO;
+    }
+
+    @Override
     public Proposal propose(PolicyInput in) {
         return new Proposal(replicas, Reason.STABLE, Map.of());
     }
