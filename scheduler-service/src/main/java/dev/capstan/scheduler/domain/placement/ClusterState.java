@@ -199,7 +199,6 @@ public final class ClusterState {
     private final Map<String, Map<String, PodPlacement>> placedByNode = new HashMap<>();
     private long gpuMilliTotal;
     private long gpuMilliAllocated;
-    private long version;
 
     /** An empty cluster. */
     public ClusterState() {
@@ -240,7 +239,6 @@ public final class ClusterState {
         gpuMilliTotal += n * 1000L;
         node.refresh();
         index(node);
-        version++;
     }
 
     /** Forgets a node and everything placed on it. */
@@ -258,7 +256,6 @@ public final class ClusterState {
             }
         }
         nodes.set(node.id, null);
-        version++;
     }
 
     /**
@@ -347,7 +344,6 @@ public final class ClusterState {
         index(node);
         placed.put(p.podName(), p);
         gpuMilliAllocated += takenGpuMilli(p);
-        version++;
     }
 
     /** Gives back one pod's capacity. */
@@ -370,7 +366,6 @@ public final class ClusterState {
         node.refresh();
         index(node);
         gpuMilliAllocated -= takenGpuMilli(p);
-        version++;
     }
 
     private static long takenGpuMilli(PodPlacement p) {
@@ -590,17 +585,8 @@ public final class ClusterState {
         return nodes.size();
     }
 
-    List<String> modelTable() {
-        return models;
-    }
-
     BitSet readyNodes() {
         return ready;
-    }
-
-    /** A counter that changes whenever anything in the cluster changes. */
-    public long version() {
-        return version;
     }
 
     // ------------------------------------------------------------------ read accessors
@@ -650,12 +636,6 @@ public final class ClusterState {
     public long freeMemoryMib(String name) {
         Node n = byName.get(name);
         return n == null ? 0 : Math.max(0, n.memFree);
-    }
-
-    /** Pods placed on a node, by pod name. */
-    public Map<String, PodPlacement> placedOn(String name) {
-        Map<String, PodPlacement> placed = placedByNode.get(name);
-        return placed == null ? Map.of() : Collections.unmodifiableMap(placed);
     }
 
     /** GPU capacity of all known nodes in milli-GPU. */

@@ -157,8 +157,4 @@ final class Diagnosis {
         }
         return false;
     }
-
-    static String joinNames(List<String> names) {
-        return String.join(", ", names);
-    }
 }

@@ -91,10 +91,6 @@ final class FragmentationModel {
         return pods.length;
     }
 
-    List<TypicalPod> typicalPods() {
-        return List.of(pods);
-    }
-
     /** Local id of the node's GPU model (model ids of clusters differ; the memo must not mix them). */
     private int localModel(ClusterState.Node node) {
         String model = node.spec.gpuModel();

@@ -37,17 +37,6 @@ abstract class FragmentationPolicy extends ScoringPolicy {
     private final boolean capacityAware;
 
     protected FragmentationPolicy(List<PodRequest> workload, boolean withMemory, boolean cpuOnlyIsFragment,
-                                  long halfLife, boolean randomTies, long seed) {
-        this(workload, withMemory, cpuOnlyIsFragment, false, halfLife, randomTies, seed);
-    }
-
-    protected FragmentationPolicy(List<PodRequest> workload, boolean withMemory, boolean cpuOnlyIsFragment,
-                                  boolean capacityAware, long halfLife, boolean randomTies, long seed) {
-        this(workload, withMemory, cpuOnlyIsFragment, capacityAware, halfLife,
-                randomTies ? Ties.RANDOM : Ties.POLICY, seed);
-    }
-
-    protected FragmentationPolicy(List<PodRequest> workload, boolean withMemory, boolean cpuOnlyIsFragment,
                                   boolean capacityAware, long halfLife, Ties ties, long seed) {
         super(ties, false, seed);
         this.capacityAware = capacityAware;

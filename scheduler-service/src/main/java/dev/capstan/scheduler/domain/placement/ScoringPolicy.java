@@ -113,10 +113,6 @@ abstract class ScoringPolicy implements PlacementPolicy {
     protected void observe(PodRequest pod) {
     }
 
-    /** Called before the nodes are scored for a pod. */
-    protected void beginPod(ClusterState cluster, PodRequest pod) {
-    }
-
     @Override
     public PlacementResult place(ClusterState cluster, GangRequest gang) {
         for (PodRequest p : gang.pods()) {
@@ -138,7 +134,6 @@ abstract class ScoringPolicy implements PlacementPolicy {
      * nodes in {@code prefer} (when not null) and taking one of those if the pod fits there. Null if it fits nowhere.
      */
     PodPlacement choose(ClusterState cluster, PodRequest pod, BitSet within, BitSet prefer) {
-        beginPod(cluster, pod);
         if (within == null && prefer == null && !stopAtFirst) {
             ClusterState.Node node = scanClasses(cluster, pod);
             if (node == null) {
@@ -193,11 +188,6 @@ abstract class ScoringPolicy implements PlacementPolicy {
         });
     }
 
-    /** Whether {@link #tieBreak} depends only on the node's state (then equal nodes are told apart by rank). */
-    protected boolean stateTieBreak() {
-        return false;
-    }
-
     private final List<ClusterState.NodeClass> tied = new ArrayList<>();
 
     /**
@@ -219,7 +209,7 @@ abstract class ScoringPolicy implements PlacementPolicy {
             if (Double.isNaN(s)) {
                 return;
             }
-            double t = tieMode == Ties.POLICY && stateTieBreak() ? tieBreak(rep, pod) : 0;
+            double t = 0; // the tie-break keys on the node, not on its class: classes are equal here
             if (tied.isEmpty() || s < bestS[0] || (s == bestS[0] && t < bestS[1])) {
                 tied.clear();
                 tied.add(cls);
@@ -250,7 +240,7 @@ abstract class ScoringPolicy implements PlacementPolicy {
             }
             throw new IllegalStateException("unreachable");
         }
-        boolean byRank = tieMode == Ties.NODE_RANK || stateTieBreak();
+        boolean byRank = tieMode == Ties.NODE_RANK;
         ClusterState.Node win = null;
         long winKey = 0;
         for (ClusterState.NodeClass c : tied) {
@@ -350,13 +340,5 @@ abstract class ScoringPolicy implements PlacementPolicy {
             out[j + 1] = v;
         }
         return n;
-    }
-
-    static List<Integer> indices(int... idx) {
-        List<Integer> out = new ArrayList<>(idx.length);
-        for (int i : idx) {
-            out.add(i);
-        }
-        return out;
     }
 }
