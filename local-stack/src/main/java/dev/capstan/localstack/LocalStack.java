@@ -34,9 +34,9 @@ public final class LocalStack implements AutoCloseable {
             Duration finishedPodTtl) {
 
         /** The defaults of {@code ./capstan up}: fixed ports of DESIGN.md, state under .capstan/local. */
-        public static Options up(Path root) {
-            return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false,
-                    SimulatedClusterConfig.demo(6443), "", Duration.ofMinutes(5));
+        public static Options up(Path root, SimulatedClusterConfig cluster) {
+            return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false, cluster, "",
+                    Duration.ofMinutes(5));
         }
     }
 
@@ -188,8 +188,13 @@ public final class LocalStack implements AutoCloseable {
     /** {@code ./capstan up [--no-demo]}: start, print where things are, run the demo, wait for Ctrl-C. */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        boolean demo = !List.of(args).contains("--no-demo");
-        LocalStack stack = start(Options.up(root));
+        List<String> flags = List.of(args);
+        boolean demo = !flags.contains("--no-demo");
+        int nodes = flags.indexOf("--nodes");
+        SimulatedClusterConfig cluster = nodes >= 0 && nodes + 1 < args.length
+                ? SimulatedClusterConfig.load(Path.of(args[nodes + 1]).toAbsolutePath(), 6443)
+                : SimulatedClusterConfig.demo(6443);
+        LocalStack stack = start(Options.up(root, cluster));
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<InferenceGateway> gateway =
                 new java.util.concurrent.atomic.AtomicReference<>();

@@ -1,6 +1,6 @@
 package dev.capstan.localstack;
 
-import dev.capstan.localstack.infra.KafkaBroker;
+import dev.capstan.localstack.infra.Processes;
 
 import java.io.IOException;
 import java.net.URI;
@@ -92,7 +92,7 @@ public final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            KafkaBroker.stop(process);
+            Processes.stop(process);
         }
     }
 }

@@ -17,7 +17,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -58,9 +58,12 @@ public final class InferenceGateway implements AutoCloseable {
     private final Clock clock;
     private final Random random = new Random(42);
     private final AtomicBoolean running = new AtomicBoolean(true);
-    /** Decided counts with the time they were decided: replicas serve a cold start after they were asked for. */
+    /**
+     * Decided counts with the time they were decided: replicas serve a cold start after they were asked for. This
+     * and the counts below belong to the reporting thread; only {@link #last} is read from outside.
+     */
     private final Deque<long[]> asked = new ArrayDeque<>();
-    private volatile int desired;
+    private int desired;
     private int inForceAtHorizon;
     private volatile ScalingEvent.ScaleDecided last;
     private Thread thread;
@@ -80,15 +83,19 @@ public final class InferenceGateway implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "inference-gateway-" + service + "-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // assigned, not subscribed: no group
         this.decisions = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
     }
 
     /** Announces the service and starts reporting, one sample per second, on a daemon thread. */
     public InferenceGateway start() throws Exception {
-        decisions.subscribe(List.of(Topics.SCALING));
-        decisions.poll(Duration.ofMillis(500)); // join the group before the first decision can be published
+        // Read every partition from its current end, fixed before the service is announced: no decision about
+        // it can be published before this position (a group join would race with the first decision).
+        List<TopicPartition> partitions = decisions.partitionsFor(Topics.SCALING).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        decisions.assign(partitions);
+        decisions.seekToEnd(partitions);
+        partitions.forEach(decisions::position);
         send(Topics.WORKLOADS, new WorkloadEvent.InferenceServiceChanged(service, "default", service + "@production",
                 null, 0, 20, targetRps, 0, true, 30, coldStartSeconds, queueTimeoutMillis, clock.instant()));
         thread = new Thread(this::loop, "inference-gateway-" + service);
@@ -131,9 +138,7 @@ public final class InferenceGateway implements AutoCloseable {
             ScalingEvent.ScaleDecided d = EventCodec.fromJson(ScalingEvent.ScaleDecided.class, r.value());
             last = d;
             desired = d.desiredReplicas();
-            synchronized (asked) {
-                asked.addLast(new long[] {clock.millis(), desired});
-            }
+            asked.addLast(new long[] {clock.millis(), desired});
             if (out != null) {
                 out.printf("[inference-demo] %s: %d → %d replicas (%s)%n", service, d.currentReplicas(),
                         d.desiredReplicas(), d.reason());
@@ -147,12 +152,10 @@ public final class InferenceGateway implements AutoCloseable {
      */
     private int readyReplicas(Instant now) {
         long horizon = now.toEpochMilli() - coldStartSeconds * 1000L;
-        synchronized (asked) {
-            while (!asked.isEmpty() && asked.peekFirst()[0] <= horizon) {
-                inForceAtHorizon = (int) asked.removeFirst()[1];
-            }
-            return Math.min(desired, inForceAtHorizon);
+        while (!asked.isEmpty() && asked.peekFirst()[0] <= horizon) {
+            inForceAtHorizon = (int) asked.removeFirst()[1];
         }
+        return Math.min(desired, inForceAtHorizon);
     }
 
     private long poisson(double mean) {

@@ -139,19 +139,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        stop(process);
-    }
-
-    /** Stops a child process: SIGTERM, then SIGKILL if it has not exited after 15 s. */
-    public static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

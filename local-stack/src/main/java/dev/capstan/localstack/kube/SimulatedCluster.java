@@ -182,11 +182,6 @@ public final class SimulatedCluster implements AutoCloseable {
         return client;
     }
 
-    /** Pods the kubelet drives right now (waiting for a node, starting or running). */
-    public int simulatedPods() {
-        return kubelet.activePods();
-    }
-
     SimulatedKubelet kubelet() {
         return kubelet;
     }

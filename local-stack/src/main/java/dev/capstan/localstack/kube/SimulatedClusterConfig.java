@@ -95,16 +95,6 @@ public record SimulatedClusterConfig(int port, List<NodeGroup> nodeGroups, Durat
                 Duration.ofSeconds(1), Duration.ofSeconds(5), 0.0, 42L);
     }
 
-    /** The same cluster on another port. */
-    public SimulatedClusterConfig withPort(int newPort) {
-        return new SimulatedClusterConfig(newPort, nodeGroups, podStartDelay, defaultRunTime, failureRate, seed);
-    }
-
-    /** The same cluster with other kubelet timings. */
-    public SimulatedClusterConfig withTimings(Duration startDelay, Duration runTime) {
-        return new SimulatedClusterConfig(port, nodeGroups, startDelay, runTime, failureRate, seed);
-    }
-
     /** The same cluster with another failure rate and seed. */
     public SimulatedClusterConfig withFailures(double rate, long newSeed) {
         return new SimulatedClusterConfig(port, nodeGroups, podStartDelay, defaultRunTime, rate, newSeed);

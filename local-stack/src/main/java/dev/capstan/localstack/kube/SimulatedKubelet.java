@@ -1,6 +1,8 @@
 package dev.capstan.localstack.kube;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -133,11 +135,6 @@ final class SimulatedKubelet implements AutoCloseable {
         }, 0);
     }
 
-    /** Number of pods currently driven (starting or running or waiting for their node). */
-    synchronized int activePods() {
-        return tracked.size();
-    }
-
     /** Whether the pod {@code namespace/name} is driven right now. */
     synchronized boolean simulates(String key) {
         return tracked.containsKey(key);
@@ -253,7 +250,8 @@ final class SimulatedKubelet implements AutoCloseable {
         if (pod == null || !stillTracked(key, uid)) {
             return;
         }
-        String podIp = "10.244." + ((podIps.incrementAndGet() / 250) % 250) + "." + (podIps.get() % 250 + 1);
+        int n = podIps.incrementAndGet(); // one number for both parts: four status writers share the counter
+        String podIp = "10.244." + ((n / 250) % 250) + "." + (n % 250 + 1);
         String hostIp = nodeIps.getOrDefault(pod.getSpec().getNodeName(), "10.0.255.1");
         if (!writeStatus(pod, uid, s -> running(s, pod, podIp, hostIp))) {
             forget(key, uid);
@@ -400,44 +398,39 @@ final class SimulatedKubelet implements AutoCloseable {
         s.setStartTime(t);
         s.setPodIP(podIp);
         s.setHostIP(hostIp);
-        s.setConditions(List.of(condition("PodScheduled", "True", null, null),
-                condition("Initialized", "True", null, null),
-                condition("ContainersReady", "True", null, null),
-                condition("Ready", "True", null, null)));
-        List<ContainerStatus> cs = new ArrayList<>();
-        for (Container c : pod.getSpec().getContainers()) {
-            cs.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
-                    .withImageID("sim://" + c.getImage()).withContainerID("sim://" + pod.getMetadata().getUid() + "/"
-                            + c.getName())
-                    .withReady(true).withStarted(true).withRestartCount(0)
-                    .withNewState().withNewRunning().withStartedAt(t).endRunning().endState()
-                    .build());
-        }
-        s.setContainerStatuses(cs);
+        s.setConditions(conditions("True", null));
+        s.setContainerStatuses(containerStatuses(pod, true,
+                new ContainerStateBuilder().withNewRunning().withStartedAt(t).endRunning().build()));
         return s;
     }
 
     private PodStatus terminated(PodStatus s, Pod pod, int exitCode) {
-        String t = now();
         boolean ok = exitCode == 0;
         s.setPhase(ok ? "Succeeded" : "Failed");
-        s.setConditions(List.of(condition("PodScheduled", "True", null, null),
-                condition("Initialized", "True", null, null),
-                condition("ContainersReady", "False", "PodCompleted", null),
-                condition("Ready", "False", "PodCompleted", null)));
-        String started = s.getStartTime();
+        s.setConditions(conditions("False", "PodCompleted"));
+        s.setContainerStatuses(containerStatuses(pod, false, new ContainerStateBuilder().withNewTerminated()
+                .withExitCode(exitCode).withReason(ok ? "Completed" : "Error").withStartedAt(s.getStartTime())
+                .withFinishedAt(now()).endTerminated().build()));
+        return s;
+    }
+
+    /** The four conditions of a scheduled, initialised pod; readiness as given. */
+    private List<PodCondition> conditions(String ready, String notReadyReason) {
+        return List.of(condition("PodScheduled", "True", null, null), condition("Initialized", "True", null, null),
+                condition("ContainersReady", ready, notReadyReason, null),
+                condition("Ready", ready, notReadyReason, null));
+    }
+
+    /** One status per container of the pod, all in {@code state}. */
+    private static List<ContainerStatus> containerStatuses(Pod pod, boolean running, ContainerState state) {
         List<ContainerStatus> cs = new ArrayList<>();
         for (Container c : pod.getSpec().getContainers()) {
             cs.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
-                    .withImageID("sim://" + c.getImage()).withContainerID("sim://" + pod.getMetadata().getUid() + "/"
-                            + c.getName())
-                    .withReady(false).withStarted(false).withRestartCount(0)
-                    .withNewState().withNewTerminated().withExitCode(exitCode).withReason(ok ? "Completed" : "Error")
-                    .withStartedAt(started).withFinishedAt(t).endTerminated().endState()
-                    .build());
+                    .withImageID("sim://" + c.getImage())
+                    .withContainerID("sim://" + pod.getMetadata().getUid() + "/" + c.getName())
+                    .withReady(running).withStarted(running).withRestartCount(0).withState(state).build());
         }
-        s.setContainerStatuses(cs);
-        return s;
+        return cs;
     }
 
     private PodCondition condition(String type, String status, String reason, String message) {
