@@ -2,6 +2,7 @@ package dev.capstan.submission.domain;
 
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,22 +43,27 @@ public final class Lifecycle {
     }
 
     /**
-     * The admission an execution event implies when its placement event has not arrived yet: the scheduler's and
-     * the executor's topics are consumed independently, so the executor's report on attempt n can come before the
-     * scheduler's admission of attempt n. A waiting workload that hears from the executor about a newer attempt
-     * was admitted; without this the report would be dropped and the workload would stay behind its pods.
+     * The states an execution event moves the workload through, in order; empty when it changes nothing.
+     *
+     * <p>The scheduler's and the executor's topics are consumed independently, so the executor's report on attempt
+     * n can come before the scheduler's admission of attempt n. A waiting workload that hears from the executor
+     * about a newer attempt was admitted: the first state is then that implied admission, and the report applies
+     * on top of it (without it the report would be dropped and the workload would stay behind its pods).
      */
-    public static Optional<State> impliedAdmission(State s, ExecutionEvent e) {
-        if (s.status().terminal() || !s.waiting() || e.attempt() <= s.attempt()) {
-            return Optional.empty();
+    public static List<State> on(State s, ExecutionEvent e) {
+        if (s.status().terminal()) {
+            return List.of();
         }
-        return Optional.of(new State(WorkloadStatus.ADMITTED,
-                "admitted (reported by the executor before the placement event arrived)", e.attempt()));
+        if (s.waiting() && e.attempt() > s.attempt()) {
+            State admitted = new State(WorkloadStatus.ADMITTED,
+                    "admitted (reported by the executor before the placement event arrived)", e.attempt());
+            return next(admitted, e).map(n -> List.of(admitted, n)).orElse(List.of(admitted));
+        }
+        return next(s, e).map(List::of).orElse(List.of());
     }
 
-    /** The new state after an execution event, or empty when the event changes nothing. */
-    public static Optional<State> on(State s, ExecutionEvent e) {
-        if (s.status().terminal() || e.attempt() != s.attempt()) {
+    private static Optional<State> next(State s, ExecutionEvent e) {
+        if (e.attempt() != s.attempt()) {
             return Optional.empty();
         }
         if (e instanceof ExecutionEvent.WorkloadRunning && s.status() == WorkloadStatus.ADMITTED) {

@@ -171,14 +171,13 @@ public class WorkloadService {
             return;
         }
         lock(e.workloadId()).ifPresent(w -> {
-            Lifecycle.impliedAdmission(state(w), e).ifPresent(admitted -> move(w, admitted, clock.instant()));
-            Lifecycle.on(state(w), e).ifPresent(next -> {
+            for (Lifecycle.State next : Lifecycle.on(state(w), e)) {
                 move(w, next, clock.instant());
                 if (next.status().terminal()) {
                     metrics.counter("capstan.submission.finished", "status", next.status().name().toLowerCase())
                             .increment();
                 }
-            });
+            }
         });
     }
 
