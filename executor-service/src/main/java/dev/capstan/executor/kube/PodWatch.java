@@ -130,7 +130,8 @@ public class PodWatch {
         return null;
     }
 
-    static int intOr(String s, int dflt) {
+    /** A number label or annotation ({@code s}), or {@code dflt} when it is missing or not a number. */
+    public static int intOr(String s, int dflt) {
         try {
             return s == null ? dflt : Integer.parseInt(s);
         } catch (NumberFormatException e) {

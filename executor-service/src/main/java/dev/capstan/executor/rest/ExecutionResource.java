@@ -47,17 +47,9 @@ public class ExecutionResource {
     }
 
     private static PodView view(Pod p) {
-        return new PodView(p.getMetadata().getName(), parse(PodWatch.label(p, PodLabels.ATTEMPT)),
-                PodWatch.label(p, PodLabels.ROLE), parse(PodWatch.label(p, PodLabels.RANK)), p.getSpec().getNodeName(),
+        return new PodView(p.getMetadata().getName(), PodWatch.intOr(PodWatch.label(p, PodLabels.ATTEMPT), 0),
+                PodWatch.label(p, PodLabels.ROLE), PodWatch.intOr(PodWatch.label(p, PodLabels.RANK), 0), p.getSpec().getNodeName(),
                 p.getStatus() == null ? null : p.getStatus().getPhase(),
                 p.getStatus() == null ? null : p.getStatus().getReason(), PodWatch.label(p, PodLabels.OUTCOME));
-    }
-
-    private static int parse(String s) {
-        try {
-            return s == null ? 0 : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

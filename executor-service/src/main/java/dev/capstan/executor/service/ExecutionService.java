@@ -189,10 +189,12 @@ public class ExecutionService {
 
     /** Removes the admission's pods and reports its capacity released. */
     public void preempt(String workloadId, int attempt, String reason) {
-        tracker.release(new AttemptKey(workloadId, attempt));
+        boolean held = tracker.release(new AttemptKey(workloadId, attempt));
         kube.deleteAttempt(Names.workloadLabel(workloadId), attempt);
-        send(new ExecutionEvent.CapacityReleased(workloadId, attempt,
-                "preempted" + (reason == null || reason.isBlank() ? "" : ": " + reason), clock.instant()));
+        if (held) { // as for a cancel: a redelivered preemption, or one after the attempt ended, releases nothing
+            send(new ExecutionEvent.CapacityReleased(workloadId, attempt,
+                    "preempted" + (reason == null || reason.isBlank() ? "" : ": " + reason), clock.instant()));
+        }
     }
 
     /** A pod was added or changed (informer thread): evaluate its gang on the pod-events thread. */
@@ -324,16 +326,13 @@ public class ExecutionService {
     }
 
     private static int intOr(String s) {
-        try {
-            return s == null ? 0 : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return PodWatch.intOr(s, 0);
     }
 
     @PreDestroy
     void stop() {
         podEvents.shutdown();
+        apiWrites.shutdown(); // pending expiries go with the process; the next start re-reads the cluster
         try {
             podEvents.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
