@@ -223,9 +223,8 @@ public class ExecutionService {
                 return; // a finished member may be cleaned up; the rest of the gang decides
             }
             if (!tracker.advance(key, Stage.FAILED).isEmpty()) {
-                String reason = "pod " + pod.getMetadata().getName() + " was deleted before the gang finished";
-                send(new ExecutionEvent.WorkloadFailed(id, key.attempt(), reason, true, clock.instant()));
-                tearDown(PodWatch.label(pod, PodLabels.WORKLOAD), key.attempt());
+                failed(key, PodWatch.label(pod, PodLabels.WORKLOAD),
+                        "pod " + pod.getMetadata().getName() + " was deleted before the gang finished", true);
             }
         });
     }
@@ -279,15 +278,20 @@ public class ExecutionService {
                 });
                 expire(workloadLabel, key.attempt());
             }
-            case FAILED -> {
-                send(new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), verdict.reason(),
-                        verdict.retryable(), clock.instant()));
-                apiWrites.execute(() -> tearDown(workloadLabel, key.attempt()));
-                expire(workloadLabel, key.attempt());
-            }
+            case FAILED -> failed(key, workloadLabel, verdict.reason(), verdict.retryable());
             default -> {
             }
         }
+    }
+
+    /**
+     * Reports a failed gang, tears it down off the reporting thread and lets its pods expire: one path for a failure
+     * seen in the pods' states and for a member deleted under the gang.
+     */
+    private void failed(AttemptKey key, String workloadLabel, String reason, boolean retryable) {
+        send(new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), reason, retryable, clock.instant()));
+        apiWrites.execute(() -> tearDown(workloadLabel, key.attempt()));
+        expire(workloadLabel, key.attempt());
     }
 
     /** A failed gang: the failed pods stay for inspection (labelled), the unfinished ones go. */
