@@ -3,7 +3,6 @@ package dev.capstan.executor.messaging;
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
-import dev.capstan.events.NodeEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -18,24 +17,19 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Publishes the executor's events: executions on {@code capstan.executions}, nodes on the compacted
- * {@code capstan.nodes}. CloudEvents binary mode: {@code ce_*} headers, JSON value, key = subject.
+ * {@code capstan.nodes} — through one channel, each record carrying its event type's topic. CloudEvents binary mode: {@code ce_*} headers, JSON value, key = subject.
  */
 @ApplicationScoped
 public class EventPublisher {
 
     static final String SOURCE = "executor-service";
 
-    private final Emitter<String> executions;
-    private final Emitter<String> nodes;
+    private final Emitter<String> events;
     private final Clock clock;
 
-    EventPublisher(@Channel("executions-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
-            Emitter<String> executions,
-            @Channel("nodes-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
-            Emitter<String> nodes,
-            Clock clock) {
-        this.executions = executions;
-        this.nodes = nodes;
+    EventPublisher(@Channel("events-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
+            Emitter<String> events, Clock clock) {
+        this.events = events;
         this.clock = clock;
     }
 
@@ -57,7 +51,7 @@ public class EventPublisher {
                     done.completeExceptionally(e);
                     return CompletableFuture.completedFuture(null);
                 });
-        (event instanceof NodeEvent ? nodes : executions).send(message);
+        events.send(message); // the record's own topic (event.topic()) routes it
         return done;
     }
 }
