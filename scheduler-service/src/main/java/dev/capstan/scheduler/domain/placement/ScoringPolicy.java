@@ -140,8 +140,9 @@ abstract class ScoringPolicy implements PlacementPolicy {
                 return null;
             }
             int gpu = -1;
-            if (pod.isShared() || pod.isMig()) {
-                // the representative's GPU index need not be this member's: ask again for this node
+            if (pod.isShared()) {
+                // the representative's GPU index need not be this member's: ask again for this node (policies
+                // pick a GPU only for shared pods; a MIG slice's GPU is chosen in toPlacement)
                 Pick pick = new Pick();
                 score(cluster, node, pod, pick);
                 gpu = pick.gpu;

@@ -13,8 +13,6 @@ import dev.capstan.scheduler.domain.placement.PodPlacement;
 import dev.capstan.scheduler.domain.placement.PodRequest;
 import dev.capstan.scheduler.domain.placement.TopologyMode;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,18 +56,15 @@ public final class GangRequests {
     }
 
     /**
-     * The admission's pods as the executor needs them, rank order kept. Role and rank come from the
-     * spec, the same way {@link #gang} named the pods.
+     * The admission's pods as the executor needs them. A placement lists its pods in the gang's order (the
+     * placement engine keeps the request's order, and {@link #gang} asked for them by rank), so a pod's rank is
+     * its position; its role follows from the spec, the way {@link #gang} named it.
      */
-    public static List<PodAssignment> assignments(GangPlacement placement, int attempt, TrainingJobSpec spec,
+    public static List<PodAssignment> assignments(GangPlacement placement, TrainingJobSpec spec,
             Map<String, List<GpuDevice>> gpusByNode) {
-        Map<String, Integer> rankOf = new HashMap<>();
-        for (int rank = 0; rank < spec.workers(); rank++) {
-            rankOf.put(podName(placement.gangId(), attempt, role(spec.framework(), rank, spec.workers()), rank), rank);
-        }
         List<PodAssignment> out = new ArrayList<>(placement.pods().size());
-        for (PodPlacement p : placement.pods()) {
-            int rank = rankOf.get(p.podName());
+        for (int rank = 0; rank < placement.pods().size(); rank++) {
+            PodPlacement p = placement.pods().get(rank);
             String model = null;
             if (!p.gpuIndices().isEmpty()) {
                 int first = p.gpuIndices().get(0);
@@ -79,7 +74,6 @@ public final class GangRequests {
             out.add(new PodAssignment(p.podName(), role(spec.framework(), rank, spec.workers()), rank, p.node(),
                     p.gpuIndices(), p.gpuMilli(), model, p.migProfile()));
         }
-        out.sort(Comparator.comparingInt(PodAssignment::rank));
         return out;
     }
 

@@ -247,7 +247,7 @@ public final class SchedulerCore {
                 if (gpus == null) {
                     gpus = gpusByNode();
                 }
-                var pods = GangRequests.assignments(placed.placement(), attempt, e.spec, gpus);
+                var pods = GangRequests.assignments(placed.placement(), e.spec, gpus);
                 live.put(e.id, new Admission(attempt, pods, placed.placement()));
                 out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now));
             } else if (result instanceof PlacementResult.Unschedulable u) {
