@@ -21,11 +21,19 @@ import java.util.Map;
  *   <li><b>Windows proportional to the cold start.</b> A replica asked for now serves a cold start (plus a
  *       tick) later: the distribution is read over a short window of 3 such horizons (at least 20 s) and a
  *       long one of 5 (300 to 600 s); the larger count wins, so capacity goes only once its marginal use over
- *       the long window has fallen below the price (no flapping).</li>
+ *       the long window has fallen below the price (no flapping). A count asked for is kept at least one horizon
+ *       (cold start + tick): a replica is never released before it could have served (a periodic service
+ *       follows its profile instead, rule 5).</li>
+ *   <li><b>A young service is sized at a lower price.</b> Until the long window holds a service's demand, little is
+ *       known of it: its sizing price starts at {@link #YOUNG_PRICE_SHARE} of the price at its first sample and
+ *       reaches the full price when the service is a long window old (a start-up ramp is where both KPA and
+ *       capstan lose most requests).</li>
  *   <li><b>Hold or react, per replica level.</b> Over 20 horizons (300 s to 20 min) each level is replayed two
  *       ways: held all the time, or started on demand (serving a cold start late). It is held when the requests
  *       only a held replica serves pay, at the price, for its extra replica-seconds. A 5 s cold start catches
- *       most of a burst by reacting; a 60 s one misses every burst shorter than a minute, so it holds.</li>
+ *       most of a burst by reacting; a 60 s one misses every burst shorter than a minute, so it holds. A held
+ *       level must also earn its price over the hold window under the exact gateway-queue replay of rule 1 (the
+ *       hold replay works on a coarser, queue-averaged demand that overrates a level on smooth noisy traffic).</li>
  *   <li><b>Trend</b> (cold starts up to 20 s). A significant rise between the last two 10 s windows is
  *       extrapolated to when a new replica would be ready (at most 10 s ahead, at most tripling). With longer
  *       cold starts a 10 s rise says nothing about demand a minute later.</li>
@@ -57,6 +65,8 @@ final class CapstanPolicy implements ScalingPolicy {
     static final double SHORT_HORIZONS = 3;
     static final long MIN_SHORT_MILLIS = 20_000;
     static final double LONG_HORIZONS = 5;
+    /** A new service's sizing price as a share of the price; it rises linearly to 1 over its first long window. */
+    static final double YOUNG_PRICE_SHARE = 0.1;
     static final long MIN_LONG_MILLIS = 300_000;
     static final long MAX_LONG_MILLIS = 600_000;
     /** The hold-or-react replay looks back this many horizons (at least the long window, at most HOLD_MAX). */
@@ -94,6 +104,11 @@ final class CapstanPolicy implements ScalingPolicy {
     private final double[] seasonRates =
             new double[(int) ((MAX_LONG_MILLIS + SEASON_LEAD_MILLIS) / SeasonalProfile.BUCKET_MILLIS) + 2];
     private long seenGaps;
+    /** The price the marginal-use sizing applies in this decision (lower while the service is young). */
+    private double sizingPrice;
+    /** The highest count asked for since {@link #keptSince}; kept until a horizon has passed. */
+    private int kept;
+    private long keptSince = Long.MIN_VALUE;
     private long pendingBusyStart = Long.MIN_VALUE;
     private double pendingGap;
     /** Idle gaps and what their end would have cost at zero (requests in the first cold start), a ring. */
@@ -159,9 +174,15 @@ final class CapstanPolicy implements ScalingPolicy {
         long holdMillis = Math.min(MAX_HOLD_MILLIS, Math.max(longMillis, (long) (HOLD_HORIZONS * horizonMillis)));
         double queue = s.queueTimeout().toMillis() / 1000.0;
         double cold = coldMillis / 1000.0;
+        long first = w.firstSampleStartMillis();
+        double age = first == Long.MIN_VALUE ? 0 : Math.max(0, now - first) / (double) longMillis;
+        sizingPrice = minUse * Math.max(YOUNG_PRICE_SHARE, Math.min(1, age));
         int rShort = capacity > 0 ? replicasByUse(w, now - shortMillis, now, capacity, queue) : 0;
         int rLong = capacity > 0 ? replicasByUse(w, now - longMillis, now, capacity, queue) : 0;
         int rHold = capacity > 0 ? holdLevel(w, now, holdMillis, shortMillis, capacity, queue, cold) : 0;
+        if (rHold > Math.max(rShort, rLong)) { // below that the cap changes no count
+            rHold = replicasByUse(w, now - holdMillis, now, capacity, queue, Math.max(rShort, rLong), rHold);
+        }
 
         // Trend, on request counts so that the Poisson noise of each window is known.
         double half = TREND_HALF_MILLIS / 1000.0;
@@ -193,10 +214,19 @@ final class CapstanPolicy implements ScalingPolicy {
         if (seasonal.periodSeconds() > 0) {
             rHeld = Math.min(rHeld, Math.max(rShort, rSeason));
         }
-        int busy = Math.max(Math.max(rShort, rHeld), Math.max(rSeason, Math.max(rTrend, rConc)));
+        int asked = Math.max(Math.max(rShort, rHeld), Math.max(rSeason, Math.max(rTrend, rConc)));
+        // No flapping: a count asked for stays until a horizon has passed (a replica is not released before it
+        // could have served); a higher count restarts the horizon. A periodic service follows its profile instead,
+        // which says when its next burst comes (as for held capacity above).
+        if (asked >= kept || now - keptSince >= horizonMillis || seasonal.periodSeconds() > 0) {
+            kept = asked;
+            keptSince = now;
+        }
+        int busy = asked > 0 ? Math.max(asked, kept) : 0;
 
         Map<String, Double> f = new LinkedHashMap<>();
         f.put("min_use", minUse);
+        f.put("sizing_min_use", sizingPrice);
         f.put("last_replica_min_use", lastReplicaMinUse);
         f.put("short_window_s", shortMillis / 1000.0);
         f.put("long_window_s", longMillis / 1000.0);
@@ -208,13 +238,15 @@ final class CapstanPolicy implements ScalingPolicy {
         f.put("forecast_rps", slope > 0 ? forecast : recentRps);
         f.put("forecast_horizon_s", horizon);
         f.put("trend_replicas", (double) rTrend);
+        f.put("kept_replicas", (double) kept);
         if (seasonal.periodSeconds() > 0) {
             f.put("period_s", seasonal.periodSeconds());
             f.put("seasonal_replicas", (double) rSeason);
         }
 
         if (busy > 0) {
-            Reason reason = rTrend == busy && rTrend > Math.max(rShort, rHeld) ? Reason.FORECAST
+            Reason reason = busy > asked ? Reason.STABILISED
+                    : rTrend == busy && rTrend > Math.max(rShort, rHeld) ? Reason.FORECAST
                     : rSeason == busy && rSeason > rShort ? Reason.PREWARM
                     : rHeld == busy && rHeld > rShort ? Reason.STABILISED : Reason.STABLE;
             return new Proposal(busy, reason, f);
@@ -222,8 +254,17 @@ final class CapstanPolicy implements ScalingPolicy {
         return idle(in, cold, f);
     }
 
-    /** The largest R whose marginal use over (from, to] is at least {@code minUse}; 0 without requests. */
+    /** The largest R whose marginal use over (from, to] is at least the sizing price; 0 without requests. */
     int replicasByUse(RequestWindows w, long from, long to, double capacity, double queueSeconds) {
+        return replicasByUse(w, from, to, capacity, queueSeconds, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #replicasByUse(RequestWindows, long, long, double, double)}, searched only within [floor, ceiling]:
+     * the answer clamped to that range (fewer replay passes when only part of the range matters).
+     */
+    private int replicasByUse(RequestWindows w, long from, long to, double capacity, double queueSeconds, int floor,
+            int ceiling) {
         if (count(w, from, to) <= 0) {
             return 0;
         }
@@ -237,13 +278,13 @@ final class CapstanPolicy implements ScalingPolicy {
         if (max <= 0 || covered <= 0) {
             return 0;
         }
-        int lo = 0; // use(lo) >= minUse holds (use(0) is defined as true)
-        int hi = (int) Math.ceil(max / capacity - 1e-9); // use(hi + 1) == 0
+        int hi = Math.min(ceiling, (int) Math.ceil(max / capacity - 1e-9)); // use(hi + 1) == 0 or past the ceiling
+        int lo = Math.min(floor, hi); // taken as earning its price: below the floor the answer does not matter
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
             double use = (served(n, mid, capacity, queueSeconds) - served(n, mid - 1, capacity, queueSeconds))
                     / (capacity * covered);
-            if (use >= minUse) {
+            if (use >= sizingPrice) {
                 lo = mid;
             } else {
                 hi = mid - 1;

@@ -109,6 +109,11 @@ public final class RequestWindows {
     }
 
     /** End of the newest sample in epoch ms, or {@code Long.MIN_VALUE}. */
+    /** Start of the first sample ever observed (the service's age counts from it); Long.MIN_VALUE before any. */
+    public long firstSampleStartMillis() {
+        return firstStartMillis;
+    }
+
     public long lastSampleEndMillis() {
         return lastEndMillis;
     }

@@ -1,6 +1,7 @@
 package dev.capstan.autoscaler.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -317,6 +318,79 @@ class CapstanPolicyTest {
         assertThat(held.desiredReplicas()).isEqualTo(6);
         assertThat(held.figures()).containsEntry("hold_replicas", 6.0);
         assertThat(fast.decisions.get(fast.decisions.size() - 1).figures().get("hold_replicas")).isLessThan(6.0);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {5, 15, 60})
+    void aReplicaIsNeverReleasedBeforeItCouldHaveServed(int coldStartSeconds) {
+        // Bursty noise that never idles: each rise must stay at least a horizon (cold start + tick), else the
+        // replica it started is dropped before it was ready (the flapping KPA's and the short window's noise cause).
+        Feed feed = new Feed(settings(coldStartSeconds), PolicyKind.CAPSTAN, 4);
+        java.util.Random random = new java.util.Random(coldStartSeconds);
+        for (int i = 0; i < 900; i++) {
+            feed.run(1, random.nextInt(10) < 8 ? 2 + random.nextInt(5) : 6 + random.nextInt(10));
+        }
+        int horizonTicks = (coldStartSeconds + 2) / 2;
+        java.util.List<ScaleDecision> d = feed.decisions;
+        int rises = 0;
+        for (int i = 1; i < d.size(); i++) {
+            if (d.get(i).desiredReplicas() > d.get(i - 1).desiredReplicas()) {
+                rises++;
+                for (int j = i + 1; j < Math.min(d.size(), i + horizonTicks); j++) {
+                    assertThat(d.get(j).desiredReplicas()).as("tick %d after a rise at tick %d", j, i)
+                            .isGreaterThanOrEqualTo(d.get(i).desiredReplicas());
+                }
+            }
+        }
+        assertThat(rises).isPositive();
+    }
+
+    @Test
+    void aYoungServiceIsSizedAtALowerPriceUntilTheLongWindowKnowsIt() {
+        // The noisy 3..7 pattern from its first second: at 20 s old the service is priced at 10 % of the price
+        // (its age is under a tenth of the long window); the price then rises with its age and, once the service
+        // is a long window (300 s) old, the full price applies and the count settles on the marginal-use answer.
+        int[] noisy = {3, 5, 7, 4, 6, 5, 7, 3, 5, 6};
+        Feed feed = new Feed(settings(5), PolicyKind.CAPSTAN, 0);
+        for (int t = 0; t < 20; t++) {
+            feed.run(1, noisy[t % noisy.length]);
+        }
+        ScaleDecision young = feed.decisions.get(feed.decisions.size() - 1);
+        assertThat(young.figures().get("sizing_min_use")).isCloseTo(0.01, within(1e-9));
+        for (int t = 20; t < 700; t++) {
+            feed.run(1, noisy[t % noisy.length]);
+        }
+        ScaleDecision grown = feed.decisions.get(feed.decisions.size() - 1);
+        assertThat(grown.figures()).containsEntry("sizing_min_use", 0.1);
+        assertThat(grown.desiredReplicas()).isEqualTo(7);
+        assertThat(young.desiredReplicas()).isGreaterThanOrEqualTo(grown.desiredReplicas());
+        assertThat(feed.decisions).anySatisfy(x -> assertThat(x.figures().get("sizing_min_use")).isBetween(0.02, 0.09));
+    }
+
+    @Test
+    void aHeldLevelMustEarnItsPriceUnderTheQueueReplay() {
+        // Smooth noisy demand (Poisson-like around 6 rps) behind a 2 s gateway queue: the queue absorbs the
+        // noise, so no level above what the queue replay finds worth its price is held (the hold replay's
+        // coarser queue-averaged demand used to hold one or two replicas more through the whole hold window).
+        Feed feed = new Feed(settings(5).withQueueTimeout(Duration.ofSeconds(2)), PolicyKind.CAPSTAN, 6);
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 1200; i++) {
+            feed.run(1, poisson(random, 6));
+        }
+        java.util.List<ScaleDecision> late = feed.decisions.subList(300, feed.decisions.size());
+        assertThat(late).allSatisfy(x -> assertThat(x.figures().get("hold_replicas"))
+                .isLessThanOrEqualTo(Math.max(x.figures().get("short_replicas"), x.figures().get("long_replicas"))));
+    }
+
+    private static int poisson(java.util.Random random, double mean) {
+        double l = Math.exp(-mean);
+        double p = random.nextDouble();
+        int k = 0;
+        while (p > l) {
+            p *= random.nextDouble();
+            k++;
+        }
+        return k;
     }
 
     private static int settle(ScalingSettings s, int[] pattern) {
