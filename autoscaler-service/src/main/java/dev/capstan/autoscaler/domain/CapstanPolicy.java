@@ -179,9 +179,15 @@ final class CapstanPolicy implements ScalingPolicy {
         sizingPrice = minUse * Math.max(YOUNG_PRICE_SHARE, Math.min(1, age));
         int rShort = capacity > 0 ? replicasByUse(w, now - shortMillis, now, capacity, queue) : 0;
         int rLong = capacity > 0 ? replicasByUse(w, now - longMillis, now, capacity, queue) : 0;
-        int rHold = capacity > 0 ? holdLevel(w, now, holdMillis, shortMillis, capacity, queue, cold) : 0;
+        // Too long a cold start to react: a request only a held level serves is one that would be lost for a whole
+        // cold start of every burst, valued like one lost at zero.
+        double holdPrice = coldMillis > TREND_MAX_COLD_MILLIS ? Math.min(sizingPrice, lastReplicaMinUse) : sizingPrice;
+        int rHold = capacity > 0 ? holdLevel(w, now, holdMillis, shortMillis, capacity, queue, cold, holdPrice) : 0;
         if (rHold > Math.max(rShort, rLong)) { // below that the cap changes no count
+            double sizing = sizingPrice;
+            sizingPrice = holdPrice;
             rHold = replicasByUse(w, now - holdMillis, now, capacity, queue, Math.max(rShort, rLong), rHold);
+            sizingPrice = sizing;
         }
 
         // Trend, on request counts so that the Poisson noise of each window is known.
@@ -234,6 +240,7 @@ final class CapstanPolicy implements ScalingPolicy {
         f.put("long_replicas", (double) rLong);
         f.put("hold_window_s", holdMillis / 1000.0);
         f.put("hold_replicas", (double) rHold);
+        f.put("hold_min_use", holdPrice);
         f.put("trend_rps_per_s", slope);
         f.put("forecast_rps", slope > 0 ? forecast : recentRps);
         f.put("forecast_horizon_s", horizon);
@@ -304,7 +311,7 @@ final class CapstanPolicy implements ScalingPolicy {
      * is held; with a long one bursts shorter than the cold start are only ever served by held capacity.
      */
     private int holdLevel(RequestWindows w, long now, long windowMillis, long shortMillis, double capacity,
-            double queue, double cold) {
+            double queue, double cold, double holdPrice) {
         int n = smoothedDemand(w, now, windowMillis, queue);
         if (n == 0) {
             return 0;
@@ -352,8 +359,8 @@ final class CapstanPolicy implements ScalingPolicy {
             }
             // Each way's worth: requests served at the price minus replica-seconds spent. Holding must beat both
             // reacting and not having the level at all (a reaction that always comes too late is worth < 0).
-            double held = heldServed / minUse - window;
-            double reacted = reactServed / minUse - reactCost;
+            double held = heldServed / holdPrice - window;
+            double reacted = reactServed / holdPrice - reactCost;
             if (held >= Math.max(reacted, 0)) {
                 return level;
             }
@@ -556,17 +563,14 @@ final class CapstanPolicy implements ScalingPolicy {
         f.put("miss_cost_replica_s", meanMiss);
         f.put("gaps_ahead", (double) m);
 
-        // Plan A: keep until T (T = now: release now).
+        // Plan A: keep until T (T = now: release now). At zero, keeping means starting now: ready a cold start later.
         double bestCost = meanMiss; // release now: every remaining gap ends in a miss
         double bestKeep = idle;
         double bestPrewarm = Double.NaN;
+        double readyIfKept = current > 0 ? Double.NEGATIVE_INFINITY : idle + cold;
         for (int j = 0; j < m; j++) {
             double t = gaps[j] + margin;
-            double c = 0;
-            for (int k = 0; k < m; k++) {
-                c += gaps[k] <= t ? gaps[k] - idle : (t - idle) + missCost[k];
-            }
-            c /= m;
+            double c = planCost(m, missCost, idle, readyIfKept, t);
             if (c < bestCost) {
                 bestCost = c;
                 bestKeep = t;
@@ -583,19 +587,7 @@ final class CapstanPolicy implements ScalingPolicy {
             }
             for (int j = i; j < m; j++) {
                 double kEnd = gaps[j] + margin;
-                double c = 0;
-                for (int k = 0; k < m; k++) {
-                    double g = gaps[k];
-                    double lossCost = missCost[k] - cold;
-                    if (g < p) {
-                        c += missCost[k];
-                    } else if (g <= kEnd) {
-                        c += (g - p) + (g < p + cold ? lossCost * (p + cold - g) / cold : 0);
-                    } else {
-                        c += (kEnd - p) + missCost[k];
-                    }
-                }
-                c /= m;
+                double c = planCost(m, missCost, p, p + cold, kEnd);
                 if (c < bestCost) {
                     bestCost = c;
                     bestKeep = kEnd;
@@ -615,6 +607,36 @@ final class CapstanPolicy implements ScalingPolicy {
         }
         boolean prewarm = current == 0 && count(w, now - RECENT_MILLIS, now) == 0;
         return new Proposal(1, prewarm ? Reason.PREWARM : Reason.KEEP_WARM, f);
+    }
+
+    /**
+     * Expected cost (replica-seconds, requests at the last replica's price) over the remembered gaps
+     * ({@link #condGap}, {@link #condLoss}, {@code missCost}) of a replica that runs from {@code start} to
+     * {@code end} and serves from {@code ready}: a gap ending before it starts or after it ends is a miss; one ending
+     * while it starts loses the requests it is late for.
+     */
+    private double planCost(int m, double[] missCost, double start, double ready, double end) {
+        double c = 0;
+        for (int k = 0; k < m; k++) {
+            double g = condGap[k];
+            if (g < start) {
+                c += missCost[k];
+            } else if (g <= end) {
+                c += (g - start) + (g < ready ? lateLoss(condLoss[k], (ready - g) / (ready - start)) / lastReplicaMinUse : 0);
+            } else {
+                c += (end - start) + missCost[k];
+            }
+        }
+        return c / m;
+    }
+
+    /**
+     * Requests lost when the replica meant for a gap's end is ready only {@code lateShare} of its cold start after
+     * it: that share of the first cold start's requests, and never less than the first one (a gap ends with a
+     * request, which finds the replica still starting).
+     */
+    static double lateLoss(double firstColdStartRequests, double lateShare) {
+        return Math.min(firstColdStartRequests, Math.max(1, firstColdStartRequests * lateShare));
     }
 
     /** Working arrays, grown to the longest window a decision reads. */

@@ -382,6 +382,44 @@ class CapstanPolicyTest {
                 .isLessThanOrEqualTo(Math.max(x.figures().get("short_replicas"), x.figures().get("long_replicas"))));
     }
 
+    @Test
+    void aReplicaStartedFromZeroIsPricedAsReadyAColdStartLater() {
+        // One-request busy periods with a 60 s cold start: 10 of the last 16 gaps were 59 s, 6 were 600 s. At zero,
+        // 22 s into a gap, starting a replica now would have it ready at 82 s, after the likely 59 s arrival: that
+        // request is lost anyway. Counting the replica as serving from now made "start now" look cheapest (a
+        // function of the Azure sample lost one request a minute this way, restarting its replica every minute);
+        // priced as ready a cold start later, releasing and pre-warming for the long gap wins.
+        Feed feed = new Feed(settings(60), PolicyKind.CAPSTAN, 1);
+        feed.run(1, 1);
+        for (char gap : "SSLSSLSSLSSLSLSL".toCharArray()) {
+            feed.run(gap == 'S' ? 59 : 600, 0);
+            feed.run(1, 1);
+        }
+        feed.run(22, 0);
+        ScaleDecision d = feed.autoscaler.decide(java.time.Instant.ofEpochSecond(feed.t), 0, 0);
+        assertThat(d.desiredReplicas()).as(d.figures().toString()).isZero();
+        assertThat(d.figures().get("prewarm_at_idle_s")).isGreaterThan(22.0 + 60);
+    }
+
+    @Test
+    void aLateReplicaLosesAtLeastTheRequestThatEndedTheGap() {
+        assertThat(CapstanPolicy.lateLoss(5, 0.1)).isEqualTo(1.0);
+        assertThat(CapstanPolicy.lateLoss(10, 0.5)).isEqualTo(5.0);
+        assertThat(CapstanPolicy.lateLoss(0.5, 0.9)).isEqualTo(0.5);
+    }
+
+    @Test
+    void aLongColdStartHoldsAtTheLastReplicasPrice() {
+        // With a cold start too long to react (> 20 s), a request only a held level serves is valued as one lost at
+        // zero; with a short one, reacting is possible and the busy price applies.
+        Feed slow = new Feed(settings(60), PolicyKind.CAPSTAN, 0);
+        Feed fast = new Feed(settings(15), PolicyKind.CAPSTAN, 0);
+        slow.run(400, 3);
+        fast.run(400, 3);
+        assertThat(slow.decisions.get(slow.decisions.size() - 1).figures()).containsEntry("hold_min_use", 0.05);
+        assertThat(fast.decisions.get(fast.decisions.size() - 1).figures()).containsEntry("hold_min_use", 0.1);
+    }
+
     private static int poisson(java.util.Random random, double mean) {
         double l = Math.exp(-mean);
         double p = random.nextDouble();
