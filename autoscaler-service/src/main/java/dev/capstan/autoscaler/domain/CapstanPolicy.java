@@ -67,6 +67,8 @@ final class CapstanPolicy implements ScalingPolicy {
     static final double LONG_HORIZONS = 5;
     /** A new service's sizing price as a share of the price; it rises linearly to 1 over its first long window. */
     static final double YOUNG_PRICE_SHARE = 0.1;
+    /** No ceiling for {@link #replicasByUse}. */
+    private static final int ALL = Integer.MAX_VALUE;
     static final long MIN_LONG_MILLIS = 300_000;
     static final long MAX_LONG_MILLIS = 600_000;
     /** The hold-or-react replay looks back this many horizons (at least the long window, at most HOLD_MAX). */
@@ -104,8 +106,6 @@ final class CapstanPolicy implements ScalingPolicy {
     private final double[] seasonRates =
             new double[(int) ((MAX_LONG_MILLIS + SEASON_LEAD_MILLIS) / SeasonalProfile.BUCKET_MILLIS) + 2];
     private long seenGaps;
-    /** The price the marginal-use sizing applies in this decision (lower while the service is young). */
-    private double sizingPrice;
     /** The highest count asked for since {@link #keptSince}; kept until a horizon has passed. */
     private int kept;
     private long keptSince = Long.MIN_VALUE;
@@ -176,18 +176,15 @@ final class CapstanPolicy implements ScalingPolicy {
         double cold = coldMillis / 1000.0;
         long first = w.firstSampleStartMillis();
         double age = first == Long.MIN_VALUE ? 0 : Math.max(0, now - first) / (double) longMillis;
-        sizingPrice = minUse * Math.max(YOUNG_PRICE_SHARE, Math.min(1, age));
-        int rShort = capacity > 0 ? replicasByUse(w, now - shortMillis, now, capacity, queue) : 0;
-        int rLong = capacity > 0 ? replicasByUse(w, now - longMillis, now, capacity, queue) : 0;
+        double sizingPrice = minUse * Math.max(YOUNG_PRICE_SHARE, Math.min(1, age));
+        int rShort = capacity > 0 ? replicasByUse(w, now - shortMillis, now, capacity, queue, sizingPrice, 0, ALL) : 0;
+        int rLong = capacity > 0 ? replicasByUse(w, now - longMillis, now, capacity, queue, sizingPrice, 0, ALL) : 0;
         // Too long a cold start to react: a request only a held level serves is one that would be lost for a whole
         // cold start of every burst, valued like one lost at zero.
         double holdPrice = coldMillis > TREND_MAX_COLD_MILLIS ? Math.min(sizingPrice, lastReplicaMinUse) : sizingPrice;
         int rHold = capacity > 0 ? holdLevel(w, now, holdMillis, shortMillis, capacity, queue, cold, holdPrice) : 0;
         if (rHold > Math.max(rShort, rLong)) { // below that the cap changes no count
-            double sizing = sizingPrice;
-            sizingPrice = holdPrice;
-            rHold = replicasByUse(w, now - holdMillis, now, capacity, queue, Math.max(rShort, rLong), rHold);
-            sizingPrice = sizing;
+            rHold = replicasByUse(w, now - holdMillis, now, capacity, queue, holdPrice, Math.max(rShort, rLong), rHold);
         }
 
         // Trend, on request counts so that the Poisson noise of each window is known.
@@ -261,17 +258,13 @@ final class CapstanPolicy implements ScalingPolicy {
         return idle(in, cold, f);
     }
 
-    /** The largest R whose marginal use over (from, to] is at least the sizing price; 0 without requests. */
-    int replicasByUse(RequestWindows w, long from, long to, double capacity, double queueSeconds) {
-        return replicasByUse(w, from, to, capacity, queueSeconds, 0, Integer.MAX_VALUE);
-    }
-
     /**
-     * As {@link #replicasByUse(RequestWindows, long, long, double, double)}, searched only within [floor, ceiling]:
-     * the answer clamped to that range (fewer replay passes when only part of the range matters).
+     * The largest R whose marginal use over (from, to] is at least {@code price}; 0 without requests. Searched only
+     * within [floor, ceiling] (the answer clamped to that range: fewer replay passes when only part of it matters;
+     * {@code 0, ALL} for the whole range).
      */
-    private int replicasByUse(RequestWindows w, long from, long to, double capacity, double queueSeconds, int floor,
-            int ceiling) {
+    private int replicasByUse(RequestWindows w, long from, long to, double capacity, double queueSeconds, double price,
+            int floor, int ceiling) {
         if (count(w, from, to) <= 0) {
             return 0;
         }
@@ -291,7 +284,7 @@ final class CapstanPolicy implements ScalingPolicy {
             int mid = (lo + hi + 1) >>> 1;
             double use = (served(n, mid, capacity, queueSeconds) - served(n, mid - 1, capacity, queueSeconds))
                     / (capacity * covered);
-            if (use >= sizingPrice) {
+            if (use >= price) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -306,7 +299,7 @@ final class CapstanPolicy implements ScalingPolicy {
      * each level R is compared two ways: held all the time (costs the whole window, serves the R-th replica's
      * share of every second) or on demand, as the short window provides it (there while its use over the short
      * window earns the price, serving a cold start after it was asked for). Each way is worth the requests it
-     * serves, priced at {@code 1 / minUse}, minus its replica-seconds; holding wins when it is worth more than
+     * serves, priced at {@code 1 / holdPrice}, minus its replica-seconds; holding wins when it is worth more than
      * reacting and more than nothing. With a short cold start on-demand replicas catch most of a burst and little
      * is held; with a long one bursts shorter than the cold start are only ever served by held capacity.
      */

@@ -108,12 +108,12 @@ public final class RequestWindows {
         return lastEndMillis != Long.MIN_VALUE;
     }
 
-    /** End of the newest sample in epoch ms, or {@code Long.MIN_VALUE}. */
-    /** Start of the first sample ever observed (the service's age counts from it); Long.MIN_VALUE before any. */
+    /** Start of the first sample ever observed (the service's age counts from it), or {@code Long.MIN_VALUE}. */
     public long firstSampleStartMillis() {
         return firstStartMillis;
     }
 
+    /** End of the newest sample in epoch ms, or {@code Long.MIN_VALUE}. */
     public long lastSampleEndMillis() {
         return lastEndMillis;
     }

@@ -418,6 +418,24 @@ class CapstanPolicyTest {
         fast.run(400, 3);
         assertThat(slow.decisions.get(slow.decisions.size() - 1).figures()).containsEntry("hold_min_use", 0.05);
         assertThat(fast.decisions.get(fast.decisions.size() - 1).figures()).containsEntry("hold_min_use", 0.1);
+
+        // What the price holds: 1 rps with a 6 rps burst for 70 s in every 900 s, the burst levels used ~8 % of
+        // the time. At the last replica's price (0.05) the hold replay keeps them through the gap; at the busy
+        // price (0.1: the same policy with its last replica priced like the others) it does not.
+        ScaleDecision[] late = new ScaleDecision[2];
+        double[] lastReplicaPrices = {CapstanPolicy.DEFAULT_MIN_USE * CapstanPolicy.DEFAULT_LAST_REPLICA_FACTOR,
+                CapstanPolicy.DEFAULT_MIN_USE};
+        for (int i = 0; i < 2; i++) {
+            Feed feed = new Feed(new ServiceAutoscaler(settings(60),
+                    PolicyKind.capstan(CapstanPolicy.DEFAULT_MIN_USE, lastReplicaPrices[i]),
+                    ServiceAutoscaler.DEFAULT_STALE_AFTER, ServiceAutoscaler.DEFAULT_HOLD_FOR), 1);
+            for (int cycle = 0; cycle < 3; cycle++) {
+                feed.run(70, 6);
+                late[i] = feed.run(830, 1);
+            }
+        }
+        assertThat(late[0].figures()).containsEntry("hold_replicas", 6.0);
+        assertThat(late[1].figures().get("hold_replicas")).isLessThan(6.0);
     }
 
     private static int poisson(java.util.Random random, double mean) {

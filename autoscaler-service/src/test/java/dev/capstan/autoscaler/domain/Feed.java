@@ -15,7 +15,11 @@ final class Feed {
     final List<ScaleDecision> decisions = new ArrayList<>();
 
     Feed(ScalingSettings settings, PolicyKind kind, int replicas) {
-        this.autoscaler = new ServiceAutoscaler(settings, kind);
+        this(new ServiceAutoscaler(settings, kind), replicas);
+    }
+
+    Feed(ServiceAutoscaler autoscaler, int replicas) {
+        this.autoscaler = autoscaler;
         this.replicas = replicas;
     }
 
