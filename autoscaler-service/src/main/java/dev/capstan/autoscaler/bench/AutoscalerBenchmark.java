@@ -39,6 +39,9 @@ public final class AutoscalerBenchmark {
         List<Integer> queues = List.of(0);
         int timelineService = -1;
         int timelineBucket = 10;
+        List<String> timelineFigures = List.of();
+        int resamples = 0;
+        int resampleSmooth = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trace" -> files.add(Path.of(args[++i]));
@@ -56,11 +59,20 @@ public final class AutoscalerBenchmark {
                     timelineService = Integer.parseInt(v[0]);
                     timelineBucket = v.length > 1 ? Integer.parseInt(v[1]) : 10;
                 }
+                case "--resample" -> {
+                    // N[:SMOOTH_S]: replay N Poisson realisations of each trace instead of the trace itself
+                    String[] v = args[++i].split(":");
+                    resamples = Integer.parseInt(v[0]);
+                    resampleSmooth = v.length > 1 ? Integer.parseInt(v[1]) : resampleSmooth;
+                }
+                case "--timeline-figures" -> timelineFigures = Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .toList();
                 default -> {
                     System.err.println("unknown argument " + args[i]);
                     System.err.println("usage: --trace FILE [--trace FILE …] [--cold-start 5,60] [--target-rps 1.0]"
                             + " [--policies capstan,kpa,hpa] [--per-trace] [--queue-s 0,2] [--capstan-min-use 0.05,0.1/0.025,0.2]"
-                            + " [--timeline SERVICE[:BUCKET_S]]");
+                            + " [--timeline SERVICE[:BUCKET_S]] [--timeline-figures FIGURE,FIGURE]"
+                            + " [--resample N[:SMOOTH_S]]");
                     System.exit(2);
                 }
             }
@@ -74,7 +86,7 @@ public final class AutoscalerBenchmark {
                 Trace trace = TraceFiles.read(file).get(timelineService);
                 for (int queue : queues) {
                     for (int cold : coldStarts) {
-                        timeline(trace, policies, targetRps, cold, queue, timelineBucket);
+                        timeline(trace, policies, targetRps, cold, queue, timelineBucket, timelineFigures);
                     }
                 }
             }
@@ -83,6 +95,14 @@ public final class AutoscalerBenchmark {
         for (Path file : files) {
             List<Trace> traces = TraceFiles.read(file);
             String name = file.getFileName().toString();
+            if (resamples > 0) {
+                List<Trace> drawn = new ArrayList<>();
+                for (Trace t : traces) {
+                    drawn.addAll(Resampler.resample(t, resamples, resampleSmooth));
+                }
+                traces = drawn;
+                name = name + "~poisson" + resamples + "x" + resampleSmooth + "s";
+            }
             for (int queue : queues) {
                 for (int cold : coldStarts) {
                     Map<PolicyKind, Totals> totals = new LinkedHashMap<>();
@@ -133,15 +153,17 @@ public final class AutoscalerBenchmark {
 
     /**
      * One service's story, bucket by bucket: demand, then per policy the demand it lost, its mean replica count
-     * and the reason of its last decision in the bucket. For reading why a policy lost or spent what it did.
+     * and the reason of its last decision in the bucket, then the named {@code figures} of the first policy's last
+     * decision in the bucket. For reading why a policy lost or spent what it did.
      */
     private static void timeline(Trace trace, List<PolicyKind> policies, double targetRps, int cold, int queue,
-            int bucket) {
+            int bucket, List<String> figures) {
         int buckets = (trace.requestsPerSec().length + bucket - 1) / bucket;
         double[] demand = new double[buckets];
         double[][] lost = new double[policies.size()][buckets];
         double[][] replicaSeconds = new double[policies.size()][buckets];
         String[][] reason = new String[policies.size()][buckets];
+        Map<?, ?>[] figuresOf = new Map<?, ?>[buckets];
         for (int p = 0; p < policies.size(); p++) {
             final int pi = p;
             ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
@@ -153,6 +175,9 @@ public final class AutoscalerBenchmark {
                 lost[pi][b] += sec.dropped();
                 replicaSeconds[pi][b] += sec.replicas();
                 reason[pi][b] = sec.lastDecision() == null ? "-" : sec.lastDecision().reason().wire();
+                if (pi == 0 && sec.lastDecision() != null) {
+                    figuresOf[b] = sec.lastDecision().figures();
+                }
             });
         }
         System.out.printf(Locale.ROOT, "# timeline trace=%s cold_start_s=%d queue_s=%d target_rps=%s bucket_s=%d"
@@ -162,12 +187,19 @@ public final class AutoscalerBenchmark {
         for (PolicyKind k : policies) {
             head.append(String.format(Locale.ROOT, " | %-28s", k.wire()));
         }
+        for (String name : figures) {
+            head.append(' ').append(name);
+        }
         System.out.println(head);
         for (int b = 0; b < buckets; b++) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%8d %8.0f", b * bucket, demand[b]));
             for (int p = 0; p < policies.size(); p++) {
                 row.append(String.format(Locale.ROOT, " | %6.0f %7.1f %-13s", lost[p][b],
                         replicaSeconds[p][b] / bucket, reason[p][b]));
+            }
+            for (String name : figures) {
+                Object v = figuresOf[b] == null ? null : figuresOf[b].get(name);
+                row.append(' ').append(v == null ? "-" : String.format(Locale.ROOT, "%.4g", (Double) v));
             }
             System.out.println(row);
         }

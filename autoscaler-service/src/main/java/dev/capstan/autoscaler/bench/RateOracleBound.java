@@ -1,0 +1,155 @@
+package dev.capstan.autoscaler.bench;
+
+import dev.capstan.autoscaler.domain.PolicyInput;
+import dev.capstan.autoscaler.domain.PolicyKind;
+import dev.capstan.autoscaler.domain.Proposal;
+import dev.capstan.autoscaler.domain.Reason;
+import dev.capstan.autoscaler.domain.ScalingPolicy;
+import dev.capstan.autoscaler.domain.ScalingSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How well could any autoscaler do on a smooth trace? A bound from a clairvoyant policy that knows the trace's
+ * <i>rate</i> at every future second (not its arrivals), replayed on Poisson realisations of the trace
+ * ({@link Resampler}; {@code --resample 0}: on the trace itself), next to KPA on the same realisations.
+ *
+ * <p>The oracle asks, a cold start plus a tick ahead, for the replicas that rate needs with headroom: square-root
+ * headroom {@code λ + β·√λ} (the staffing rule of Halfin and Whitt, 1981) or proportional headroom {@code λ·(1 + a)}.
+ * No causal policy knows the rate ahead, so where even the oracle cannot serve KPA's share at 0.9 × KPA's
+ * replica-seconds, no policy can on such traffic (for these two headroom shapes; any count a policy could choose
+ * lies between them or is a coarser version).
+ *
+ * <pre>
+ *   --trace FILE --resample N[:SMOOTH_S] [--cold-start 5,60] [--queue-s 2] [--beta 0,0.5,1] [--headroom 0.2,0.43]
+ * </pre>
+ */
+public final class RateOracleBound {
+
+    private RateOracleBound() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = null;
+        int resamples = 20;
+        int smooth = 60;
+        List<Integer> colds = List.of(5, 60);
+        int queue = 2;
+        List<Double> betas = List.of(0.0, 0.5, 1.0, 1.5, 2.0);
+        List<Double> headrooms = List.of(0.1, 0.2, 0.3, 0.43);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--trace" -> file = Path.of(args[++i]);
+                case "--resample" -> {
+                    String[] v = args[++i].split(":");
+                    resamples = Integer.parseInt(v[0]);
+                    smooth = v.length > 1 ? Integer.parseInt(v[1]) : smooth;
+                }
+                case "--cold-start" -> colds = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                case "--queue-s" -> queue = Integer.parseInt(args[++i]);
+                case "--beta" -> betas = Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
+                case "--headroom" -> headrooms = Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
+                default -> {
+                    System.err.println("usage: --trace FILE --resample N[:SMOOTH_S] [--cold-start 5,60] [--queue-s 2]"
+                            + " [--beta 0,0.5,1] [--headroom 0.2,0.43]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (file == null) {
+            System.err.println("--trace FILE is needed");
+            System.exit(2);
+        }
+        List<Trace> traces = new ArrayList<>();
+        List<double[]> rates = new ArrayList<>();
+        for (Trace t : TraceFiles.read(file)) {
+            // --resample 0: the trace's own arrivals, with its smoothed rate as what the oracle knows
+            traces.addAll(resamples > 0 ? Resampler.resample(t, resamples, smooth) : List.of(t));
+            double[] rate = Resampler.smoothed(t.requestsPerSec(), smooth);
+            for (int k = 0; k < Math.max(1, resamples); k++) {
+                rates.add(rate);
+            }
+        }
+        String name = file.getFileName() + (resamples > 0 ? "~poisson" + resamples + "x" + smooth + "s" : "");
+        for (int cold : colds) {
+            double[] kpa = replay(traces, cold, queue, k -> PolicyKind.KPA.create());
+            report(name, cold, queue, "kpa", kpa, kpa);
+            for (double beta : betas) {
+                double[] r = replay(traces, cold, queue, k -> new Oracle(rates.get(k), cold, l -> l + beta * Math.sqrt(l)));
+                report(name, cold, queue, "oracle_sqrt_beta=" + beta, r, kpa);
+            }
+            for (double a : headrooms) {
+                double[] r = replay(traces, cold, queue, k -> new Oracle(rates.get(k), cold, l -> l * (1 + a)));
+                report(name, cold, queue, "oracle_prop_headroom=" + a, r, kpa);
+            }
+        }
+    }
+
+    private static double[] replay(List<Trace> traces, int cold, int queue,
+            java.util.function.IntFunction<ScalingPolicy> policy) {
+        double lost = 0;
+        double replicaSeconds = 0;
+        for (int k = 0; k < traces.size(); k++) {
+            Trace t = traces.get(k);
+            ScalingSettings s = ReplaySimulator.settings(t.name(), 1.0, cold, queue);
+            ReplaySimulator.Result r = ReplaySimulator.replay(t, s, policy.apply(k), queue);
+            lost += r.demand() - r.served();
+            replicaSeconds += r.replicaSeconds();
+        }
+        return new double[] {lost, replicaSeconds};
+    }
+
+    private static void report(String trace, int cold, int queue, String policy, double[] r, double[] kpa) {
+        System.out.printf(Locale.ROOT, "policy=%s trace=%s cold_start_s=%d queue_s=%d lost=%.0f replica_seconds=%.0f"
+                        + " lost_vs_kpa=%+.0f replica_seconds_ratio=%.3f%n", policy, trace, cold, queue, r[0], r[1],
+                r[0] - kpa[0], r[1] / kpa[1]);
+    }
+
+    /** Knows the rate at every second; asks for what the rate a horizon ahead needs (target 1 rps per replica). */
+    static final class Oracle implements ScalingPolicy {
+        private final double[] rate;
+        private final int horizon;
+        private final java.util.function.DoubleUnaryOperator need;
+
+        Oracle(double[] rate, int cold, java.util.function.DoubleUnaryOperator need) {
+            this.rate = rate;
+            this.horizon = cold + 2;
+            this.need = need;
+        }
+
+        @Override
+        public String name() {
+            return "oracle";
+        }
+
+        @Override
+        public Duration tickInterval() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public Duration history() {
+            return Duration.ofMinutes(1);
+        }
+
+        @Override
+        public Proposal propose(PolicyInput in) {
+            int now = (int) (in.nowMillis() / 1000);
+            double worst = 0;
+            // Replicas added now serve from a cold start on; replicas removed now are gone at once: the count must
+            // cover every second until the next decision's replicas can be ready.
+            for (int t = now; t <= now + horizon; t++) {
+                if (t >= 0 && t < rate.length) {
+                    worst = Math.max(worst, need.applyAsDouble(rate[t]));
+                }
+            }
+            int r = (int) Math.ceil(worst - 1e-9);
+            return new Proposal(r, Reason.STABLE, Map.of());
+        }
+    }
+}

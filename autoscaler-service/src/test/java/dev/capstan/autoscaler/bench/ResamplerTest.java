@@ -1,0 +1,100 @@
+package dev.capstan.autoscaler.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.capstan.autoscaler.domain.PolicyInput;
+import dev.capstan.autoscaler.domain.RequestWindows;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Poisson realisations of a trace, and the rate oracle that bounds what a policy can do on them. */
+class ResamplerTest {
+
+    @Test
+    void smoothingIsACentredMeanThatKeepsItsWidthAtTheEnds() {
+        double[] s = Resampler.smoothed(new double[] {0, 0, 6, 0, 0, 0}, 3);
+        // t = 0: seconds 0..2 (shifted in at the start); t = 1: 0..2; t = 2: 1..3; t = 3: 2..4; t = 4, 5: 3..5.
+        assertThat(s).containsExactly(new double[] {2, 2, 2, 2, 0, 0}, within(1e-12));
+    }
+
+    @Test
+    void poissonDrawsHaveTheMeanAndTheVarianceOfTheRate() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (double mean : new double[] {0.3, 6, 80}) {
+            int n = 200_000;
+            double sum = 0;
+            double sq = 0;
+            for (int k = 0; k < n; k++) {
+                int x = Resampler.poisson(random, mean);
+                sum += x;
+                sq += (double) x * x;
+            }
+            double m = sum / n;
+            assertThat(m).isCloseTo(mean, within(0.02 * mean + 0.01));
+            assertThat(sq / n - m * m).isCloseTo(mean, within(0.05 * mean + 0.01));
+        }
+        assertThat(Resampler.poisson(random, 0)).isZero();
+    }
+
+    @Test
+    void realisationsKeepTheRateAndDifferOnlyInTheirArrivals() {
+        double[] perSec = new double[3600];
+        for (int t = 0; t < perSec.length; t++) {
+            perSec[t] = t < 1800 ? 4 : 8;
+        }
+        Trace trace = new Trace("steps", perSec);
+        List<Trace> a = Resampler.resample(trace, 3, 60);
+        List<Trace> b = Resampler.resample(trace, 3, 60);
+        assertThat(a).extracting(Trace::name).containsExactly("steps~s1", "steps~s2", "steps~s3");
+        for (int k = 0; k < 3; k++) {
+            assertThat(a.get(k).requestsPerSec()).containsExactly(b.get(k).requestsPerSec()); // seeded: replayable
+            assertThat(a.get(k).total()).isCloseTo(trace.total(), within(0.03 * trace.total()));
+        }
+        assertThat(a.get(0).requestsPerSec()).isNotEqualTo(a.get(1).requestsPerSec());
+        // The first half keeps its rate of 4: the arrivals' mean and variance there are both about 4.
+        double[] firstHalf = Arrays.copyOfRange(a.get(0).requestsPerSec(), 0, 1700);
+        double mean = Arrays.stream(firstHalf).average().orElseThrow();
+        double var = Arrays.stream(firstHalf).map(x -> (x - mean) * (x - mean)).average().orElseThrow();
+        assertThat(mean).isCloseTo(4, within(0.2));
+        assertThat(var).isCloseTo(4, within(0.6));
+        assertThatThrownBy(() -> Resampler.resample(trace, 0, 60)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theOracleCoversEverySecondUntilItsNextReplicasCouldBeReady() {
+        double[] rate = new double[200];
+        for (int t = 0; t < rate.length; t++) {
+            rate[t] = t < 100 ? 9 : t < 150 ? 1 : 16;
+        }
+        // Cold start 5, tick 2: a decision covers now .. now + 7. Square-root headroom with β = 1.
+        RateOracleBound.Oracle oracle = new RateOracleBound.Oracle(rate, 5, l -> l + Math.sqrt(l));
+        assertThat(ask(oracle, 50)).isEqualTo(12); // 9 + 3
+        assertThat(ask(oracle, 96)).isEqualTo(12); // the fall at 100 is inside the horizon: no release yet
+        assertThat(ask(oracle, 101)).isEqualTo(2); // 1 + 1
+        assertThat(ask(oracle, 144)).isEqualTo(20); // the rise to 16 at 150 is ready in time: 16 + 4
+    }
+
+    @Test
+    void onTheTraceItKnowsTheOracleLosesOnlyNoiseAndTheFirstColdStart() {
+        double[] perSec = new double[1200];
+        Arrays.fill(perSec, 5);
+        Trace trace = new Trace("flat", perSec);
+        double[] rate = Resampler.smoothed(perSec, 60);
+        ReplaySimulator.Result r = ReplaySimulator.replay(trace, ReplaySimulator.settings("flat", 1, 5, 2),
+                new RateOracleBound.Oracle(rate, 5, l -> l), 2);
+        // Exactly 5 rps, and 5 replicas asked for at the first tick (t = 2), ready at t = 7: seconds 0..6 are lost (35
+        // requests; the ready replicas are full, so nothing queued is caught up), nothing after.
+        assertThat(r.demand() - r.served()).isCloseTo(35, within(1e-9));
+        assertThat(r.replicaSeconds()).isEqualTo(5L * (1200 - 2));
+    }
+
+    private static int ask(RateOracleBound.Oracle oracle, int nowSeconds) {
+        PolicyInput in = new PolicyInput(ReplaySimulator.settings("t", 1, 5, 2), new RequestWindows(60),
+                nowSeconds * 1000L, 0, 0);
+        return oracle.propose(in).replicas();
+    }
+}
