@@ -49,4 +49,15 @@ public interface ExecutorConfig {
     /** {@code capstan.executor.create-attempts}: tries to create an admission's objects before reporting failure. Default 3. */
     @WithDefault("3")
     int createAttempts();
+
+    /**
+     * {@code capstan.executor.create-backoff}: the wait after the first failed try to create an admission's objects,
+     * doubled after each further one, unless the API server sent a Retry-After. Default 500ms.
+     */
+    @WithDefault("500ms")
+    Duration createBackoff();
+
+    /** {@code capstan.executor.create-backoff-max}: the longest wait between two tries. Default 10s. */
+    @WithDefault("10s")
+    Duration createBackoffMax();
 }

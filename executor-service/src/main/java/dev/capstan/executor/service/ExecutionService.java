@@ -14,20 +14,24 @@ import dev.capstan.executor.domain.Names;
 import dev.capstan.executor.domain.PodLabels;
 import dev.capstan.executor.domain.PodObservation;
 import dev.capstan.executor.domain.PodPlanner;
+import dev.capstan.executor.domain.RetryBackoff;
 import dev.capstan.executor.domain.Plans.AttemptPlan;
 import dev.capstan.executor.kube.KubeGateway;
 import dev.capstan.executor.kube.PodWatch;
 import dev.capstan.executor.messaging.EventPublisher;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +62,7 @@ public class ExecutionService {
     private final Clock clock;
     private final MeterRegistry meters;
     private final PodPlanner planner;
+    private final RetryBackoff backoff;
     private final AttemptTracker tracker = new AttemptTracker();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ExecutorService podEvents = Executors.newSingleThreadExecutor(r -> {
@@ -84,6 +89,7 @@ public class ExecutionService {
         this.config = config;
         this.clock = clock;
         this.meters = meters;
+        this.backoff = new RetryBackoff(config.createBackoff(), config.createBackoffMax());
         this.planner = new PodPlanner(new PodPlanner.Settings(config.namespace(), config.clusterDomain(),
                 config.pytorchPort(), config.tensorflowPort(), config.rayPort(), config.sshPort()));
         meters.gauge("capstan.executor.workload.specs", specs, WorkloadSpecs::size);
@@ -126,7 +132,8 @@ public class ExecutionService {
             return;
         }
         KubernetesClientException last = null;
-        for (int i = 1; i <= Math.max(1, config.createAttempts()); i++) {
+        int tries = Math.max(1, config.createAttempts());
+        for (int i = 1; i <= tries; i++) {
             try {
                 kube.create(plan);
                 last = null;
@@ -137,6 +144,9 @@ public class ExecutionService {
                         e.getMessage());
                 if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409 && e.getCode() != 429) {
                     break; // the API rejected the objects: a retry sends the same ones
+                }
+                if (i < tries && !pause(backoff.delay(i, retryAfter(e)))) {
+                    break; // interrupted: shutting down
                 }
             }
         }
@@ -153,6 +163,24 @@ public class ExecutionService {
         }
         // The pods may have changed before the tracker knew them; read the gang once more.
         podEvents.execute(() -> evaluate(Names.workloadLabel(key.workloadId()), key.attempt()));
+    }
+
+    /** The Retry-After the API server sent with an error, if any. */
+    private static OptionalLong retryAfter(KubernetesClientException e) {
+        Status status = e.getStatus();
+        Integer seconds = status == null || status.getDetails() == null ? null : status.getDetails().getRetryAfterSeconds();
+        return seconds == null ? OptionalLong.empty() : OptionalLong.of(seconds);
+    }
+
+    /** Sleeps; false when interrupted (the interrupt is kept for the caller). */
+    private static boolean pause(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Deletes a finished admission's pods after {@code capstan.executor.finished-ttl}. */
