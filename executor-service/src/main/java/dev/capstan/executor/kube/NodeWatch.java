@@ -45,6 +45,16 @@ public class NodeWatch {
         }, 0);
     }
 
+    /** The names of the nodes the watch knows now (its store). */
+    public java.util.Set<String> currentNames() {
+        SharedIndexInformer<Node> i = informer;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (i != null) {
+            i.getStore().list().forEach(n -> names.add(n.getMetadata().getName()));
+        }
+        return names;
+    }
+
     public boolean watching() {
         SharedIndexInformer<Node> i = informer;
         return i != null && i.isWatching();

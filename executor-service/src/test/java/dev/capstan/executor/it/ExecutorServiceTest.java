@@ -12,6 +12,7 @@ import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.executor.domain.Fixtures;
+import dev.capstan.executor.service.Watches;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -44,6 +46,9 @@ class ExecutorServiceTest {
 
     @Inject
     KubernetesClient kube;
+
+    @Inject
+    Watches watches;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -166,6 +171,24 @@ class ExecutorServiceTest {
 
         kube.nodes().withName(name).delete();
         awaitEvent(name, e -> e instanceof NodeEvent.NodeRemoved);
+    }
+
+    @Test
+    void aNodeDeletedWhileNoExecutorWatchedIsPublishedAsRemoved() throws Exception {
+        // What an executor published before it stopped: a node the cluster has since lost.
+        String ghost = "it-" + run + "-gone";
+        kafka.send(new NodeEvent.NodeUpdated(ghost, 8_000, 32_768, List.of(), Map.of(), true, List.of(), Instant.now()));
+        // And a node the cluster still has.
+        String kept = "it-" + run + "-kept";
+        kube.nodes().resource(new NodeBuilder().withNewMetadata().withName(kept).endMetadata().build()).create();
+        awaitEvent(kept, e -> e instanceof NodeEvent.NodeUpdated);
+
+        Set<String> gone = watches.removeGoneNodes();
+
+        assertThat(gone).contains(ghost).doesNotContain(kept);
+        awaitEvent(ghost, e -> e instanceof NodeEvent.NodeRemoved);
+        assertThat(watches.removeGoneNodes()).doesNotContain(ghost, kept); // the topic now says it is gone
+        assertThat(kafka.received()).noneMatch(r -> kept.equals(r.key()) && r.event() instanceof NodeEvent.NodeRemoved);
     }
 
     private void setPhase(String pod, String phase) {
