@@ -12,12 +12,22 @@ abstract class FragmentationPolicy extends ScoringPolicy {
     /** Share of requests the typical kinds must cover (the paper's popularity threshold, 95 %). */
     static final double COVERAGE = 0.95;
 
+    static final int LEARNT_GANGS = 4_096;
+
     /** Coverage of this policy's typical kinds. */
     protected double coverage() {
         return COVERAGE;
     }
 
     private final RequestMix learnt;
+    /** Gangs already learnt, the most recent {@link #LEARNT_GANGS} (a gang waiting longer may count again). */
+    private final java.util.Set<String> learntGangs = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > LEARNT_GANGS;
+                }
+            });
     private final boolean withMemory;
     private final boolean cpuOnlyIsFragment;
     protected FragmentationModel model;
@@ -53,19 +63,29 @@ abstract class FragmentationPolicy extends ScoringPolicy {
         }
     }
 
+    /**
+     * Learns a gang's pods into the mix the first time the gang is seen: a workload that waits is placed again every
+     * cycle and would otherwise count once per cycle, skewing the mix toward what does not fit.
+     */
     @Override
-    protected void observe(PodRequest pod) {
-        if (learnt == null) {
+    protected void observe(GangRequest gang) {
+        if (learnt == null || !learntGangs.add(gang.gangId())) {
             return;
         }
-        learnt.observe(pod);
+        for (PodRequest pod : gang.pods()) {
+            learnt.observe(pod);
+        }
         if (learnt.observed() >= nextRebuild) {
             // rebuild often while the mix is young, then every 1,000 requests (a rebuild drops the memo)
             nextRebuild = learnt.observed() < 1000 ? learnt.observed() * 2 : learnt.observed() + 1000;
             model = new FragmentationModel(learnt.typical(coverage()), withMemory, cpuOnlyIsFragment, capacityAware);
             epoch++;
-
         }
+    }
+
+    /** Requests learnt into the online mix so far (0 for a policy given its workload). */
+    long learntRequests() {
+        return learnt == null ? 0 : learnt.observed();
     }
 
     /** Current fragmentation of a node, cached until the node changes or the model is rebuilt. */

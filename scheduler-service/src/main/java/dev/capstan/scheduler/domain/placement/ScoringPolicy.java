@@ -109,15 +109,16 @@ abstract class ScoringPolicy implements PlacementPolicy {
         return node.id;
     }
 
-    /** Called once for every pod this policy is asked to place (learning policies record the request). */
-    protected void observe(PodRequest pod) {
+    /**
+     * Called for every gang this policy is asked to place, every time it is asked (learning policies record the
+     * request, once per gang: a gang that waits is asked about again every scheduling cycle).
+     */
+    protected void observe(GangRequest gang) {
     }
 
     @Override
     public PlacementResult place(ClusterState cluster, GangRequest gang) {
-        for (PodRequest p : gang.pods()) {
-            observe(p);
-        }
+        observe(gang);
         if (gang.pods().size() == 1) {
             PodRequest pod = gang.pods().get(0);
             PodPlacement placed = choose(cluster, pod, null, null);
