@@ -21,6 +21,7 @@ public final class EventTypes {
         add("dev.capstan.workload.cancel.v1", WorkloadRequest.CancelWorkload.class, Topics.WORKLOAD_REQUESTS);
         add("dev.capstan.workload.submitted.v1", WorkloadEvent.WorkloadSubmitted.class, Topics.WORKLOADS);
         add("dev.capstan.workload.cancelled.v1", WorkloadEvent.WorkloadCancelled.class, Topics.WORKLOADS);
+        add("dev.capstan.workload.finished.v1", WorkloadEvent.WorkloadFinished.class, Topics.WORKLOADS);
         add("dev.capstan.inferenceservice.changed.v1", WorkloadEvent.InferenceServiceChanged.class, Topics.WORKLOADS);
         add("dev.capstan.placement.admitted.v1", PlacementEvent.WorkloadAdmitted.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.pending.v1", PlacementEvent.WorkloadPending.class, Topics.PLACEMENTS);

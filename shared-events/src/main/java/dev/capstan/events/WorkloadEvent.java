@@ -21,6 +21,16 @@ public sealed interface WorkloadEvent extends CapstanEvent {
     }
 
     /**
+     * A training job reached its final state (succeeded, or failed with no retry left): nothing will be placed or run
+     * for it again, so consumers may forget it. A cancelled workload gets {@link WorkloadCancelled} instead.
+     *
+     * @param status {@code SUCCEEDED} or {@code FAILED}
+     */
+    record WorkloadFinished(String workloadId, String status, String reason, Instant finishedAt)
+            implements WorkloadEvent {
+    }
+
+    /**
      * An inference service was created or its serving settings changed.
      *
      * @param workloadId        the inference service name (also the scaling key)

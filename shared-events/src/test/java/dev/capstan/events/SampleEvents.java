@@ -20,6 +20,7 @@ final class SampleEvents {
                 new WorkloadRequest.CancelWorkload("req-43", "wl-0001", "no longer needed"),
                 new WorkloadEvent.WorkloadSubmitted("wl-0001", SPEC, T),
                 new WorkloadEvent.WorkloadCancelled("wl-0001", "no longer needed", T),
+                new WorkloadEvent.WorkloadFinished("wl-0001", "SUCCEEDED", "all pods succeeded", T),
                 new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
                         new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000, T),
                 new PlacementEvent.WorkloadAdmitted("wl-0001", 1, "team-vision", List.of(

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * {@code capstan.workloads}: remembers each training job's spec (image, command, framework, env,
- * annotations) and acts on cancellations. The channel never commits offsets and starts from the
+ * annotations) until the job finishes or is cancelled, and acts on cancellations. The channel never commits offsets and starts from the
  * earliest record, so the specs are rebuilt at every start (see README).
  */
 @ApplicationScoped
@@ -32,6 +32,9 @@ public class WorkloadConsumer {
             specs.put(s.workloadId(), s.spec());
         } else if (event instanceof WorkloadEvent.WorkloadCancelled c) {
             executions.cancel(c.workloadId(), c.reason());
+            specs.forget(c.workloadId());
+        } else if (event instanceof WorkloadEvent.WorkloadFinished f) {
+            specs.forget(f.workloadId());
         }
         // Inference services are rolled out by a later issue.
     }

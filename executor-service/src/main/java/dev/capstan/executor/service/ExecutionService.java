@@ -105,10 +105,11 @@ public class ExecutionService {
         if (tracker.isTerminal(key)) {
             return; // redelivered after it finished or was released
         }
-        if (cancelled.contains(admission.workloadId())) {
+        if (cancelled.contains(admission.workloadId()) || specs.finished(admission.workloadId())) {
             tracker.release(key);
             send(new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(),
-                    "workload was cancelled before its pods were created", clock.instant()));
+                    cancelled.contains(admission.workloadId()) ? "workload was cancelled before its pods were created"
+                            : "workload has already finished", clock.instant()));
             return;
         }
         Timer.Sample sample = Timer.start(meters);
@@ -118,6 +119,12 @@ public class ExecutionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the spec of " + key.workloadId(), e);
+        }
+        if (spec.isEmpty() && specs.finished(admission.workloadId())) {
+            tracker.release(key); // it finished while this admission waited for its spec
+            send(new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(), "workload has already finished",
+                    clock.instant()));
+            return;
         }
         if (spec.isEmpty()) {
             fail(key, "executor-service has no spec for the workload (no WorkloadSubmitted on capstan.workloads within "

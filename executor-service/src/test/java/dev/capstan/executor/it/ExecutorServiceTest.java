@@ -13,6 +13,7 @@ import dev.capstan.events.Topics;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.executor.domain.Fixtures;
 import dev.capstan.executor.service.Watches;
+import dev.capstan.executor.service.WorkloadSpecs;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -49,6 +50,9 @@ class ExecutorServiceTest {
 
     @Inject
     Watches watches;
+
+    @Inject
+    WorkloadSpecs specs;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -171,6 +175,22 @@ class ExecutorServiceTest {
 
         kube.nodes().withName(name).delete();
         awaitEvent(name, e -> e instanceof NodeEvent.NodeRemoved);
+    }
+
+    @Test
+    void aFinishedWorkloadsSpecIsForgottenAndALateAdmissionOfItOnlyReleasesCapacity() throws Exception {
+        String id = "it-" + run + "-done";
+        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().build(), Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> specs.await(id, Duration.ZERO).isPresent());
+        kafka.send(new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "all pods succeeded", Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> specs.finished(id));
+        assertThat(specs.await(id, Duration.ofSeconds(5))).isEmpty(); // gone, and no waiting for it
+
+        kafka.send(Fixtures.anAdmission(id).pod("worker", "a100-0", 0).build()); // a stale redelivery
+        var released = awaitEvent(id, e -> e instanceof ExecutionEvent.CapacityReleased);
+        assertThat(((ExecutionEvent.CapacityReleased) released.event()).reason()).isEqualTo("workload has already finished");
+        assertThat(kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems()).isEmpty();
+        assertThat(kafka.received()).noneMatch(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.WorkloadFailed);
     }
 
     @Test

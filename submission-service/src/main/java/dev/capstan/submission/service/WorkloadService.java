@@ -176,6 +176,9 @@ public class WorkloadService {
                 if (next.status().terminal()) {
                     metrics.counter("capstan.submission.finished", "status", next.status().name().toLowerCase())
                             .increment();
+                    // Nothing will run for it again: the executor and others may forget it.
+                    outbox.add(new WorkloadEvent.WorkloadFinished(w.id, next.status().name(), next.reason(),
+                            clock.instant()));
                 }
             }
         });

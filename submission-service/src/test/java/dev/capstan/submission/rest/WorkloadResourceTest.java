@@ -141,6 +141,14 @@ class WorkloadResourceTest {
         given().get("/api/v1/workloads/" + id).then()
                 .body("pods[0].node", equalTo("gpu-1")).body("pods[0].gpuIndices[0]", equalTo(3))
                 .body("history.to", equalTo(List.of("QUEUED", "PENDING", "ADMITTED", "RUNNING", "SUCCEEDED")));
+        // Its end is published, for the executor (and any other consumer) to forget the workload.
+        var finished = TestKafka.await(Topics.WORKLOADS, r -> id.equals(r.key())
+                && "dev.capstan.workload.finished.v1".equals(TestKafka.header(r, CloudEventHeaders.CE_TYPE)),
+                Duration.ofSeconds(20));
+        var event = (WorkloadEvent.WorkloadFinished) EventCodec.fromJson("dev.capstan.workload.finished.v1",
+                finished.value());
+        assertThat(event.status()).isEqualTo("SUCCEEDED");
+        assertThat(event.reason()).isEqualTo("all pods succeeded");
     }
 
     @Test
