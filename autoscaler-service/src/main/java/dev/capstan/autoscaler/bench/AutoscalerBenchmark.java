@@ -81,6 +81,10 @@ public final class AutoscalerBenchmark {
             System.err.println("at least one --trace FILE is needed");
             System.exit(2);
         }
+        if (timelineService >= 0 && resamples > 0) {
+            System.err.println("--timeline replays the trace itself; it does not take --resample");
+            System.exit(2);
+        }
         if (timelineService >= 0) {
             for (Path file : files) {
                 Trace trace = TraceFiles.read(file).get(timelineService);
@@ -163,7 +167,7 @@ public final class AutoscalerBenchmark {
         double[][] lost = new double[policies.size()][buckets];
         double[][] replicaSeconds = new double[policies.size()][buckets];
         String[][] reason = new String[policies.size()][buckets];
-        Map<?, ?>[] figuresOf = new Map<?, ?>[buckets];
+        List<Map<String, Double>> figuresOf = new ArrayList<>(java.util.Collections.nCopies(buckets, null));
         for (int p = 0; p < policies.size(); p++) {
             final int pi = p;
             ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
@@ -176,7 +180,7 @@ public final class AutoscalerBenchmark {
                 replicaSeconds[pi][b] += sec.replicas();
                 reason[pi][b] = sec.lastDecision() == null ? "-" : sec.lastDecision().reason().wire();
                 if (pi == 0 && sec.lastDecision() != null) {
-                    figuresOf[b] = sec.lastDecision().figures();
+                    figuresOf.set(b, sec.lastDecision().figures());
                 }
             });
         }
@@ -198,8 +202,8 @@ public final class AutoscalerBenchmark {
                         replicaSeconds[p][b] / bucket, reason[p][b]));
             }
             for (String name : figures) {
-                Object v = figuresOf[b] == null ? null : figuresOf[b].get(name);
-                row.append(' ').append(v == null ? "-" : String.format(Locale.ROOT, "%.4g", (Double) v));
+                Double v = figuresOf.get(b) == null ? null : figuresOf.get(b).get(name);
+                row.append(' ').append(v == null ? "-" : String.format(Locale.ROOT, "%.4g", v));
             }
             System.out.println(row);
         }

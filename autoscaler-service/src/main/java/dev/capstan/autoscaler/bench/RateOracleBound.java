@@ -21,9 +21,11 @@ import java.util.Map;
  *
  * <p>The oracle asks, a cold start plus a tick ahead, for the replicas that rate needs with headroom: square-root
  * headroom {@code λ + β·√λ} (the staffing rule of Halfin and Whitt, 1981) or proportional headroom {@code λ·(1 + a)}.
- * No causal policy knows the rate ahead, so where even the oracle cannot serve KPA's share at 0.9 × KPA's
- * replica-seconds, no policy can on such traffic (for these two headroom shapes; any count a policy could choose
- * lies between them or is a coarser version).
+ * No causal policy knows the rate ahead: where even the oracle serves KPA's share only at about 0.9 × KPA's
+ * replica-seconds, a policy that has to estimate the rate (and meets its changes late) cannot be expected to. It is
+ * a bound for count rules of these two shapes, not a proof for every policy: one that reacts to the arrivals
+ * themselves is not covered, though with a cold start longer than the gateway's queue bound reacting to noise comes
+ * too late.
  *
  * <pre>
  *   --trace FILE --resample N[:SMOOTH_S] [--cold-start 5,60] [--queue-s 2] [--beta 0,0.5,1] [--headroom 0.2,0.43]
