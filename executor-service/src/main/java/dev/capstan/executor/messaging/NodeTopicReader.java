@@ -3,6 +3,7 @@ package dev.capstan.executor.messaging;
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.Topics;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +13,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads the compacted {@code capstan.nodes} once, to its end: which nodes the topic still says exist. A node deleted
@@ -25,17 +26,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class NodeTopicReader {
 
-    private final String bootstrap;
+    /** The application's {@code kafka.*} settings (servers, TLS, SASL), as Quarkus resolves them for its channels. */
+    private final Map<String, Object> kafka;
 
-    NodeTopicReader(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    NodeTopicReader(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.kafka = kafka;
     }
 
     /** The nodes whose last record is a {@code NodeUpdated}; fails if the end is not reached within {@code wait}. */
     public Set<String> liveNodes(Duration wait) throws TimeoutException {
         long deadline = System.nanoTime() + wait.toNanos();
         Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        kafka.forEach((k, v) -> {
+            if (ConsumerConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
         p.put("enable.auto.commit", "false");
         p.put("client.id", "executor-service-node-reconcile");
         try (KafkaConsumer<String, String> consumer =
