@@ -11,8 +11,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Watches nodes and hands each one, as {@link NodeFacts}, to a listener; every node is "added" at start. */
@@ -46,9 +48,9 @@ public class NodeWatch {
     }
 
     /** The names of the nodes the watch knows now (its store). */
-    public java.util.Set<String> currentNames() {
+    public Set<String> currentNames() {
         SharedIndexInformer<Node> i = informer;
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         if (i != null) {
             i.getStore().list().forEach(n -> names.add(n.getMetadata().getName()));
         }

@@ -32,9 +32,8 @@ public class WorkloadConsumer {
             specs.put(s.workloadId(), s.spec());
         } else if (event instanceof WorkloadEvent.WorkloadCancelled c) {
             executions.cancel(c.workloadId(), c.reason());
-            specs.forget(c.workloadId());
         } else if (event instanceof WorkloadEvent.WorkloadFinished f) {
-            specs.forget(f.workloadId());
+            specs.end(f.workloadId(), "workload has already finished");
         }
         // Inference services are rolled out by a later issue.
     }

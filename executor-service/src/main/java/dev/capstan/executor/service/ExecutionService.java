@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +63,6 @@ public class ExecutionService {
     private final PodPlanner planner;
     private final RetryBackoff backoff;
     private final AttemptTracker tracker = new AttemptTracker();
-    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ExecutorService podEvents = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "executor-pod-events");
         t.setDaemon(true);
@@ -105,11 +103,7 @@ public class ExecutionService {
         if (tracker.isTerminal(key)) {
             return; // redelivered after it finished or was released
         }
-        if (cancelled.contains(admission.workloadId()) || specs.finished(admission.workloadId())) {
-            tracker.release(key);
-            send(new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(),
-                    cancelled.contains(admission.workloadId()) ? "workload was cancelled before its pods were created"
-                            : "workload has already finished", clock.instant()));
+        if (releasedAsEnded(key)) {
             return;
         }
         Timer.Sample sample = Timer.start(meters);
@@ -120,11 +114,8 @@ public class ExecutionService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the spec of " + key.workloadId(), e);
         }
-        if (spec.isEmpty() && specs.finished(admission.workloadId())) {
-            tracker.release(key); // it finished while this admission waited for its spec
-            send(new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(), "workload has already finished",
-                    clock.instant()));
-            return;
+        if (spec.isEmpty() && releasedAsEnded(key)) {
+            return; // it ended while this admission waited for its spec
         }
         if (spec.isEmpty()) {
             fail(key, "executor-service has no spec for the workload (no WorkloadSubmitted on capstan.workloads within "
@@ -172,6 +163,16 @@ public class ExecutionService {
         podEvents.execute(() -> evaluate(Names.workloadLabel(key.workloadId()), key.attempt()));
     }
 
+    /** An admission of a workload that has ended (finished or cancelled) only releases its capacity. */
+    private boolean releasedAsEnded(AttemptKey key) {
+        Optional<String> why = specs.ended(key.workloadId());
+        why.ifPresent(reason -> {
+            tracker.release(key);
+            send(new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(), reason, clock.instant()));
+        });
+        return why.isPresent();
+    }
+
     /** The Retry-After the API server sent with an error, if any. */
     private static OptionalLong retryAfter(KubernetesClientException e) {
         Status status = e.getStatus();
@@ -203,7 +204,7 @@ public class ExecutionService {
 
     /** Removes every unfinished admission of the workload and releases its capacity. */
     public void cancel(String workloadId, String reason) {
-        cancelled.add(workloadId);
+        specs.end(workloadId, "workload was cancelled before its pods were created");
         String label = Names.workloadLabel(workloadId);
         Set<Integer> attempts = new TreeSet<>();
         for (Pod p : pods.podsOfWorkload(label)) {

@@ -1,5 +1,6 @@
 package dev.capstan.executor.service;
 
+import dev.capstan.events.Topics;
 import dev.capstan.executor.kube.NodeWatch;
 import dev.capstan.executor.kube.PodWatch;
 import dev.capstan.executor.messaging.NodeTopicReader;
@@ -10,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,25 +30,28 @@ public class Watches {
     private final NodeReporter nodeReporter;
     private final ExecutionService executions;
     private final NodeTopicReader nodeTopic;
+    private final ManagedExecutor background;
 
     Watches(NodeWatch nodes, PodWatch pods, NodeReporter nodeReporter, ExecutionService executions,
-            NodeTopicReader nodeTopic) {
+            NodeTopicReader nodeTopic, ManagedExecutor background) {
         this.nodes = nodes;
         this.pods = pods;
         this.nodeReporter = nodeReporter;
         this.executions = executions;
         this.nodeTopic = nodeTopic;
+        this.background = background;
     }
 
     void start(@Observes StartupEvent ev) {
         nodes.start(nodeReporter::upserted, nodeReporter::removed);
         pods.start(executions::podChanged, executions::podDeleted);
         LOG.infof("watching nodes (%d) and pods", nodeReporter.known());
-        CompletableFuture.runAsync(() -> {
+        // Reading the topic blocks (up to 30 s without a broker): on the worker pool, not at start-up.
+        background.execute(() -> {
             try {
                 removeGoneNodes();
             } catch (Exception e) {
-                LOG.warnf("cannot reconcile %s with the cluster's nodes: %s", "capstan.nodes", e.getMessage());
+                LOG.warnf("cannot reconcile %s with the cluster's nodes: %s", Topics.NODES, e.getMessage());
             }
         });
     }

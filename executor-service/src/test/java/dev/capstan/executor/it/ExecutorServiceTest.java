@@ -183,7 +183,7 @@ class ExecutorServiceTest {
         kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().build(), Instant.now()));
         await().atMost(Duration.ofSeconds(30)).until(() -> specs.await(id, Duration.ZERO).isPresent());
         kafka.send(new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "all pods succeeded", Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> specs.finished(id));
+        await().atMost(Duration.ofSeconds(30)).until(() -> specs.ended(id).isPresent());
         assertThat(specs.await(id, Duration.ofSeconds(5))).isEmpty(); // gone, and no waiting for it
 
         kafka.send(Fixtures.anAdmission(id).pod("worker", "a100-0", 0).build()); // a stale redelivery

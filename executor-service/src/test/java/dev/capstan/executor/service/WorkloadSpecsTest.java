@@ -1,6 +1,7 @@
 package dev.capstan.executor.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.executor.domain.Fixtures;
@@ -17,21 +18,21 @@ class WorkloadSpecsTest {
     private final TrainingJobSpec spec = Fixtures.aSpec().build();
 
     @Test
-    void aFinishedWorkloadsSpecGoesAndDoesNotComeBack() throws Exception {
+    void anEndedWorkloadsSpecGoesAndDoesNotComeBack() throws Exception {
         specs.put("wl-1", spec);
         assertThat(specs.await("wl-1", Duration.ZERO)).contains(spec);
-        specs.forget("wl-1");
+        specs.end("wl-1", "workload has already finished");
         assertThat(specs.size()).isZero();
-        assertThat(specs.finished("wl-1")).isTrue();
+        assertThat(specs.ended("wl-1")).contains("workload has already finished");
         long start = System.nanoTime();
         assertThat(specs.await("wl-1", Duration.ofSeconds(10))).isEmpty();
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5)); // no waiting for it
-        specs.put("wl-1", spec); // a replayed submission after the finish (out of order) brings nothing back
+        specs.put("wl-1", spec); // a replayed submission after the end (out of order) brings nothing back
         assertThat(specs.size()).isZero();
     }
 
     @Test
-    void anAdmissionWaitingForTheSpecStopsWaitingWhenTheWorkloadFinishes() throws Exception {
+    void anAdmissionWaitingForTheSpecStopsWaitingWhenTheWorkloadEnds() throws Exception {
         CompletableFuture<Optional<TrainingJobSpec>> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return specs.await("wl-2", Duration.ofSeconds(30));
@@ -39,22 +40,20 @@ class WorkloadSpecsTest {
                 throw new IllegalStateException(e);
             }
         });
-        // Wait until the admission is waiting (it registers the spec it waits for), then finish the workload.
-        while (specs.size() == 0) {
-            Thread.sleep(10);
-        }
-        specs.forget("wl-2");
+        // The admission registers the spec it waits for; then the workload is cancelled.
+        await().atMost(Duration.ofSeconds(5)).until(() -> specs.size() == 1);
+        specs.end("wl-2", "workload was cancelled before its pods were created");
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isEmpty();
         assertThat(specs.size()).isZero();
     }
 
     @Test
-    void onlyTheMostRecentFinishedWorkloadsAreRemembered() {
-        for (int i = 0; i <= WorkloadSpecs.FINISHED_REMEMBERED; i++) {
-            specs.forget("wl-" + i);
+    void onlyTheMostRecentEndedWorkloadsAreRemembered() {
+        for (int i = 0; i <= WorkloadSpecs.ENDED_REMEMBERED; i++) {
+            specs.end("wl-" + i, "workload has already finished");
         }
-        assertThat(specs.finished("wl-0")).isFalse(); // the oldest fell out
-        assertThat(specs.finished("wl-1")).isTrue();
-        assertThat(specs.finished("wl-" + WorkloadSpecs.FINISHED_REMEMBERED)).isTrue();
+        assertThat(specs.ended("wl-0")).isEmpty(); // the oldest fell out
+        assertThat(specs.ended("wl-1")).isPresent();
+        assertThat(specs.ended("wl-" + WorkloadSpecs.ENDED_REMEMBERED)).isPresent();
     }
 }
