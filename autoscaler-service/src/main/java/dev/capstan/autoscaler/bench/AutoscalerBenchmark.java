@@ -100,18 +100,14 @@ public final class AutoscalerBenchmark {
             List<Trace> traces = TraceFiles.read(file);
             String name = file.getFileName().toString();
             if (resamples > 0) {
-                List<Trace> drawn = new ArrayList<>();
-                for (Trace t : traces) {
-                    drawn.addAll(Resampler.resample(t, resamples, resampleSmooth));
-                }
-                traces = drawn;
+                traces = Resampler.resampleAll(traces, resamples, resampleSmooth);
                 name = name + "~poisson" + resamples + "x" + resampleSmooth + "s";
             }
             for (int queue : queues) {
                 for (int cold : coldStarts) {
                     Map<PolicyKind, Totals> totals = new LinkedHashMap<>();
                     for (PolicyKind kind : policies) {
-                        Totals sum = replayAll(traces, targetRps, cold, queue, kind::create,
+                        Totals sum = replayAll(traces, targetRps, cold, queue, t -> kind.create(),
                                 perTrace ? kind.wire() : null);
                         totals.put(kind, sum);
                         System.out.println(line(kind.wire(), name, cold, queue, targetRps, sum, traces.size()));
@@ -125,7 +121,7 @@ public final class AutoscalerBenchmark {
                         // PRICE or PRICE/LAST_REPLICA_PRICE
                         String[] p = price.split("/");
                         double minUse = Double.parseDouble(p[0]);
-                        Totals sum = replayAll(traces, targetRps, cold, queue, () -> p.length > 1
+                        Totals sum = replayAll(traces, targetRps, cold, queue, t -> p.length > 1
                                 ? PolicyKind.capstan(minUse, Double.parseDouble(p[1])) : PolicyKind.capstan(minUse),
                                 null);
                         String label = "capstan@" + price;
@@ -141,12 +137,12 @@ public final class AutoscalerBenchmark {
      * Replays every trace with a fresh policy each and sums the results; with {@code perTraceLabel}, also prints
      * one line per trace (for files with several services).
      */
-    private static Totals replayAll(List<Trace> traces, double targetRps, int cold, int queue,
-            java.util.function.Supplier<ScalingPolicy> policy, String perTraceLabel) {
+    static Totals replayAll(List<Trace> traces, double targetRps, int cold, int queue,
+            java.util.function.Function<Trace, ScalingPolicy> policy, String perTraceLabel) {
         Totals sum = new Totals();
         for (Trace trace : traces) {
             ScalingSettings settings = ReplaySimulator.settings(trace.name(), targetRps, cold, queue);
-            ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, policy.get());
+            ReplaySimulator.Result r = ReplaySimulator.replay(trace, settings, policy.apply(trace));
             sum.add(r);
             if (perTraceLabel != null && traces.size() > 1) {
                 System.out.println(line(perTraceLabel, trace.name(), cold, queue, targetRps, Totals.of(r), 1));
@@ -237,7 +233,7 @@ public final class AutoscalerBenchmark {
     }
 
     /** Sums over services. */
-    private static final class Totals {
+    static final class Totals {
         double demand;
         double served;
         long replicaSeconds;

@@ -5,14 +5,16 @@ import dev.capstan.autoscaler.domain.PolicyKind;
 import dev.capstan.autoscaler.domain.Proposal;
 import dev.capstan.autoscaler.domain.Reason;
 import dev.capstan.autoscaler.domain.ScalingPolicy;
-import dev.capstan.autoscaler.domain.ScalingSettings;
+import dev.capstan.autoscaler.bench.AutoscalerBenchmark.Totals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * How well could any autoscaler do on a smooth trace? A bound from a clairvoyant policy that knows the trace's
@@ -67,60 +69,53 @@ public final class RateOracleBound {
             System.err.println("--trace FILE is needed");
             System.exit(2);
         }
+        // --resample 0: the trace's own arrivals, with its smoothed rate as what the oracle knows
         List<Trace> traces = new ArrayList<>();
-        List<double[]> rates = new ArrayList<>();
+        Map<Trace, double[]> rateOf = new IdentityHashMap<>();
         for (Trace t : TraceFiles.read(file)) {
-            // --resample 0: the trace's own arrivals, with its smoothed rate as what the oracle knows
-            traces.addAll(resamples > 0 ? Resampler.resample(t, resamples, smooth) : List.of(t));
             double[] rate = Resampler.smoothed(t.requestsPerSec(), smooth);
-            for (int k = 0; k < Math.max(1, resamples); k++) {
-                rates.add(rate);
+            for (Trace drawn : resamples > 0 ? Resampler.resample(t, resamples, smooth) : List.of(t)) {
+                traces.add(drawn);
+                rateOf.put(drawn, rate);
             }
         }
         String name = file.getFileName() + (resamples > 0 ? "~poisson" + resamples + "x" + smooth + "s" : "");
         for (int cold : colds) {
-            double[] kpa = replay(traces, cold, queue, k -> PolicyKind.KPA.create());
+            Totals kpa = AutoscalerBenchmark.replayAll(traces, 1.0, cold, queue, t -> PolicyKind.KPA.create(), null);
             report(name, cold, queue, "kpa", kpa, kpa);
             for (double beta : betas) {
-                double[] r = replay(traces, cold, queue, k -> new Oracle(rates.get(k), cold, l -> l + beta * Math.sqrt(l)));
+                Totals r = AutoscalerBenchmark.replayAll(traces, 1.0, cold, queue,
+                        t -> new Oracle(rateOf.get(t), cold, l -> l + beta * Math.sqrt(l)), null);
                 report(name, cold, queue, "oracle_sqrt_beta=" + beta, r, kpa);
             }
             for (double a : headrooms) {
-                double[] r = replay(traces, cold, queue, k -> new Oracle(rates.get(k), cold, l -> l * (1 + a)));
+                Totals r = AutoscalerBenchmark.replayAll(traces, 1.0, cold, queue,
+                        t -> new Oracle(rateOf.get(t), cold, l -> l * (1 + a)), null);
                 report(name, cold, queue, "oracle_prop_headroom=" + a, r, kpa);
             }
         }
     }
 
-    private static double[] replay(List<Trace> traces, int cold, int queue,
-            java.util.function.IntFunction<ScalingPolicy> policy) {
-        double lost = 0;
-        double replicaSeconds = 0;
-        for (int k = 0; k < traces.size(); k++) {
-            Trace t = traces.get(k);
-            ScalingSettings s = ReplaySimulator.settings(t.name(), 1.0, cold, queue);
-            ReplaySimulator.Result r = ReplaySimulator.replay(t, s, policy.apply(k), queue);
-            lost += r.demand() - r.served();
-            replicaSeconds += r.replicaSeconds();
-        }
-        return new double[] {lost, replicaSeconds};
+    private static void report(String trace, int cold, int queue, String policy, Totals r, Totals kpa) {
+        double lost = r.demand - r.served;
+        System.out.printf(Locale.ROOT, "policy=%s trace=%s cold_start_s=%d queue_s=%d lost=%.0f replica_seconds=%d"
+                        + " lost_vs_kpa=%+.0f replica_seconds_ratio=%.3f%n", policy, trace, cold, queue, lost,
+                r.replicaSeconds, lost - (kpa.demand - kpa.served), (double) r.replicaSeconds / kpa.replicaSeconds);
     }
 
-    private static void report(String trace, int cold, int queue, String policy, double[] r, double[] kpa) {
-        System.out.printf(Locale.ROOT, "policy=%s trace=%s cold_start_s=%d queue_s=%d lost=%.0f replica_seconds=%.0f"
-                        + " lost_vs_kpa=%+.0f replica_seconds_ratio=%.3f%n", policy, trace, cold, queue, r[0], r[1],
-                r[0] - kpa[0], r[1] / kpa[1]);
-    }
-
-    /** Knows the rate at every second; asks for what the rate a horizon ahead needs (target 1 rps per replica). */
+    /**
+     * Knows the rate at every second; asks for the replicas that {@code need} (requests per second to provide for,
+     * from the rate) takes until the replicas it could add now are ready.
+     */
     static final class Oracle implements ScalingPolicy {
+        private static final Duration TICK = Duration.ofSeconds(2);
         private final double[] rate;
         private final int horizon;
-        private final java.util.function.DoubleUnaryOperator need;
+        private final DoubleUnaryOperator need;
 
-        Oracle(double[] rate, int cold, java.util.function.DoubleUnaryOperator need) {
+        Oracle(double[] rate, int coldSeconds, DoubleUnaryOperator need) {
             this.rate = rate;
-            this.horizon = cold + 2;
+            this.horizon = coldSeconds + (int) TICK.toSeconds();
             this.need = need;
         }
 
@@ -131,7 +126,7 @@ public final class RateOracleBound {
 
         @Override
         public Duration tickInterval() {
-            return Duration.ofSeconds(2);
+            return TICK;
         }
 
         @Override
@@ -150,7 +145,7 @@ public final class RateOracleBound {
                     worst = Math.max(worst, need.applyAsDouble(rate[t]));
                 }
             }
-            int r = (int) Math.ceil(worst - 1e-9);
+            int r = (int) Math.ceil(worst / in.settings().targetRpsPerReplica() - 1e-9);
             return new Proposal(r, Reason.STABLE, Map.of());
         }
     }

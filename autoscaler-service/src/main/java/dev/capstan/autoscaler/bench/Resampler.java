@@ -35,6 +35,15 @@ final class Resampler {
         return out;
     }
 
+    /** {@code count} realisations of each trace, in order. */
+    static List<Trace> resampleAll(List<Trace> traces, int count, int smoothSeconds) {
+        List<Trace> out = new ArrayList<>(traces.size() * count);
+        for (Trace t : traces) {
+            out.addAll(resample(t, count, smoothSeconds));
+        }
+        return out;
+    }
+
     /** The mean of {@code perSec} over a centred window of {@code width} seconds (shorter at the ends). */
     static double[] smoothed(double[] perSec, int width) {
         int n = perSec.length;
