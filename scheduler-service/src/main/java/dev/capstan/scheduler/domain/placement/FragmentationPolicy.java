@@ -1,6 +1,10 @@
 package dev.capstan.scheduler.domain.placement;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Base of the policies that place a pod where the node's expected fragmentation ({@link FragmentationModel})
@@ -21,10 +25,10 @@ abstract class FragmentationPolicy extends ScoringPolicy {
 
     private final RequestMix learnt;
     /** Gangs already learnt, the most recent {@link #LEARNT_GANGS} (a gang waiting longer may count again). */
-    private final java.util.Set<String> learntGangs = java.util.Collections.newSetFromMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final Set<String> learntGangs = Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                     return size() > LEARNT_GANGS;
                 }
             });
