@@ -38,6 +38,7 @@ public final class EventTypes {
         add("dev.capstan.scaling.decided.v1", ScalingEvent.ScaleDecided.class, Topics.SCALING);
         add("dev.capstan.model.version-registered.v1", ModelEvent.ModelVersionRegistered.class, Topics.MODELS);
         add("dev.capstan.model.alias-moved.v1", ModelEvent.ModelAliasMoved.class, Topics.MODELS);
+        add("dev.capstan.model.alias-removed.v1", ModelEvent.ModelAliasRemoved.class, Topics.MODELS);
     }
 
     private EventTypes() {

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param priority    higher runs first and may preempt lower (later issue)
  * @param annotations copied onto every pod
  * @param env         extra environment for every pod
+ * @param output      optional model this job produces, registered in model-registry when it succeeds
  */
 public record TrainingJobSpec(String name, String queue, String image, List<String> command, Framework framework,
-        int workers, Resources resources, int priority, Map<String, String> annotations, Map<String, String> env) {
+        int workers, Resources resources, int priority, Map<String, String> annotations, Map<String, String> env,
+        ModelOutput output) {
     public TrainingJobSpec {
         command = command == null ? List.of() : List.copyOf(command);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

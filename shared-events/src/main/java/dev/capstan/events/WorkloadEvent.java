@@ -24,9 +24,10 @@ public sealed interface WorkloadEvent extends CapstanEvent {
      * A training job reached its final state (succeeded, or failed with no retry left): nothing will be placed or run
      * for it again, so consumers may forget it. A cancelled workload gets {@link WorkloadCancelled} instead.
      *
-     * @param status {@code SUCCEEDED} or {@code FAILED}
+     * @param status  {@code SUCCEEDED} or {@code FAILED}
+     * @param attempt the admission that ended it (absent in older records, read as 0)
      */
-    record WorkloadFinished(String workloadId, String status, String reason, Instant finishedAt)
+    record WorkloadFinished(String workloadId, String status, String reason, Instant finishedAt, int attempt)
             implements WorkloadEvent {
     }
 

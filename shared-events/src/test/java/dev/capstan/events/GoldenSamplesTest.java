@@ -65,6 +65,24 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void fieldsAddedForTheRegistryRoundTripAndReadAsAbsentFromOlderRecords() {
+        TrainingJobSpec withOutput = new TrainingJobSpec("ft", "q", "img", List.of(), Framework.NONE, 1,
+                new Resources(1, 1000, List.of(), 1000, 1024), 0, java.util.Map.of(), java.util.Map.of(),
+                new ModelOutput("fraud", "s3://models/fraud/ft", "pytorch"));
+        CapstanEvent[] newer = {
+            new WorkloadEvent.WorkloadSubmitted("wl-1", withOutput, SampleEvents.T),
+            new WorkloadEvent.WorkloadFinished("wl-1", "SUCCEEDED", "done", SampleEvents.T, 3),
+            new ModelEvent.ModelVersionRegistered("fraud", 8, "s3://m/8", "wl-1", SampleEvents.T, 3, "ab12", "ana"),
+            new ModelEvent.ModelAliasMoved("fraud", "production", 7, 8, "promote", SampleEvents.T, "ana")};
+        for (CapstanEvent e : newer) {
+            assertThat(EventCodec.fromJson(e.type(), EventCodec.toJson(e))).isEqualTo(e);
+        }
+        // The v1 golden records predate these fields: they read as "no output", attempt 0, unknown actor.
+        assertThat(((WorkloadEvent.WorkloadSubmitted) SampleEvents.all().get(2)).spec().output()).isNull();
+        assertThat(((WorkloadEvent.WorkloadFinished) SampleEvents.all().get(4)).attempt()).isZero();
+    }
+
+    @Test
     void malformedPayloadsAreRejectedWithTheReason() {
         assertThatThrownBy(() -> EventCodec.fromJson("dev.capstan.execution.running.v1", "{not json"))
                 .isInstanceOf(EventCodec.MalformedEventException.class).hasMessageContaining("WorkloadRunning");

@@ -12,7 +12,7 @@ final class SampleEvents {
     static final TrainingJobSpec SPEC = new TrainingJobSpec("resnet50-ddp", "team-vision", "ghcr.io/acme/resnet:1.4",
             List.of("python", "train.py", "--epochs", "90"), Framework.PYTORCH, 4,
             new Resources(2, 1000, List.of("A100", "H100"), 8000, 65536), 10,
-            Map.of("sim.capstan.dev/run-seconds", "30"), Map.of("NCCL_DEBUG", "INFO"));
+            Map.of("sim.capstan.dev/run-seconds", "30"), Map.of("NCCL_DEBUG", "INFO"), null);
 
     static List<CapstanEvent> all() {
         return List.of(
@@ -20,7 +20,7 @@ final class SampleEvents {
                 new WorkloadRequest.CancelWorkload("req-43", "wl-0001", "no longer needed"),
                 new WorkloadEvent.WorkloadSubmitted("wl-0001", SPEC, T),
                 new WorkloadEvent.WorkloadCancelled("wl-0001", "no longer needed", T),
-                new WorkloadEvent.WorkloadFinished("wl-0001", "SUCCEEDED", "all pods succeeded", T),
+                new WorkloadEvent.WorkloadFinished("wl-0001", "SUCCEEDED", "all pods succeeded", T, 0),
                 new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
                         new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000, T),
                 new PlacementEvent.WorkloadAdmitted("wl-0001", 1, "team-vision", List.of(
@@ -42,8 +42,9 @@ final class SampleEvents {
                 new InferenceMetricsEvent.RequestRateSample("fraud-scorer", T, 2.0, 180, 3.5, 42.0, 3),
                 new ScalingEvent.ScaleDecided("fraud-scorer", 3, 5, "panic", "capstan",
                         Map.of("observed_rps", 180.0, "target_rps", 50.0), T),
-                new ModelEvent.ModelVersionRegistered("fraud", 7, "s3://models/fraud/7", "wl-0001", T),
-                new ModelEvent.ModelAliasMoved("fraud", "production", 6, 7, "promote", T));
+                new ModelEvent.ModelVersionRegistered("fraud", 7, "s3://models/fraud/7", "wl-0001", T, null, null, null),
+                new ModelEvent.ModelAliasMoved("fraud", "production", 6, 7, "promote", T, null),
+                new ModelEvent.ModelAliasRemoved("fraud", "staging", 7, "retired", "ana", T));
     }
 
     /** Writes the golden files; run once per new event version, never to "fix" a failing test. */

@@ -87,7 +87,7 @@ public final class Fixtures {
 
         public TrainingJobSpec build() {
             return new TrainingJobSpec("train", "team-a", "capstan/train:1", List.of("python", "train.py"), framework,
-                    workers, new Resources(2, 1000, List.of(), 4000, 16384), 0, annotations, env);
+                    workers, new Resources(2, 1000, List.of(), 4000, 16384), 0, annotations, env, null);
         }
     }
 }

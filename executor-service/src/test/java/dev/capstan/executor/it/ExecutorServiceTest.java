@@ -182,7 +182,7 @@ class ExecutorServiceTest {
         String id = "it-" + run + "-done";
         kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().build(), Instant.now()));
         await().atMost(Duration.ofSeconds(30)).until(() -> specs.await(id, Duration.ZERO).isPresent());
-        kafka.send(new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "all pods succeeded", Instant.now()));
+        kafka.send(new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "all pods succeeded", Instant.now(), 1));
         await().atMost(Duration.ofSeconds(30)).until(() -> specs.ended(id).isPresent());
         assertThat(specs.await(id, Duration.ofSeconds(5))).isEmpty(); // gone, and no waiting for it
 

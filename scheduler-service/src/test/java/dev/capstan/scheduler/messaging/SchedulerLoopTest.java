@@ -88,7 +88,7 @@ class SchedulerLoopTest {
     static WorkloadEvent.WorkloadSubmitted submitted(String id, String model, int workers, int gpus) {
         return new WorkloadEvent.WorkloadSubmitted(id, new TrainingJobSpec(id, "sched-test", "img", List.of(),
                 Framework.PYTORCH, workers, new Resources(gpus, 1000, List.of(model), 1000, 1024), 0, Map.of(),
-                Map.of()), Instant.now());
+                Map.of(), null), Instant.now());
     }
 
     static void publish(CapstanEvent e, String source) {

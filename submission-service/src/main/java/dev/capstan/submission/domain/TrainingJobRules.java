@@ -1,6 +1,8 @@
 package dev.capstan.submission.domain;
 
 import dev.capstan.events.Framework;
+import dev.capstan.events.ModelNames;
+import dev.capstan.events.ModelOutput;
 import dev.capstan.events.Resources;
 import dev.capstan.events.TrainingJobSpec;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ public final class TrainingJobRules {
     /** Largest GPU count of one pod; no node in the reference traces has more than 8. */
     public static final int MAX_GPUS_PER_WORKER = 16;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
+    /** scheme:rest with no spaces or control characters; the registry applies the same rule to versions. */
+    private static final Pattern ARTIFACT_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s\\p{Cntrl}]{1,2040}");
 
     private TrainingJobRules() {
     }
@@ -30,7 +34,7 @@ public final class TrainingJobRules {
         }
         return new TrainingJobSpec(s.name(), s.queue(), s.image(), s.command(),
                 s.framework() == null ? Framework.NONE : s.framework(), s.workers() == 0 ? 1 : s.workers(), r,
-                s.priority(), s.annotations(), s.env());
+                s.priority(), s.annotations(), s.env(), s.output());
     }
 
     /** Every problem of a spec (after defaults), empty when it is valid. */
@@ -56,6 +60,7 @@ public final class TrainingJobRules {
         if (s.framework() == Framework.NONE && s.workers() > 1) {
             errors.add(new FieldError("framework", "a job with several workers needs pytorch, tensorflow, ray or mpi"));
         }
+        outputErrors(s.output(), errors);
         Resources r = s.resources();
         if (r == null) {
             errors.add(new FieldError("resources", "is required"));
@@ -82,5 +87,22 @@ public final class TrainingJobRules {
             }
         }
         return errors;
+    }
+
+    /** A declared output must name a model and an absolute artifact URI, so the registry can register it. */
+    private static void outputErrors(ModelOutput o, List<FieldError> errors) {
+        if (o == null) {
+            return;
+        }
+        String model = ModelNames.modelNameProblem(o.model());
+        if (model != null) {
+            errors.add(new FieldError("output.model", model));
+        }
+        if (o.artifactUri() == null || o.artifactUri().isBlank()) {
+            errors.add(new FieldError("output.artifactUri", "is required"));
+        } else if (!ARTIFACT_URI.matcher(o.artifactUri()).matches()) {
+            errors.add(new FieldError("output.artifactUri",
+                    "must be an absolute URI such as s3://bucket/path (at most 2048 characters)"));
+        }
     }
 }

@@ -178,7 +178,7 @@ public class WorkloadService {
                             .increment();
                     // Nothing will run for it again: the executor and others may forget it.
                     outbox.add(new WorkloadEvent.WorkloadFinished(w.id, next.status().name(), next.reason(),
-                            clock.instant()));
+                            clock.instant(), next.attempt()));
                 }
             }
         });

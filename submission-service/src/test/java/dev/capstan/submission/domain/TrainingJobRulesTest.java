@@ -3,6 +3,7 @@ package dev.capstan.submission.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capstan.events.Framework;
+import dev.capstan.events.ModelOutput;
 import dev.capstan.events.Resources;
 import dev.capstan.events.TrainingJobSpec;
 import java.util.List;
@@ -17,7 +18,7 @@ class TrainingJobRulesTest {
 
     static TrainingJobSpec valid() {
         return new TrainingJobSpec("bert-finetune", "team-nlp", "registry/bert:1", List.of("python", "train.py"),
-                Framework.PYTORCH, 4, new Resources(2, 1000, List.of("A100"), 8000, 32768), 0, Map.of(), Map.of());
+                Framework.PYTORCH, 4, new Resources(2, 1000, List.of("A100"), 8000, 32768), 0, Map.of(), Map.of(), null);
     }
 
     record Case(String name, UnaryOperator<TrainingJobSpec> change, String wantField) {
@@ -30,7 +31,7 @@ class TrainingJobRulesTest {
     static TrainingJobSpec with(TrainingJobSpec s, String name, String queue, String image, Framework f, int workers,
             Resources r) {
         return new TrainingJobSpec(name, queue, image, s.command(), f, workers, r, s.priority(), s.annotations(),
-                s.env());
+                s.env(), s.output());
     }
 
     static Stream<Case> invalid() {
@@ -58,7 +59,18 @@ class TrainingJobRulesTest {
                 new Case("no memory", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
                         new Resources(1, 1000, List.of(), 1000, 0)), "resources.memoryMib"),
                 new Case("blank gpu model", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
-                        new Resources(1, 1000, List.of("A100", " "), 1000, 1024)), "resources.gpuModels[1]"));
+                        new Resources(1, 1000, List.of("A100", " "), 1000, 1024)), "resources.gpuModels[1]"),
+                new Case("output model with a slash", s -> withOutput(s, new ModelOutput("a/b", "s3://m/x", null)),
+                        "output.model"),
+                new Case("output without artifact", s -> withOutput(s, new ModelOutput("fraud", " ", null)),
+                        "output.artifactUri"),
+                new Case("output artifact not a URI", s -> withOutput(s, new ModelOutput("fraud", "models/x", null)),
+                        "output.artifactUri"));
+    }
+
+    private static TrainingJobSpec withOutput(TrainingJobSpec s, ModelOutput output) {
+        return new TrainingJobSpec(s.name(), s.queue(), s.image(), s.command(), s.framework(), s.workers(),
+                s.resources(), s.priority(), s.annotations(), s.env(), output);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,12 +84,14 @@ class TrainingJobRulesTest {
     @Test
     void aValidSpecHasNoErrors() {
         assertThat(TrainingJobRules.validate(valid())).isEmpty();
+        assertThat(TrainingJobRules.validate(withOutput(valid(), new ModelOutput("fraud.v2_x", "s3://m/fraud/7",
+                "pytorch")))).isEmpty();
     }
 
     @Test
     void defaultsFillFrameworkWorkersAndWholeGpus() {
         TrainingJobSpec bare = new TrainingJobSpec("job", "q", "img", null, null, 0,
-                new Resources(1, 0, null, 500, 512), 0, null, null);
+                new Resources(1, 0, null, 500, 512), 0, null, null, null);
 
         TrainingJobSpec s = TrainingJobRules.withDefaults(bare);
 

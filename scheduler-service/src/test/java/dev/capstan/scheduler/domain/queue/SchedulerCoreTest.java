@@ -36,7 +36,7 @@ class SchedulerCoreTest {
     static WorkloadEvent.WorkloadSubmitted job(String id, String queue, int workers, int gpus) {
         return new WorkloadEvent.WorkloadSubmitted(id, new TrainingJobSpec(id, queue, "img", List.of(),
                 workers > 1 ? Framework.PYTORCH : Framework.NONE, workers,
-                new Resources(gpus, 1000, List.of(), 1500, 1024), 0, Map.of(), Map.of()), T.plusSeconds(submissions++));
+                new Resources(gpus, 1000, List.of(), 1500, 1024), 0, Map.of(), Map.of(), null), T.plusSeconds(submissions++));
     }
 
     static SchedulerCore live(CapstanEvent... events) {
