@@ -6,19 +6,17 @@ import dev.capstan.events.EventCodec;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.submission.service.WorkloadService;
+import dev.capstan.support.messaging.DeadLetters;
+import dev.capstan.support.messaging.KafkaHeaders;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,13 +76,6 @@ public class StatusEventConsumer {
 
     private void deadLetter(ConsumerRecord<String, String> r, String reason) {
         LOG.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
-        RecordHeaders headers = new RecordHeaders();
-        r.headers().forEach(headers::add);
-        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", r.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
-        deadLetters.send(Message.of(r.value() == null ? "" : r.value()).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(r.key()).withHeaders(headers).build()));
+        deadLetters.send(DeadLetters.of(r, reason));
     }
 }

@@ -8,6 +8,7 @@ import dev.capstan.events.WorkloadRequest;
 import dev.capstan.submission.service.WorkloadConflictException;
 import dev.capstan.submission.service.WorkloadNotFoundException;
 import dev.capstan.submission.service.WorkloadService;
+import dev.capstan.support.messaging.KafkaHeaders;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

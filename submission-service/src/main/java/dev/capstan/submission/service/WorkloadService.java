@@ -13,7 +13,8 @@ import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.domain.Lifecycle;
 import dev.capstan.submission.domain.TrainingJobRules;
 import dev.capstan.submission.domain.WorkloadStatus;
-import dev.capstan.submission.persistence.ProcessedEventEntity;
+import dev.capstan.support.idempotency.ProcessedEvents;
+import dev.capstan.support.outbox.Outbox;
 import dev.capstan.submission.persistence.TransitionEntity;
 import dev.capstan.submission.persistence.WorkloadEntity;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,11 +41,13 @@ public class WorkloadService {
     private final Outbox outbox;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final ProcessedEvents processed;
 
-    WorkloadService(Outbox outbox, Clock clock, MeterRegistry metrics) {
+    WorkloadService(Outbox outbox, Clock clock, MeterRegistry metrics, ProcessedEvents processed) {
         this.outbox = outbox;
         this.clock = clock;
         this.metrics = metrics;
+        this.processed = processed;
     }
 
     /** What a submission did: the workload, and whether it was created now or found by request id. */
@@ -153,7 +156,7 @@ public class WorkloadService {
     /** Applies a scheduler event once (by CloudEvents id); unknown workloads are ignored. */
     @Transactional
     public void apply(String eventId, PlacementEvent e) {
-        if (!firstTime(eventId)) {
+        if (!processed.firstTime(eventId)) {
             return;
         }
         lock(e.workloadId()).ifPresent(w -> {
@@ -167,7 +170,7 @@ public class WorkloadService {
     /** Applies an executor event once (by CloudEvents id); unknown workloads are ignored. */
     @Transactional
     public void apply(String eventId, ExecutionEvent e) {
-        if (!firstTime(eventId)) {
+        if (!processed.firstTime(eventId)) {
             return;
         }
         lock(e.workloadId()).ifPresent(w -> {
@@ -182,20 +185,6 @@ public class WorkloadService {
                 }
             }
         });
-    }
-
-    private boolean firstTime(String eventId) {
-        if (eventId == null) {
-            return true;
-        }
-        if (ProcessedEventEntity.findById(eventId) != null) {
-            return false;
-        }
-        ProcessedEventEntity p = new ProcessedEventEntity();
-        p.eventId = eventId;
-        p.processedAt = clock.instant();
-        p.persist();
-        return true;
     }
 
     private static Optional<WorkloadEntity> lock(String id) {

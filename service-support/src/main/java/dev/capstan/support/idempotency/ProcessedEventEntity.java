@@ -1,4 +1,4 @@
-package dev.capstan.submission.persistence;
+package dev.capstan.support.idempotency;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

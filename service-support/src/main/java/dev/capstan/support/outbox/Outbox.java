@@ -1,9 +1,7 @@
-package dev.capstan.submission.service;
+package dev.capstan.support.outbox;
 
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.EventCodec;
-import dev.capstan.submission.messaging.OutboxRelay;
-import dev.capstan.submission.persistence.OutboxEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;

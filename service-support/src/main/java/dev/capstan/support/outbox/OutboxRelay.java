@@ -1,7 +1,6 @@
-package dev.capstan.submission.messaging;
+package dev.capstan.support.outbox;
 
 import dev.capstan.events.CloudEventHeaders;
-import dev.capstan.submission.persistence.OutboxEntity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -20,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * Publishes outbox rows to Kafka in id order and deletes them once the broker acknowledged them.
  * It runs on one thread, woken by each commit that wrote an event and by a periodic sweep that
- * catches rows left by a crash. A failed send leaves the rows for the next pass (at least once).
+ * catches rows left by a crash. A failed send leaves the rows for the next pass (at least once). The
+ * service needs an outgoing channel {@code outbox} (each record names its own topic) and the outbox table.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -41,9 +42,13 @@ public class OutboxRelay {
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
 
-    OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, EntityManager em) {
+    private final String source;
+
+    OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, EntityManager em,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
         this.emitter = emitter;
         this.em = em;
+        this.source = "/" + service;
     }
 
     /** Asks for a pass; several wake-ups while a pass runs collapse into one more pass. */
@@ -101,9 +106,9 @@ public class OutboxRelay {
         });
     }
 
-    private static Message<String> toMessage(OutboxEntity row) {
+    private Message<String> toMessage(OutboxEntity row) {
         RecordHeaders headers = new RecordHeaders();
-        new CloudEventHeaders(row.eventId, row.eventType, "/submission-service", row.eventKey, row.createdAt)
+        new CloudEventHeaders(row.eventId, row.eventType, source, row.eventKey, row.createdAt)
                 .asHeaders().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
         return Message.of(row.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(row.topic).withKey(row.eventKey).withHeaders(headers).build());

@@ -1,4 +1,4 @@
-package dev.capstan.submission.config;
+package dev.capstan.support;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
