@@ -1,0 +1,67 @@
+package dev.capstan.registry.service;
+
+import dev.capstan.events.ModelOutput;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.registry.persistence.DeclaredOutputEntity;
+import dev.capstan.support.idempotency.ProcessedEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/**
+ * Lineage from training: a training job that declares an output ({@code output: {model, artifactUri}}) is
+ * remembered when it is submitted, and when it succeeds a version of that model is registered with the job (and
+ * the attempt that succeeded) as its source — once, however often the events are replayed or redelivered (the
+ * event id is recorded in the same transaction, and a version per source workload is unique).
+ */
+@ApplicationScoped
+public class LineageService {
+
+    private static final Logger LOG = Logger.getLogger(LineageService.class);
+
+    private final ProcessedEvents processed;
+    private final RegistryService registry;
+    private final Clock clock;
+
+    LineageService(ProcessedEvents processed, RegistryService registry, Clock clock) {
+        this.processed = processed;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** Applies one event of {@code capstan.workloads} once (by CloudEvents id); other types are ignored. */
+    @Transactional
+    public void apply(String eventId, WorkloadEvent event) {
+        if (!processed.firstTime(eventId)) {
+            return;
+        }
+        if (event instanceof WorkloadEvent.WorkloadSubmitted s && s.spec() != null && s.spec().output() != null) {
+            ModelOutput o = s.spec().output();
+            if (DeclaredOutputEntity.findById(s.workloadId()) == null) {
+                DeclaredOutputEntity d = new DeclaredOutputEntity();
+                d.workloadId = s.workloadId();
+                d.model = o.model();
+                d.artifactUri = o.artifactUri();
+                d.format = o.format();
+                d.queue = s.spec().queue();
+                d.declaredAt = clock.instant();
+                d.persist();
+            }
+        } else if (event instanceof WorkloadEvent.WorkloadFinished f) {
+            DeclaredOutputEntity d = DeclaredOutputEntity.findById(f.workloadId());
+            if (d == null) {
+                return; // no output declared (or already registered and forgotten)
+            }
+            if ("SUCCEEDED".equals(f.status())) {
+                var v = registry.registerOutput(d.model, d.artifactUri, d.format, d.queue, f.workloadId(),
+                        f.attempt());
+                LOG.infof("workload %s succeeded: %s version %d registered", f.workloadId(), v.model(), v.version());
+            }
+            d.delete();
+        } else if (event instanceof WorkloadEvent.WorkloadCancelled c) {
+            DeclaredOutputEntity.deleteById(c.workloadId());
+        }
+        // Inference service settings and jobs without an output say nothing about model versions.
+    }
+}
