@@ -1,5 +1,7 @@
 package dev.capstan.registry.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.capstan.events.EventCodec;
 import dev.capstan.registry.domain.RegistryRules;
 import dev.capstan.registry.domain.VersionStatus;
 import dev.capstan.registry.service.ModelQuery;
@@ -237,12 +239,18 @@ public class ModelResource {
 
     @POST
     @Path("/{name}/aliases/{alias}/rollback")
-    @Operation(summary = "Move an alias back to the version it served before (or ?to=N)")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Move an alias back to the version it served before (or ?to=N); body {reason} optional")
     public Response rollback(@PathParam("name") String name, @PathParam("alias") String alias,
-            @QueryParam("to") String to, RollbackBody body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            @HeaderParam(USER) String user) {
+            @QueryParam("to") String to, @QueryParam("reason") String reasonParam, String body,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @HeaderParam(USER) String user)
+            throws JsonProcessingException {
+        // One call with no body at all is the common case (curl -X POST …/rollback), so any content type is taken.
+        RollbackBody parsed = body == null || body.isBlank() ? null
+                : EventCodec.mapper().readValue(body, RollbackBody.class);
         Integer target = to == null ? null : Params.version("to", to);
-        AliasView a = registry.rollback(name, alias, target, ifMatch, actor(user), body == null ? null : body.reason());
+        String reason = parsed != null && parsed.reason() != null ? parsed.reason() : reasonParam;
+        AliasView a = registry.rollback(name, alias, target, ifMatch, actor(user), reason);
         return Response.ok(a).header(HttpHeaders.ETAG, a.etag()).build();
     }
 

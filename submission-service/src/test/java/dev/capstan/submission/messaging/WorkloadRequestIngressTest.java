@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.capstan.events.Topics;
-import dev.capstan.submission.support.TestKafka;
+import dev.capstan.support.testing.TestKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.Map;

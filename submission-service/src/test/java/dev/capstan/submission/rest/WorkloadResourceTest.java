@@ -13,7 +13,7 @@ import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.PodAssignment;
 import dev.capstan.events.Topics;
 import dev.capstan.events.WorkloadEvent;
-import dev.capstan.submission.support.TestKafka;
+import dev.capstan.support.testing.TestKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.capstan.submission.support;
+package dev.capstan.support.testing;
 
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.CloudEventHeaders;
@@ -21,7 +21,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients against the build's broker, as an upstream system or a downstream service uses it. */
+/**
+ * Plain Kafka clients against the build's broker, as an upstream system or a downstream service uses it. Shared by
+ * the services' tests through this module's test jar.
+ */
 public final class TestKafka {
 
     private TestKafka() {
@@ -78,6 +81,35 @@ public final class TestKafka {
         }
     }
 
+    /** Reads the topic from the beginning until {@code count} records match, or fails after the timeout. */
+    public static List<ConsumerRecord<String, String>> awaitAll(String topic,
+            Predicate<ConsumerRecord<String, String>> match, int count, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline) && found.size() < count) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(r)) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        if (found.size() < count) {
+            throw new AssertionError(found.size() + " of " + count + " matching records on " + topic + " within "
+                    + timeout);
+        }
+        return found;
+    }
+
+    /** A record header as a string, or null. */
     public static String header(ConsumerRecord<?, ?> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
