@@ -5,11 +5,14 @@ import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.registry.service.LineageService;
+import dev.capstan.registry.service.RegistryException;
 import dev.capstan.support.messaging.KafkaHeaders;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Reads {@code capstan.workloads} for lineage: declared outputs and how their jobs finished. A record that cannot
@@ -18,6 +21,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class WorkloadEventConsumer {
+
+    /** How long a record that fails for a reason outside it (database down) is retried before it is given up. */
+    static final Duration RETRY_FOR = Duration.ofSeconds(45);
+    private static final Logger LOG = Logger.getLogger(WorkloadEventConsumer.class);
 
     private final LineageService lineage;
 
@@ -36,6 +43,32 @@ public class WorkloadEventConsumer {
         if (!(event instanceof WorkloadEvent w)) {
             throw new EventCodec.MalformedEventException(type + " does not belong on capstan.workloads");
         }
-        lineage.apply(KafkaHeaders.get(record, CloudEventHeaders.CE_ID), w);
+        String eventId = KafkaHeaders.get(record, CloudEventHeaders.CE_ID);
+        // A record that can be read is never dead-lettered for an outage of ours (the database restarting): it
+        // waits, retried with back-off, for up to RETRY_FOR, well inside the consumer's 60 s unprocessed-record
+        // limit. Only what is wrong with the record itself (RegistryException.Invalid) goes to the dead letters.
+        long waitMillis = 200;
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        while (true) {
+            try {
+                lineage.apply(eventId, w);
+                return;
+            } catch (RegistryException.Invalid e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warnf("applying %s %s failed, retrying in %d ms: %s", type, record.key(), waitMillis,
+                        e.getMessage());
+                try {
+                    Thread.sleep(waitMillis);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                waitMillis = Math.min(waitMillis * 2, 5_000);
+            }
+        }
     }
 }
