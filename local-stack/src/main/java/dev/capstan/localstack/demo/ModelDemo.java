@@ -134,8 +134,10 @@ public final class ModelDemo {
         for (String a : args) {
             shown.add(a.contains(" ") ? "'" + a + "'" : a);
         }
-        out.println("[models] $ CAPSTAN_USER=demo ./capstan " + String.join(" ", shown) + "\n"
-                + buffer.toString(StandardCharsets.UTF_8).stripTrailing().indent(2).stripTrailing());
+        StringBuilder text = new StringBuilder("[models] $ CAPSTAN_USER=demo ./capstan " + String.join(" ", shown));
+        buffer.toString(StandardCharsets.UTF_8).stripTrailing().lines()
+                .forEach(l -> text.append('\n').append(l.isEmpty() ? "" : "  " + l));
+        out.println(text);
         return status == 0;
     }
 
