@@ -1,6 +1,7 @@
 package dev.capstan.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capstan.events.EventCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +54,18 @@ public final class RestClient {
         }
         try {
             return EventCodec.mapper().readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A training job body that declares its output: the model version it produces when it succeeds. */
+    public static String job(String name, String queue, int runSeconds, String model, String artifactUri) {
+        try {
+            ObjectNode job = (ObjectNode) EventCodec.mapper().readTree(job(name, queue, "pytorch", 1, 1, null,
+                    runSeconds));
+            job.putObject("output").put("model", model).put("artifactUri", artifactUri).put("format", "pytorch");
+            return job.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,21 +3,31 @@ package dev.capstan.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.ModelEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.PodAssignment;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
+import dev.capstan.localstack.cli.ModelCommands;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,8 +49,18 @@ import org.junit.jupiter.api.Test;
  * The whole system on local-stack: its own Kafka broker (a fresh log, so the scheduler replays only
  * this run), the build's PostgreSQL with fresh databases, the simulated Kubernetes API, every service
  * as its own JVM. Users submit over REST, an upstream system over Kafka with a plain producer.
+ *
+ * <p>One stack for every test here (one broker per build): its ports are {@link #KAFKA_PORT}, {@link #KUBE_PORT}
+ * and the services' usual ports plus {@link #SERVICE_PORT_OFFSET}, none of which {@code ./capstan up} uses, so the
+ * tests can run next to a developer's local stack.
  */
 class TrainingJobsEndToEndTest {
+
+    static final int KAFKA_PORT = 29092;
+    static final int KUBE_PORT = 16443;
+    /** Services on 28081-28085. */
+    static final int SERVICE_PORT_OFFSET = 20000;
+    static final String ACTOR = "e2e-tester";
 
     static LocalStack stack;
     static EventLog log;
@@ -50,13 +70,13 @@ class TrainingJobsEndToEndTest {
     static void startStack() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path state = Path.of("target/e2e-stack").toAbsolutePath();
-        SimulatedClusterConfig cluster = new SimulatedClusterConfig(16443, List.of(
+        SimulatedClusterConfig cluster = new SimulatedClusterConfig(KUBE_PORT, List.of(
                 new SimulatedClusterConfig.NodeGroup("a100", 4, "A100", 8, 81920, 96000, 786432, 2, 2),
                 new SimulatedClusterConfig.NodeGroup("t4", 4, "T4", 4, 16384, 48000, 196608, 1, 1)),
                 Duration.ofMillis(300), Duration.ofSeconds(3), 0.0, 7);
         stack = LocalStack.start(new LocalStack.Options(root, state, null,
-                System.getProperty("capstan.pg.base", "jdbc:postgresql://127.0.0.1:5432"), 29092, 16443, true,
-                cluster, "_e2e", Duration.ofMinutes(10)));
+                System.getProperty("capstan.pg.base", "jdbc:postgresql://127.0.0.1:5432"), KAFKA_PORT, KUBE_PORT, true,
+                cluster, "_e2e", Duration.ofMinutes(10), SERVICE_PORT_OFFSET));
         log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
         rest = new RestClient(stack.url("submission-service"));
     }
@@ -193,6 +213,145 @@ class TrainingJobsEndToEndTest {
             assertThat(view.path("windows").path("rps60s").asDouble()).isPositive();
             assertThat(view.path("lastDecision").path("reason").asText()).isNotEmpty();
         }
+    }
+
+    @Test
+    void aTrainingJobsOutputBecomesAVersionThatIsPromotedAndRolledBackAndRestAndEventsTellTheSameStory()
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String model = "churn-" + run;
+        String registry = stack.url("model-registry");
+        try (EventLog events = new EventLog(stack.kafka(), List.of(Topics.MODELS))) {
+            // Two training runs declare the same model as their output.
+            List<String> jobs = new ArrayList<>();
+            for (String part : List.of("a", "b")) {
+                jobs.add(rest.submit(RestClient.job("churn-" + part + "-" + run, "team-ml", 2, model,
+                        "s3://models/churn/" + run + "/" + part)).get("id").asText());
+            }
+
+            // Each success becomes a version whose source is the job and the attempt that succeeded.
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    versions(registry, model).size() == 2);
+            Map<String, JsonNode> bySource = new HashMap<>();
+            versions(registry, model).forEach(v -> bySource.put(v.path("source").path("workloadId").asText(), v));
+            assertThat(bySource).containsOnlyKeys(jobs);
+            for (String id : jobs) {
+                JsonNode job = rest.get(id);
+                JsonNode v = bySource.get(id);
+                assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+                assertThat(v.path("source").path("attempt").asInt()).isEqualTo(job.get("attempt").asInt());
+                assertThat(v.path("artifactUri").asText())
+                        .isEqualTo(job.path("spec").path("output").path("artifactUri").asText());
+                assertThat(v.path("status").asText()).isEqualTo("READY");
+            }
+            assertThat(bySource.values()).extracting(v -> v.path("version").asInt()).containsExactlyInAnyOrder(1, 2);
+
+            // Promote v1, then v2, roll back: with the commands a user types.
+            Ran promoted = capstan(registry, "promote", model, "production", "1", "--reason", "passes offline eval");
+            assertThat(promoted.status()).as(promoted.output()).isZero();
+            assertThat(promoted.output()).contains(model + "@production: (unset) -> v1");
+            Ran again = capstan(registry, "promote", model, "production", "v2", "--reason", "beats v1 on AUC");
+            assertThat(again.output()).contains(model + "@production: v1 -> v2");
+            Ran back = capstan(registry, "rollback", model, "production", "--reason", "latency regression");
+            assertThat(back.status()).as(back.output()).isZero();
+            assertThat(back.output()).contains(model + "@production: v2 -> v1");
+            assertThat(RestClient.fetch(registry + "/api/v1/models/" + model + "/aliases/production")
+                    .get("version").asInt()).isEqualTo(1);
+
+            // Refusals read as what went wrong, and the command fails.
+            Ran missing = capstan(registry, "promote", model, "production", "7");
+            assertThat(missing.status()).isEqualTo(1);
+            assertThat(missing.output()).startsWith("capstan: not found (404");
+            Ran unset = capstan(registry, "rollback", model, "staging");
+            assertThat(unset.status()).isEqualTo(1);
+            assertThat(unset.output()).startsWith("capstan: not found (404").contains("staging");
+            Ran badAlias = capstan(registry, "promote", model, "Production", "1");
+            assertThat(badAlias.status()).isEqualTo(1);
+            assertThat(badAlias.output()).startsWith("capstan: invalid request").contains("alias");
+            Ran nowhere = capstan(registry, "rollback", model, "production", "--to", "1");
+            assertThat(nowhere.status()).as(nowhere.output()).isEqualTo(1);
+            assertThat(nowhere.output()).startsWith("capstan: refused (409");
+
+            // The REST history (newest first) and the capstan.models events tell the same story, in the same order.
+            List<Move> history = new ArrayList<>();
+            RestClient.fetch(registry + "/api/v1/models/" + model + "/aliases/production/history").get("items")
+                    .forEach(m -> history.add(new Move(m.path("fromVersion").isNull() ? null
+                            : m.path("fromVersion").asInt(), m.path("toVersion").asInt(), m.path("actor").asText(),
+                            m.path("reason").asText())));
+            Collections.reverse(history);
+            assertThat(history).containsExactly(
+                    new Move(null, 1, ACTOR, "passes offline eval"),
+                    new Move(1, 2, ACTOR, "beats v1 on AUC"),
+                    new Move(2, 1, ACTOR, "rollback from version 2 to 1: latency regression"));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(once(events, ModelEvent.ModelAliasMoved.class, model).stream()
+                            .map(e -> new Move(e.fromVersion(), e.toVersion(), e.actor(), e.reason())).toList())
+                            .containsExactlyElementsOf(history));
+            List<ModelEvent.ModelVersionRegistered> registered =
+                    once(events, ModelEvent.ModelVersionRegistered.class, model);
+            assertThat(registered).extracting(ModelEvent.ModelVersionRegistered::version).containsExactly(1, 2);
+            for (ModelEvent.ModelVersionRegistered r : registered) {
+                JsonNode v = bySource.get(r.sourceWorkloadId());
+                assertThat(v).as("version from " + r.sourceWorkloadId()).isNotNull();
+                assertThat(r.version()).isEqualTo(v.path("version").asInt());
+                assertThat(r.sourceAttempt()).isEqualTo(v.path("source").path("attempt").asInt());
+                assertThat(r.actor()).isEqualTo(v.path("createdBy").asText()).isEqualTo("model-registry");
+            }
+
+            // What the user reads: the lineage in describe, the moves newest first in history.
+            Ran described = capstan(registry, "models", "describe", model);
+            for (String id : jobs) {
+                assertThat(described.output()).contains(id + "#" + rest.get(id).get("attempt").asInt());
+            }
+            assertThat(described.output()).containsPattern("production +v1 ");
+            List<String> lines = capstan(registry, "models", "history", model, "production").output().lines().toList();
+            assertThat(lines.get(0)).startsWith("AT").contains("KIND", "FROM", "TO", "ACTOR", "REASON");
+            assertThat(lines.get(1)).contains("ROLLBACK", ACTOR, "latency regression");
+            assertThat(lines.get(3)).contains("SET", "passes offline eval");
+            assertThat(lines.get(4)).isEqualTo("(3 moves)");
+        }
+    }
+
+    /** One alias move as REST and events both describe it. */
+    record Move(Integer from, int to, String actor, String reason) {
+    }
+
+    /** One {@code ./capstan} model command, as {@link #ACTOR}: its exit status and everything it printed. */
+    record Ran(int status, String output) {
+    }
+
+    static Ran capstan(String registry, String... args) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream to = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        int status = new ModelCommands(registry, ACTOR, to, to).run(List.of(args));
+        return new Ran(status, printed.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A model's versions, none while the model does not exist yet. */
+    static List<JsonNode> versions(String registry, String model) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(registry + "/api/v1/models/" + model + "/versions")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 404) {
+            return List.of();
+        }
+        List<JsonNode> items = new ArrayList<>();
+        RestClient.read(r, 200).get("items").forEach(items::add);
+        return items;
+    }
+
+    /** One model's events of a type in the order they were published, each once (delivery is at least once). */
+    static <T extends ModelEvent> List<T> once(EventLog events, Class<T> type, String model) {
+        Set<String> ids = new HashSet<>();
+        List<T> seen = new ArrayList<>();
+        for (EventLog.Seen s : events.all()) {
+            var id = s.record().headers().lastHeader(CloudEventHeaders.CE_ID);
+            if (type.isInstance(s.event()) && type.cast(s.event()).model().equals(model)
+                    && ids.add(new String(id.value(), StandardCharsets.UTF_8))) {
+                seen.add(type.cast(s.event()));
+            }
+        }
+        return seen;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.capstan.localstack;
 
 import dev.capstan.localstack.demo.Demo;
 import dev.capstan.localstack.demo.InferenceGateway;
+import dev.capstan.localstack.demo.ModelDemo;
 import dev.capstan.localstack.infra.KafkaBroker;
 import dev.capstan.localstack.infra.Postgres;
 import dev.capstan.localstack.infra.TopicSetup;
@@ -27,16 +28,17 @@ public final class LocalStack implements AutoCloseable {
      * Where things run. {@code kafkaBootstrap}/{@code pgBase} null = start our own; {@code fresh} wipes
      * the state directory (Kafka's log included) and recreates the databases, for tests and benchmarks;
      * {@code finishedPodTtl} is how long the executor keeps finished pods (the simulated API server
-     * slows down as it holds more objects).
+     * slows down as it holds more objects); {@code servicePortOffset} is added to each service's port of
+     * {@link #SERVICES}, so a test stack can run next to {@code ./capstan up} (offset 0).
      */
     public record Options(Path root, Path stateDir, String kafkaBootstrap, String pgBase, int kafkaPort,
             int kubePort, boolean fresh, SimulatedClusterConfig cluster, String databaseSuffix,
-            Duration finishedPodTtl) {
+            Duration finishedPodTtl, int servicePortOffset) {
 
         /** The defaults of {@code ./capstan up}: fixed ports of DESIGN.md, state under .capstan/local. */
         public static Options up(Path root, SimulatedClusterConfig cluster) {
             return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false, cluster, "",
-                    Duration.ofMinutes(5));
+                    Duration.ofMinutes(5), 0);
         }
     }
 
@@ -125,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
             props.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
             props.put("quarkus.kubernetes-client.trust-certs", "true");
             props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
-            ServiceProcess p = new ServiceProcess(name, e.getValue(),
+            ServiceProcess p = new ServiceProcess(name, e.getValue() + options.servicePortOffset(),
                     options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
                     state.resolve("logs").resolve(name + ".log"), props);
             services.put(name, p);
@@ -216,7 +218,7 @@ public final class LocalStack implements AutoCloseable {
                   scheduler state        http://127.0.0.1:8082/api/v1/scheduler/state
                   executor               http://127.0.0.1:8083/q/health
                   autoscaler             http://127.0.0.1:8084/api/v1/autoscaling
-                  model registry         http://127.0.0.1:8085/q/health
+                  model registry         http://127.0.0.1:8085/api/v1/models   (./capstan models)
                   metrics                http://127.0.0.1:808[1-5]/q/metrics
                   Kafka                  %s
                   PostgreSQL             %s
@@ -230,7 +232,13 @@ public final class LocalStack implements AutoCloseable {
                     InferenceGateway::demoDemand, System.out).start());
             System.out.println("[demo] inference service demo-chat: 3 rps, a 12 rps burst every 2 min, quiet 2 min in"
                     + " 10; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");
+            // The registry's part runs beside the training demo, so it adds no time to it.
+            Thread models = new Thread(new ModelDemo(stack.url("submission-service"), stack.url("model-registry"),
+                    System.out)::run, "model-demo");
+            models.setDaemon(true);
+            models.start();
             new Demo(stack.url("submission-service"), System.out).run();
+            models.join();
         }
         say("running; Ctrl-C stops everything it started.");
         stopped.await();

@@ -10,11 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * The user commands of {@code ./capstan}: submit a YAML or JSON spec, list, describe, cancel, against
- * the REST API at {@code $CAPSTAN_API} (default http://127.0.0.1:8081).
+ * the REST API at {@code $CAPSTAN_API} (default http://127.0.0.1:8081); the scheduler's view from
+ * {@code $CAPSTAN_SCHEDULER} (default http://127.0.0.1:8082); models, promote and rollback against the
+ * model registry ({@link ModelCommands}).
  */
 public final class CapstanCli {
 
@@ -26,6 +29,9 @@ public final class CapstanCli {
     public static void main(String[] args) throws Exception {
         String api = System.getenv().getOrDefault("CAPSTAN_API", "http://127.0.0.1:8081") + "/api/v1/workloads";
         String cmd = args.length > 0 ? args[0] : "";
+        if (ModelCommands.handles(cmd)) {
+            System.exit(ModelCommands.fromEnvironment().run(List.of(args)));
+        }
         HttpResponse<String> r;
         switch (cmd) {
             case "submit" -> {
@@ -83,7 +89,8 @@ public final class CapstanCli {
 
     private static void usage() {
         System.err.println("usage: ./capstan submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID | cancel ID"
-                + " | nodes");
+                + " | nodes | models [describe NAME | history NAME ALIAS] | promote NAME ALIAS VERSION [--reason TEXT]"
+                + " | rollback NAME ALIAS [--to VERSION] [--reason TEXT]");
         System.exit(2);
     }
 }
