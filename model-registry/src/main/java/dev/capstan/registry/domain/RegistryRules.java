@@ -34,10 +34,10 @@ public final class RegistryRules {
     public record NewModel(String name, String description, String queue, Map<String, String> tags) {
     }
 
-    /** A version to register. Params, metrics and tags may be null. */
+    /** A version to register. Params, metrics and tags may be null; {@code runLink} is a URL to the run. */
     public record NewVersion(String artifactUri, String sha256, String format, Map<String, String> params,
             Map<String, Double> metrics, Map<String, String> tags, String description, String sourceWorkloadId,
-            Integer sourceAttempt, String runId, VersionStatus status) {
+            Integer sourceAttempt, String runId, VersionStatus status, String runLink) {
     }
 
     /** Every problem of a new model, empty when it is valid. */
@@ -94,6 +94,9 @@ public final class RegistryRules {
         }
         if (v.runId() != null && (v.runId().isBlank() || v.runId().length() > 64 || hasControl(v.runId()))) {
             errors.add(new FieldError("runId", "must be 1-64 printable characters"));
+        }
+        if (v.runLink() != null && (v.runLink().length() > MAX_ARTIFACT_URI || hasControl(v.runLink()))) {
+            errors.add(new FieldError("runLink", "at most " + MAX_ARTIFACT_URI + " printable characters"));
         }
         return errors;
     }

@@ -41,6 +41,8 @@ public class ModelVersionEntity extends PanacheEntityBase {
     public Integer sourceAttempt;
     @Column(name = "run_id")
     public String runId;
+    @Column(name = "run_link")
+    public String runLink;
     public String status;
     @Column(name = "created_by")
     public String createdBy;

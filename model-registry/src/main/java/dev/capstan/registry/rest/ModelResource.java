@@ -152,7 +152,7 @@ public class ModelResource {
         VersionView v = registry.registerVersion(name, new RegistryRules.NewVersion(body.artifactUri(), body.sha256(),
                 body.format(), body.params(), body.metrics(), body.tags(), body.description(),
                 source == null ? null : source.workloadId(), source == null ? null : source.attempt(), body.runId(),
-                body.status()), actor(user), false, null);
+                body.status(), null), actor(user), false, null);
         return Response.created(URI.create("/api/v1/models/" + v.model() + "/versions/" + v.version())).entity(v)
                 .build();
     }
@@ -271,14 +271,7 @@ public class ModelResource {
     }
 
     static String actor(String user) {
-        if (user == null || user.isBlank()) {
-            return "anonymous";
-        }
-        String u = user.strip();
-        if (u.length() > 200 || u.chars().anyMatch(Character::isISOControl)) {
-            throw new BadParameterException(USER, "must be 1-200 printable characters");
-        }
-        return u;
+        return Params.actor(USER, user, "anonymous");
     }
 
     private static int page(String page) {

@@ -48,8 +48,20 @@ public final class Params {
         }
     }
 
+    /** Who acts: the header's value, {@code fallback} without it; 1-200 printable characters. */
+    public static String actor(String header, String value, String fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String u = value.strip();
+        if (u.length() > 200 || u.chars().anyMatch(Character::isISOControl)) {
+            throw new BadParameterException(header, "must be 1-200 printable characters");
+        }
+        return u;
+    }
+
     /** A value safe to echo in an error message. */
-    static String printable(String value) {
+    public static String printable(String value) {
         String s = value.length() > 40 ? value.substring(0, 40) + "…" : value;
         return s.replaceAll("\\p{Cntrl}", "?");
     }

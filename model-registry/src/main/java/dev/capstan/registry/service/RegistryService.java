@@ -20,6 +20,7 @@ import dev.capstan.registry.service.Views.AuditView;
 import dev.capstan.registry.service.Views.ModelView;
 import dev.capstan.registry.service.Views.MoveView;
 import dev.capstan.registry.service.Views.Page;
+import dev.capstan.registry.service.Views.Slice;
 import dev.capstan.registry.service.Views.Source;
 import dev.capstan.registry.service.Views.VersionView;
 import dev.capstan.support.outbox.Outbox;
@@ -95,15 +96,26 @@ public class RegistryService {
     @Transactional
     public Page<ModelView> searchModels(ModelQuery q, int page, int size) {
         checkPage(page, size);
+        Slice<ModelView> slice = searchModelsFrom(q, (long) page * size, size);
+        return new Page<>(slice.items(), page, size, slice.total());
+    }
+
+    /**
+     * Live models matching the query, by name, from the {@code offset}-th on: for clients whose page tokens carry
+     * an offset (MLflow's), which need not be a multiple of the page size.
+     */
+    @Transactional
+    public Slice<ModelView> searchModelsFrom(ModelQuery q, long offset, int limit) {
+        checkSlice(offset, limit);
         Map<String, Object> params = new HashMap<>();
-        String where = modelWhere(q, params, "m");
+        String where = modelWhere(q, params, "m", true);
         long total = ((Number) bind(em.createNativeQuery("select count(*) from registered_model m where " + where),
                 params).getSingleResult()).longValue();
         @SuppressWarnings("unchecked")
         List<RegisteredModelEntity> rows = bind(em.createNativeQuery("select * from registered_model m where "
-                + where + " order by m.name limit " + size + " offset " + (long) page * size,
+                + where + " order by m.name limit " + limit + " offset " + offset,
                 RegisteredModelEntity.class), params).getResultList();
-        return new Page<>(rows.stream().map(this::modelView).toList(), page, size, total);
+        return new Slice<>(rows.stream().map(this::modelView).toList(), offset, total);
     }
 
     /** Changes description and/or tags (null leaves a field as it is; tags given replace the old ones). */
@@ -230,8 +242,16 @@ public class RegistryService {
     @Transactional
     public Page<VersionView> searchVersions(ModelQuery q, int page, int size, boolean ascending) {
         checkPage(page, size);
+        Slice<VersionView> slice = searchVersionsFrom(q, (long) page * size, size, ascending);
+        return new Page<>(slice.items(), page, size, slice.total());
+    }
+
+    /** As {@link #searchVersions}, from the {@code offset}-th version on (for offset-carrying page tokens). */
+    @Transactional
+    public Slice<VersionView> searchVersionsFrom(ModelQuery q, long offset, int limit, boolean ascending) {
+        checkSlice(offset, limit);
         Map<String, Object> params = new HashMap<>();
-        StringBuilder where = new StringBuilder(modelWhere(q, params, "m")).append(" and v.deleted_at is null");
+        StringBuilder where = new StringBuilder(modelWhere(q, params, "m", false)).append(" and v.deleted_at is null");
         if (q.runId() != null) {
             where.append(" and v.run_id = :runId");
             params.put("runId", q.runId());
@@ -258,12 +278,12 @@ public class RegistryService {
         String dir = ascending ? "asc" : "desc";
         @SuppressWarnings("unchecked")
         List<ModelVersionEntity> rows = bind(em.createNativeQuery("select v.*" + from + " order by v.created_at "
-                + dir + ", m.name, v.version " + dir + " limit " + size + " offset " + (long) page * size,
+                + dir + ", m.name, v.version " + dir + " limit " + limit + " offset " + offset,
                 ModelVersionEntity.class), params).getResultList();
         Map<Long, RegisteredModelEntity> models = new HashMap<>();
         List<VersionView> items = rows.stream().map(v -> versionView(models.computeIfAbsent(v.key.modelId(),
                 id -> RegisteredModelEntity.findById(id)), v)).toList();
-        return new Page<>(items, page, size, total);
+        return new Slice<>(items, offset, total);
     }
 
     /**
@@ -499,7 +519,7 @@ public class RegistryService {
         }
         Map<String, String> tags = Map.of("capstan.dev/workload", workloadId);
         return registerVersion(model, new RegistryRules.NewVersion(artifactUri, null, format, null, null, tags,
-                null, workloadId, attempt, null, VersionStatus.READY), "model-registry", true, queue);
+                null, workloadId, attempt, null, VersionStatus.READY, null), "model-registry", true, queue);
     }
 
     // ---------------------------------------------------------------- internals
@@ -533,6 +553,7 @@ public class RegistryService {
         e.sourceWorkloadId = v.sourceWorkloadId();
         e.sourceAttempt = v.sourceAttempt();
         e.runId = v.runId();
+        e.runLink = v.runLink();
         e.status = (v.status() == null ? VersionStatus.READY : v.status()).name();
         e.createdBy = actor;
         e.createdAt = now;
@@ -656,7 +677,7 @@ public class RegistryService {
                 modelId, version).stream().map(a -> a.key.alias()).toList();
     }
 
-    private static String modelWhere(ModelQuery q, Map<String, Object> params, String m) {
+    private static String modelWhere(ModelQuery q, Map<String, Object> params, String m, boolean modelTags) {
         StringBuilder where = new StringBuilder(m + ".deleted_at is null");
         if (q.name() != null) {
             where.append(" and ").append(m).append(".name = :name");
@@ -670,7 +691,7 @@ public class RegistryService {
             where.append(" and ").append(m).append(".queue = :queue");
             params.put("queue", q.queue());
         }
-        if (q.runId() == null && q.source() == null && q.workloadId() == null) {
+        if (modelTags) {
             // A model search: tags are the model's. (A version search filters version tags itself.)
             int i = 0;
             for (var t : q.tags().entrySet()) {
@@ -699,6 +720,17 @@ public class RegistryService {
         invalidIfAny(errors);
     }
 
+    private static void checkSlice(long offset, int limit) {
+        List<FieldError> errors = new ArrayList<>();
+        if (offset < 0) {
+            errors.add(new FieldError("offset", "must be 0 or more"));
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            errors.add(new FieldError("limit", "must be between 1 and " + MAX_PAGE));
+        }
+        invalidIfAny(errors);
+    }
+
     private static void invalidIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new RegistryException.Invalid(errors);
@@ -721,7 +753,8 @@ public class RegistryService {
     private static VersionView versionView(RegisteredModelEntity m, ModelVersionEntity v) {
         return new VersionView(m.name, v.key.version(), v.artifactUri, v.sha256, v.format, Map.copyOf(v.params),
                 Map.copyOf(v.metrics), Map.copyOf(v.tags), v.description,
-                v.sourceWorkloadId == null ? null : new Source(v.sourceWorkloadId, v.sourceAttempt), v.runId, v.status,
+                v.sourceWorkloadId == null ? null : new Source(v.sourceWorkloadId, v.sourceAttempt), v.runId, v.runLink,
+                v.status,
                 aliasesOf(m.id, v.key.version()), v.createdBy, v.createdAt, v.updatedAt);
     }
 

@@ -18,10 +18,13 @@ public final class Views {
             Instant updatedAt) {
     }
 
-    /** A version; {@code aliases} are those pointing at it now. */
+    /**
+     * A version; {@code aliases} are those pointing at it now, {@code runLink} a URL to the run that produced it
+     * (as MLflow clients give it).
+     */
     public record VersionView(String model, int version, String artifactUri, String sha256, String format,
             Map<String, String> params, Map<String, Double> metrics, Map<String, String> tags, String description,
-            Source source, String runId, String status, List<String> aliases, String createdBy, Instant createdAt,
+            Source source, String runId, String runLink, String status, List<String> aliases, String createdBy, Instant createdAt,
             Instant updatedAt) {
     }
 
@@ -41,6 +44,10 @@ public final class Views {
     /** One audit entry; before and after are JSON (null for a creation or a deletion). */
     public record AuditView(long id, String model, String actor, String action, String target,
             @JsonRawValue String before, @JsonRawValue String after, Instant at) {
+    }
+
+    /** Part of a list from an offset on; {@code total} counts the whole list. */
+    public record Slice<T>(List<T> items, long offset, long total) {
     }
 
     /** One page of a list, numbered from 0. */

@@ -1,0 +1,164 @@
+package dev.capstan.registry.rest.mlflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capstan.registry.domain.MlflowFilter;
+import dev.capstan.registry.domain.PageToken;
+import dev.capstan.registry.rest.BadParameterException;
+import dev.capstan.registry.rest.Params;
+import dev.capstan.registry.service.ModelQuery;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads MLflow's request parameters. Every refusal is a {@link BadParameterException}, which the error mappers turn
+ * into MLflow's {@code INVALID_PARAMETER_VALUE} (400) under {@code /api/2.0/mlflow}.
+ */
+final class MlflowParams {
+
+    static final String USER = "X-Capstan-User";
+    /** MLflow's stages; Capstan has only "None" (aliases replace the others) but accepts every name in a query. */
+    private static final Set<String> STAGES = Set.of("none", "staging", "production", "archived");
+
+    private MlflowParams() {
+    }
+
+    /** Who acts: {@code X-Capstan-User}, else "mlflow". */
+    static String actor(String header) {
+        return Params.actor(USER, header, "mlflow");
+    }
+
+    /** A parameter MLflow marks required. */
+    static String required(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new BadParameterException(name, "missing value for required parameter '" + name + "'");
+        }
+        return value;
+    }
+
+    /** A version: MLflow sends a string, Capstan numbers versions from 1. */
+    static int version(String value) {
+        return Params.version("version", required("version", value));
+    }
+
+    /** MLflow's tag list as a map; a later tag of the same key wins, as in MLflow. */
+    static Map<String, String> tags(List<MlflowShapes.Tag> tags) {
+        if (tags == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (MlflowShapes.Tag t : tags) {
+            if (t == null || t.key() == null) {
+                throw new BadParameterException("tags", "every tag needs a key");
+            }
+            out.put(t.key(), t.value());
+        }
+        return out;
+    }
+
+    /** {@code max_results}: {@code fallback} when absent, at least 1 and at most {@code max}. */
+    static int maxResults(String value, int fallback, int max) {
+        return Params.integer("max_results", value, fallback, 1, max);
+    }
+
+    /** The offset a page token resumes at. */
+    static long offset(String pageToken) {
+        try {
+            return PageToken.decode(pageToken);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException("page_token", e.getMessage());
+        }
+    }
+
+    /** The next page's token, or null when this page was the last. */
+    static String nextToken(long offset, int returned, long total) {
+        long next = offset + returned;
+        return returned > 0 && next < total ? PageToken.encode(next) : null;
+    }
+
+    /** A search filter as Capstan's query. */
+    static ModelQuery query(String filter, MlflowFilter.Target target) {
+        MlflowFilter.Criteria c;
+        try {
+            c = MlflowFilter.parse(filter, target);
+        } catch (MlflowFilter.Unsupported e) {
+            throw new BadParameterException("filter", e.getMessage());
+        }
+        return new ModelQuery(c.name(), c.namePattern(), c.ignoreCase(), null, c.tags(), c.runId(), c.sourcePath(),
+                null);
+    }
+
+    /**
+     * Whether the listed stages include "None" (the stage of every Capstan version); no stages at all means every
+     * stage, as in MLflow. An unknown stage is refused as MLflow refuses it.
+     */
+    static boolean includesNone(List<String> stages) {
+        if (stages == null || stages.isEmpty()) {
+            return true;
+        }
+        boolean none = false;
+        for (String s : stages) {
+            String stage = s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
+            if (!STAGES.contains(stage)) {
+                throw new BadParameterException("stages", "invalid model version stage '" + Params.printable(
+                        String.valueOf(s)) + "': must be one of None, Staging, Production, Archived");
+            }
+            none |= stage.equals("none");
+        }
+        return none;
+    }
+
+    /**
+     * Whether a search is to be ascending: {@code order_by} may name only {@code field} (the one Capstan sorts this
+     * search by), with ASC or DESC; {@code byDefault} when it names nothing.
+     */
+    static boolean ascending(List<String> orderBy, String field, boolean byDefault) {
+        if (orderBy == null || orderBy.isEmpty()) {
+            return byDefault;
+        }
+        if (orderBy.size() > 1) {
+            throw new BadParameterException("order_by", "only one term is supported: " + field + " [ASC|DESC]");
+        }
+        String[] words = orderBy.get(0).strip().split("\\s+");
+        String dir = words.length == 2 ? words[1].toUpperCase(Locale.ROOT) : "ASC";
+        if (words.length > 2 || !words[0].equalsIgnoreCase(field) || !(dir.equals("ASC") || dir.equals("DESC"))) {
+            throw new BadParameterException("order_by", "'" + Params.printable(orderBy.get(0))
+                    + "' is not supported; order by " + field + " [ASC|DESC]");
+        }
+        return dir.equals("ASC");
+    }
+
+    /**
+     * The parameters of a DELETE: MLflow's clients send them as a JSON body, some tools in the query string; the
+     * body wins where both name one.
+     */
+    static final class DeleteParams {
+        private final JsonNode body;
+        private final UriInfo uri;
+
+        DeleteParams(ObjectMapper json, String body, UriInfo uri) throws JsonProcessingException {
+            this.body = body == null || body.isBlank() ? null : json.readTree(body);
+            if (this.body != null && !this.body.isObject()) {
+                throw new BadParameterException("body", "must be a JSON object");
+            }
+            this.uri = uri;
+        }
+
+        /** The parameter's value, or null. */
+        String get(String name) {
+            JsonNode v = body == null ? null : body.get(name);
+            if (v != null && !v.isNull()) {
+                if (!v.isValueNode()) {
+                    throw new BadParameterException(name, "must be a string");
+                }
+                return v.asText();
+            }
+            return uri.getQueryParameters().getFirst(name);
+        }
+    }
+}
