@@ -15,7 +15,7 @@ class RegistryRulesTest {
 
     static RegistryRules.NewVersion aVersion() {
         return new RegistryRules.NewVersion("s3://models/fraud/7", "a".repeat(64), "pytorch", Map.of("lr", "0.01"),
-                Map.of("auc", 0.93), Map.of("team", "risk"), "first", "wl-0001", 1, null, VersionStatus.READY);
+                Map.of("auc", 0.93), Map.of("team", "risk"), "first", "wl-0001", 1, null, VersionStatus.READY, null);
     }
 
     record Case(String name, UnaryOperator<RegistryRules.NewVersion> change, String wantField) {
@@ -28,7 +28,7 @@ class RegistryRulesTest {
     static RegistryRules.NewVersion with(RegistryRules.NewVersion v, String uri, String sha, Map<String, Double> m,
             Map<String, String> tags, String workload) {
         return new RegistryRules.NewVersion(uri, sha, v.format(), v.params(), m, tags, v.description(), workload,
-                v.sourceAttempt(), v.runId(), v.status());
+                v.sourceAttempt(), v.runId(), v.status(), v.runLink());
     }
 
     static Stream<Case> invalidVersions() {
