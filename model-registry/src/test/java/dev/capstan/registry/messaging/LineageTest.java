@@ -68,16 +68,8 @@ class LineageTest {
         publish(finished, finishedId);
         publish(submitted, UUID.randomUUID().toString());
         publish(finished, UUID.randomUUID().toString());
-        // A marker job behind them on its own key shows the consumer got past the repeats.
-        String marker = uniqueModel("marker");
-        String markerId = workloadId();
-        publish(new WorkloadEvent.WorkloadSubmitted(markerId, job(marker), Instant.now()), UUID.randomUUID().toString());
-        publish(new WorkloadEvent.WorkloadFinished(markerId, "SUCCEEDED", "ok", Instant.now(), 1),
-                UUID.randomUUID().toString());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/models/" + marker + "/versions/1").then().statusCode(200));
-        // The repeats may sit on another partition than the marker: wait until every partition is consumed past
-        // them by checking the registry's event log once more after the marker, then count.
+        succeedsAndRegisters(uniqueModel("marker"));
+        // The repeats may sit on another partition than the marker: the count must hold for a while.
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 given().get("/api/v1/models/" + model + "/versions").then().body("total", equalTo(1)));
 
@@ -100,13 +92,7 @@ class LineageTest {
         // A late "finished" of the cancelled job finds no declared output any more.
         publish(new WorkloadEvent.WorkloadFinished(cancelled, "SUCCEEDED", "late", Instant.now(), 1),
                 UUID.randomUUID().toString());
-        String marker = uniqueModel("marker");
-        String markerId = workloadId();
-        publish(new WorkloadEvent.WorkloadSubmitted(markerId, job(marker), Instant.now()), UUID.randomUUID().toString());
-        publish(new WorkloadEvent.WorkloadFinished(markerId, "SUCCEEDED", "ok", Instant.now(), 1),
-                UUID.randomUUID().toString());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/models/" + marker + "/versions/1").then().statusCode(200));
+        succeedsAndRegisters(uniqueModel("marker"));
 
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 given().get("/api/v1/models/" + model).then().statusCode(404));
@@ -125,7 +111,14 @@ class LineageTest {
         var dead2 = TestKafka.await("capstan.dlq.model-registry", r -> noType.equals(r.key()), Duration.ofSeconds(30));
         assertThat(TestKafka.header(dead2, "dead-letter-reason")).contains("without ce_type");
 
-        String model = uniqueModel("after-bad");
+        succeedsAndRegisters(uniqueModel("after-bad"));
+    }
+
+    /**
+     * A job with an output for {@code model} is submitted and succeeds; waits until its version is registered. Behind
+     * earlier records, it shows the consumer got past them.
+     */
+    private static void succeedsAndRegisters(String model) {
         String id = workloadId();
         publish(new WorkloadEvent.WorkloadSubmitted(id, job(model), Instant.now()), UUID.randomUUID().toString());
         publish(new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "ok", Instant.now(), 1),
