@@ -2,6 +2,7 @@ package dev.capstan.submission.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.service.InvalidWorkloadException;
 import dev.capstan.submission.service.WorkloadConflictException;
@@ -45,6 +46,15 @@ public class ProblemMappers {
                 : e.getOriginalMessage();
         return Problem.response(422, "Invalid workload", field + ": " + why,
                 List.of(new FieldError(field.isEmpty() ? "body" : field, why)));
+    }
+
+    /**
+     * Quarkus's Jackson support maps this subclass ({@code []} or {@code 42} as a body, a string where a number
+     * belongs) to a bare 400 of its own; a mapper for the exact class takes precedence over it.
+     */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatched(MismatchedInputException e) {
+        return mapping(e);
     }
 
     @ServerExceptionMapper(priority = 2)

@@ -56,10 +56,11 @@ public class WorkloadResource {
     @GET
     @Operation(summary = "Workloads, newest first, filtered by status and queue, one page at a time")
     public WorkloadService.WorkloadPage list(@QueryParam("status") String status, @QueryParam("queue") String queue,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0 || size < 1 || size > 500) {
-            throw new IllegalArgumentException("page must be >= 0 and size between 1 and 500");
-        }
+            @QueryParam("page") @DefaultValue("0") String pageParam,
+            @QueryParam("size") @DefaultValue("50") String sizeParam) {
+        // Read as text: a typed int parameter that does not parse is a bare 404 from JAX-RS, not a 400 naming it.
+        int page = intParam("page", pageParam, 0, Integer.MAX_VALUE);
+        int size = intParam("size", sizeParam, 1, 500);
         WorkloadStatus s = null;
         if (status != null && !status.isBlank()) {
             try {
@@ -80,5 +81,17 @@ public class WorkloadResource {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    private static int intParam(String name, String value, int min, int max) {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number between " + min + " and " + max);
     }
 }

@@ -84,6 +84,20 @@ class WorkloadResourceTest {
     }
 
     @Test
+    void bodiesOfTheWrongShapeAndBadParametersGetProblemsNotBare400s() {
+        for (String body : new String[] {"[]", "42", "\"text\"", job("ok", uniqueQueue(), 1, 1)
+                .replace("\"gpus\":1", "\"gpus\":\"x\"")}) {
+            given().contentType(ContentType.JSON).body(body).when().post("/api/v1/workloads")
+                    .then().statusCode(422).contentType("application/problem+json").body("status", equalTo(422));
+        }
+        given().queryParam("size", -5).queryParam("page", "abc").get("/api/v1/workloads")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.startsWith("page"));
+        given().queryParam("size", 501).get("/api/v1/workloads")
+                .then().statusCode(400).body("detail", org.hamcrest.Matchers.startsWith("size"));
+    }
+
+    @Test
     void unknownWorkloadGets404Problem() {
         given().when().get("/api/v1/workloads/wl-doesnotexist")
                 .then().statusCode(404).contentType("application/problem+json");
