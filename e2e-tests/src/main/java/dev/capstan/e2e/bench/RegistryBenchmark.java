@@ -382,7 +382,10 @@ public final class RegistryBenchmark {
         });
     }
 
-    /** GET a page of a name search; right when the total and the page's length are what the plan says. */
+    /**
+     * GET a page of a name search; right when the total, the page's length and each item's aliases and newest
+     * version are what the plan says.
+     */
     private CompletionStage<Boolean> searchPage(SplittableRandom random) {
         String q = searchTerms.get(random.nextInt(searchTerms.size()));
         long total = searchTotals.get(q);
@@ -394,7 +397,22 @@ public final class RegistryBenchmark {
                 return false;
             }
             JsonNode body = json(r);
-            return body.path("total").asLong() == total && body.path("items").size() == wantItems;
+            JsonNode items = body.path("items");
+            if (body.path("total").asLong() != total || items.size() != wantItems) {
+                return false;
+            }
+            // Each item carries where its aliases point and its newest version, as the plan seeded them.
+            for (JsonNode item : items) {
+                String name = item.path("name").asText();
+                int m = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+                if (!name.contains(q) || item.path("latestVersion").asInt() != plan.versions()
+                        || item.path("aliases").size() != plan.aliases()
+                        || item.path("aliases").path(RegistrySeedPlan.aliasName(0)).asInt()
+                                != plan.currentVersion(m, 0)) {
+                    return false;
+                }
+            }
+            return true;
         });
     }
 
