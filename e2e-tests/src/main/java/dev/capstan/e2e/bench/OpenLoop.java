@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,12 @@ import org.HdrHistogram.Recorder;
  * before it, and its latency runs from that due time to its completion. A server (or a client) that stalls
  * therefore shows the queue it built in every request that waited behind the stall, instead of hiding it by
  * sending less (coordinated omission).
+ *
+ * <p>At most {@code maxInFlight} requests are open at once, as a client with a fixed pool of connections has
+ * (wrk2 does the same): a request due while all are busy goes out as soon as one frees, and still counts its
+ * latency from its due time. Without the bound, a server that falls behind is buried under a new connection per
+ * late request (the JDK client opens one for every concurrent HTTP/1.1 request) and runs out of memory instead of
+ * showing its queue.
  */
 public final class OpenLoop {
 
@@ -72,9 +79,14 @@ public final class OpenLoop {
     }
 
     private final Ticker ticker;
+    private final int maxInFlight;
 
-    public OpenLoop(Ticker ticker) {
+    public OpenLoop(Ticker ticker, int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1");
+        }
         this.ticker = ticker;
+        this.maxInFlight = maxInFlight;
     }
 
     /** How many requests a load of {@code rate} per second over {@code duration} sends. */
@@ -88,8 +100,8 @@ public final class OpenLoop {
     }
 
     /**
-     * Runs the load: sends each request when it is due (late ones at once, never skipped), then waits for every
-     * reply, at most {@code drain} after the last send; requests still open then count as failed.
+     * Runs the load: sends each request when it is due and a slot is free (late ones at once, never skipped), then
+     * waits for every reply, at most {@code drain} after the last send; requests still open then count as failed.
      */
     public Result run(double rate, Duration duration, Request request, Duration drain) {
         int total = count(rate, duration);
@@ -99,10 +111,12 @@ public final class OpenLoop {
         AtomicInteger done = new AtomicInteger();
         AtomicLong lastCompletion = new AtomicLong();
         CompletableFuture<Void> all = new CompletableFuture<>();
+        Semaphore slots = new Semaphore(maxInFlight);
         long start = ticker.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + dueOffsetNanos(rate, i);
             ticker.sleepUntil(due);
+            slots.acquireUninterruptibly();
             CompletionStage<Boolean> reply;
             try {
                 reply = request.send(i);
@@ -110,6 +124,7 @@ public final class OpenLoop {
                 reply = CompletableFuture.completedFuture(false);
             }
             reply.whenComplete((ok, error) -> {
+                slots.release();
                 long now = ticker.nanoTime();
                 lastCompletion.accumulateAndGet(now, Math::max);
                 if (error == null && Boolean.TRUE.equals(ok)) {

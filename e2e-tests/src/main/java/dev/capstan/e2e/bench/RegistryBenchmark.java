@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -81,16 +82,18 @@ public final class RegistryBenchmark {
     private final RegistrySeedPlan plan;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final OpenLoop load = new OpenLoop(OpenLoop.Ticker.SYSTEM);
+    private final OpenLoop load;
     private final List<String> searchTerms;
     private final Map<String, Long> searchTotals = new LinkedHashMap<>();
     /** Aliases for the rollback phase, each {@code m * aliases + a}, shuffled; taken in turn, never two at once. */
     private final Deque<Integer> rollbackAliases = new ConcurrentLinkedDeque<>();
     private String base;
+    private CpuMeter cpu;
 
     private RegistryBenchmark(Options options, RegistrySeedPlan plan) {
         this.options = options;
         this.plan = plan;
+        this.load = new OpenLoop(OpenLoop.Ticker.SYSTEM, options.connections());
         List<String> terms = new ArrayList<>(RegistrySeedPlan.TEAMS);
         terms.addAll(RegistrySeedPlan.FAMILIES);
         // team-family pairs select about one model in 40: a search with a short answer.
@@ -114,7 +117,7 @@ public final class RegistryBenchmark {
     /** Command-line options; every one has a default that reproduces the README's figures. */
     record Options(int models, int versions, int aliases, int moves, String pgBase, String kafka, String database,
             double rate, Duration duration, double atRate, double searchRate, double rollbackRate,
-            Duration phaseDuration, Duration warmup, long seed, boolean keepDb) {
+            Duration phaseDuration, Duration warmup, long seed, int connections, boolean keepDb) {
 
         static Options parse(List<String> args) {
             Map<String, String> v = new LinkedHashMap<>(Map.ofEntries(Map.entry("--models", "2000"),
@@ -122,7 +125,7 @@ public final class RegistryBenchmark {
                     Map.entry("--database", "capstan_registry_bench"), Map.entry("--rate", "500"),
                     Map.entry("--duration", "30"), Map.entry("--at-rate", "200"), Map.entry("--search-rate", "50"),
                     Map.entry("--rollback-rate", "20"), Map.entry("--phase-duration", "20"),
-                    Map.entry("--warmup", "10"), Map.entry("--seed", "42")));
+                    Map.entry("--warmup", "20"), Map.entry("--seed", "42"), Map.entry("--connections", "32")));
             boolean keepDb = false;
             String pgBase = null;
             String kafka = null;
@@ -141,7 +144,7 @@ public final class RegistryBenchmark {
                             + "bench registry [--models N] [--versions N] [--aliases N] [--moves N] [--pg-base URL] "
                             + "[--kafka HOST:PORT] [--database NAME] [--rate RPS] [--duration S] [--at-rate RPS] "
                             + "[--search-rate RPS] [--rollback-rate RPS] [--phase-duration S] [--warmup S] "
-                            + "[--seed N] [--keep-db]");
+                            + "[--seed N] [--connections N] [--keep-db]");
                 }
             }
             String db = v.get("--database");
@@ -153,7 +156,8 @@ public final class RegistryBenchmark {
                     Double.parseDouble(v.get("--rate")), seconds(v.get("--duration")),
                     Double.parseDouble(v.get("--at-rate")), Double.parseDouble(v.get("--search-rate")),
                     Double.parseDouble(v.get("--rollback-rate")), seconds(v.get("--phase-duration")),
-                    seconds(v.get("--warmup")), Long.parseLong(v.get("--seed")), keepDb);
+                    seconds(v.get("--warmup")), Long.parseLong(v.get("--seed")),
+                    Integer.parseInt(v.get("--connections")), keepDb);
         }
 
         private static Duration seconds(String s) {
@@ -217,10 +221,11 @@ public final class RegistryBenchmark {
         base = registry.url() + "/api/v1/models";
         say("postgres=" + jdbc + " kafka=" + kafka + " registry=" + registry.url() + " log=" + log);
         // 4. The dataset.
-        try (Connection c = DriverManager.getConnection(jdbc, Postgres.USER, "")) {
-            seed(c);
-            check(c);
-        }
+        Connection monitor = DriverManager.getConnection(jdbc, Postgres.USER, "");
+        started.add("monitoring connection", monitor);
+        seed(monitor);
+        check(monitor);
+        cpu = new CpuMeter(registryProcess(port), monitor);
         // 5. Warm-up: JIT of the registry and of this client, connection pools, PostgreSQL's caches.
         Duration w = options.warmup();
         if (!w.isZero()) {
@@ -484,7 +489,9 @@ public final class RegistryBenchmark {
             Function<SplittableRandom, CompletionStage<Boolean>> op) {
         // Each phase draws its own sequence, so a phase's requests do not depend on the phases before it.
         SplittableRandom random = new SplittableRandom(options.seed() * 31 + name.hashCode());
+        CpuMeter.Snapshot before = cpu.snapshot();
         OpenLoop.Result r = load.run(rate, duration, i -> op.apply(random), DRAIN);
+        say(cpu.since(before, name, r.sent()));
         say(String.format("op=%s rate=%.0f seconds=%.0f sent=%d failed=%d achieved_rps=%.1f p50_ms=%.2f "
                         + "p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f", name, rate, duration.toMillis() / 1000.0,
                 r.sent(), r.failed(), r.achievedRate(), r.ms(50), r.ms(90), r.ms(99), r.ms(99.9),
@@ -565,6 +572,63 @@ public final class RegistryBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * CPU time the registry's JVM and its PostgreSQL backends spent, per request of a phase. Latency on a shared
+     * machine mixes the service's own cost with the queue for the cores; CPU per request is the service's cost.
+     */
+    private static final class CpuMeter {
+        private final ProcessHandle registry;
+        private final Connection monitor;
+
+        record Snapshot(long registryNanos, Map<Long, Long> backendNanos, long wallNanos) {
+        }
+
+        CpuMeter(ProcessHandle registry, Connection monitor) {
+            this.registry = registry;
+            this.monitor = monitor;
+        }
+
+        Snapshot snapshot() {
+            Map<Long, Long> backends = new LinkedHashMap<>();
+            try (PreparedStatement p = monitor.prepareStatement("select pid from pg_stat_activity "
+                    + "where datname = current_database() and pid <> pg_backend_pid()"); ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    long pid = rs.getLong(1);
+                    backends.put(pid, cpuNanos(ProcessHandle.of(pid)));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return new Snapshot(cpuNanos(Optional.of(registry)), backends, System.nanoTime());
+        }
+
+        /** A detail line: CPU ms per request in the registry and in PostgreSQL, and the share of a core each used. */
+        String since(Snapshot before, String name, int requests) {
+            Snapshot now = snapshot();
+            long registryNanos = now.registryNanos() - before.registryNanos();
+            long pgNanos = 0;
+            for (var e : now.backendNanos().entrySet()) {
+                pgNanos += e.getValue() - before.backendNanos().getOrDefault(e.getKey(), 0L);
+            }
+            double wall = Math.max(1, now.wallNanos() - before.wallNanos());
+            return String.format("op=%s cpu_ms_per_request registry=%.3f postgres=%.3f cores_used registry=%.2f "
+                            + "postgres=%.2f", name, registryNanos / 1e6 / Math.max(1, requests),
+                    pgNanos / 1e6 / Math.max(1, requests), registryNanos / wall, pgNanos / wall);
+        }
+
+        private static long cpuNanos(Optional<ProcessHandle> process) {
+            return process.flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+        }
+    }
+
+    /** The registry's JVM among this process's children, told apart by its port. */
+    private static ProcessHandle registryProcess(int port) {
+        String flag = "-Dquarkus.http.port=" + port;
+        return ProcessHandle.current().children().filter(h -> h.info().arguments()
+                .map(args -> List.of(args).contains(flag)).orElse(false)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no child process with " + flag));
     }
 
     private static void dropDatabase(String pgBase, String db) throws SQLException {

@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The open-loop load charges a stall to every request that waited behind it. */
@@ -40,7 +44,7 @@ class OpenLoopTest {
         FakeTicker clock = new FakeTicker();
         List<Long> sentAt = new ArrayList<>();
         // 500/s for 0.2 s = 100 requests, 2 ms apart; request 10 blocks the sender for 100 ms (50 slots).
-        OpenLoop.Result r = new OpenLoop(clock).run(500, Duration.ofMillis(200), i -> {
+        OpenLoop.Result r = new OpenLoop(clock, 1000).run(500, Duration.ofMillis(200), i -> {
             sentAt.add(clock.now);
             if (i == 10) {
                 clock.now += 100_000_000L;
@@ -63,9 +67,36 @@ class OpenLoopTest {
     }
 
     @Test
+    void neverMoreRequestsOpenThanItsConnectionsAndLateOnesStillCountFromTheirDueTime() {
+        ScheduledExecutorService server = Executors.newScheduledThreadPool(4);
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger mostOpen = new AtomicInteger();
+        try {
+            // 1,000/s for 60 ms with 3 connections and 20 ms replies: at most 150 replies/s get through, so the
+            // 60 requests queue in the client, and the last ones wait ~0.4 s past their due time.
+            OpenLoop.Result r = new OpenLoop(OpenLoop.Ticker.SYSTEM, 3).run(1000, Duration.ofMillis(60), i -> {
+                mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                CompletableFuture<Boolean> reply = new CompletableFuture<>();
+                server.schedule(() -> {
+                    open.decrementAndGet();
+                    reply.complete(true);
+                }, 20, TimeUnit.MILLISECONDS);
+                return reply;
+            }, Duration.ofSeconds(10));
+
+            assertThat(r.sent()).isEqualTo(60);
+            assertThat(r.failed()).isZero();
+            assertThat(mostOpen.get()).isEqualTo(3);
+            assertThat(r.latencyMicros().getMaxValue()).isGreaterThan(300_000L);
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    @Test
     void failuresAndUnansweredRequestsAreCountedNotTimed() {
         FakeTicker clock = new FakeTicker();
-        OpenLoop.Result r = new OpenLoop(clock).run(100, Duration.ofMillis(100), i -> switch (i % 4) {
+        OpenLoop.Result r = new OpenLoop(clock, 1000).run(100, Duration.ofMillis(100), i -> switch (i % 4) {
             case 0 -> CompletableFuture.completedFuture(false);
             case 1 -> CompletableFuture.failedFuture(new IllegalStateException("connection reset"));
             case 2 -> new CompletableFuture<>(); // never answers
