@@ -238,6 +238,11 @@ public final class RegistryBenchmark {
             }
             say(String.format("warmup seconds=%.1f", (System.nanoTime() - t0) / 1e9));
         }
+        // What the registry and PostgreSQL burn with no request at all (the relay's poll, the consumer, JIT and
+        // GC threads): at 20 requests/s this background is a large part of the CPU per request.
+        CpuMeter.Snapshot quiet = cpu.snapshot();
+        Thread.sleep(5000);
+        say(cpu.since(quiet, "idle", 0).replaceAll("cpu_ms_per_request \\S+ \\S+ ", ""));
         // 6. The measured loads, one after the other so each has the machine to itself.
         OpenLoop.Result resolve = measure("resolve", options.rate(), options.duration(), this::resolve);
         OpenLoop.Result at = measure("alias_at_time", options.atRate(), options.phaseDuration(), this::aliasAtTime);
