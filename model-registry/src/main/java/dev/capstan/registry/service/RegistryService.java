@@ -35,12 +35,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The registry's use cases: models, immutable versions, aliases with their full history, rollback, audit. Every
@@ -109,13 +110,21 @@ public class RegistryService {
         checkSlice(offset, limit);
         Map<String, Object> params = new HashMap<>();
         String where = modelWhere(q, params, "m", true);
-        long total = ((Number) bind(em.createNativeQuery("select count(*) from registered_model m where " + where),
-                params).getSingleResult()).longValue();
+        // One scan gives the page's ids and the total (a name substring cannot use an index, so each scan reads
+        // every live model); a separate count only when the page lies past the end.
         @SuppressWarnings("unchecked")
-        List<RegisteredModelEntity> rows = bind(em.createNativeQuery("select * from registered_model m where "
-                + where + " order by m.name limit " + limit + " offset " + offset,
-                RegisteredModelEntity.class), params).getResultList();
-        return new Slice<>(rows.stream().map(this::modelView).toList(), offset, total);
+        List<Object[]> ids = bind(em.createNativeQuery("select m.id, count(*) over () from registered_model m where "
+                + where + " order by m.name limit " + limit + " offset " + offset, Object[].class),
+                params).getResultList();
+        long total = !ids.isEmpty() ? ((Number) ids.get(0)[1]).longValue() : offset == 0 ? 0
+                : ((Number) bind(em.createNativeQuery("select count(*) from registered_model m where " + where),
+                        params).getSingleResult()).longValue();
+        List<Long> order = ids.stream().map(r -> ((Number) r[0]).longValue()).toList();
+        Map<Long, RegisteredModelEntity> byId = new HashMap<>();
+        if (!order.isEmpty()) {
+            RegisteredModelEntity.<RegisteredModelEntity>list("id in ?1", order).forEach(e -> byId.put(e.id, e));
+        }
+        return new Slice<>(modelViews(order.stream().map(byId::get).toList()), offset, total);
     }
 
     /** Changes description and/or tags (null leaves a field as it is; tags given replace the old ones). */
@@ -367,13 +376,20 @@ public class RegistryService {
     /** Where the alias points now. */
     @Transactional
     public AliasView alias(String name, String alias) {
-        RegisteredModelEntity m = require(name, false);
-        ModelAliasEntity a = ModelAliasEntity.findById(new ModelAliasEntity.Key(m.id, alias));
-        if (a == null) {
+        // Every inference request resolves an alias: one query, and no model entity to load (its JSON tags) or to
+        // dirty-check at commit. Only a miss asks again, to say whether the model or the alias is missing.
+        List<Object[]> rows = em.createQuery("select a.version, a.revision, a.movedAt from ModelAliasEntity a, "
+                + "RegisteredModelEntity m where a.key.modelId = m.id and m.name = :name and m.deletedAt is null "
+                + "and a.key.alias = :alias", Object[].class).setParameter("name", name).setParameter("alias", alias)
+                .getResultList();
+        if (rows.isEmpty()) {
+            require(name, false);
             throw new RegistryException.NotFound("alias '" + alias + "' of registered model '" + name
                     + "' is not set");
         }
-        return aliasView(m, a);
+        Object[] r = rows.get(0);
+        long revision = (Long) r[1];
+        return new AliasView(name, alias, (Integer) r[0], revision, AliasPrecondition.etag(revision), (Instant) r[2]);
     }
 
     /** The aliases of a model, by name. */
@@ -390,16 +406,23 @@ public class RegistryService {
      */
     @Transactional
     public Optional<MoveView> aliasAt(String name, String alias, Instant instant) {
-        RegisteredModelEntity m = require(name, false);
+        // The model's row is joined rather than loaded first: one query when the alias had a move by then.
         @SuppressWarnings("unchecked")
-        List<AliasMoveEntity> rows = em.createNativeQuery("select * from alias_move where model_id = :m and alias = :a"
-                + " and at <= :t order by at desc, id desc limit 1", AliasMoveEntity.class)
-                .setParameter("m", m.id).setParameter("a", alias).setParameter("t", instant).getResultList();
-        if (rows.isEmpty() && AliasMoveEntity.count("modelId = ?1 and alias = ?2", m.id, alias) == 0) {
-            throw new RegistryException.NotFound("alias '" + alias + "' of registered model '" + name
-                    + "' has never been set");
+        List<AliasMoveEntity> rows = em.createNativeQuery("select am.* from alias_move am join registered_model m "
+                + "on m.id = am.model_id where m.name = :name and m.deleted_at is null and am.alias = :a "
+                + "and am.at <= :t order by am.at desc, am.id desc limit 1", AliasMoveEntity.class)
+                .setParameter("name", name).setParameter("a", alias).setParameter("t", instant).getResultList();
+        if (rows.isEmpty()) {
+            RegisteredModelEntity m = require(name, false);
+            if (AliasMoveEntity.count("modelId = ?1 and alias = ?2", m.id, alias) == 0) {
+                throw new RegistryException.NotFound("alias '" + alias + "' of registered model '" + name
+                        + "' has never been set");
+            }
+            return Optional.empty();
         }
-        return rows.stream().filter(r -> r.toVersion != null).findFirst().map(r -> moveView(m, r));
+        AliasMoveEntity r = rows.get(0);
+        return r.toVersion == null ? Optional.empty() : Optional.of(new MoveView(r.id, name, r.alias, r.fromVersion,
+                r.toVersion, MoveKind.valueOf(r.kind), r.actor, r.reason, r.cause, r.at));
     }
 
     /** The moves of an alias, newest first. */
@@ -454,8 +477,8 @@ public class RegistryService {
         }
         List<AliasMove> history = AliasMoveEntity.<AliasMoveEntity>find("modelId = ?1 and alias = ?2",
                 Sort.ascending("at").and("id"), m.id, alias).list().stream().map(RegistryService::move).toList();
-        Map<Integer, String> status = servable(m.id);
-        RollbackPlan.Outcome plan = RollbackPlan.plan(history, to, v -> status.containsKey(v));
+        Set<Integer> servable = servable(m.id);
+        RollbackPlan.Outcome plan = RollbackPlan.plan(history, to, servable::contains);
         if (plan instanceof RollbackPlan.Refused refused) {
             throw new RegistryException.Conflict("cannot roll back '" + name + "@" + alias + "': " + refused.reason());
         }
@@ -665,11 +688,11 @@ public class RegistryService {
         return v;
     }
 
-    /** Versions that can be served now: READY and not deleted. */
-    private static Map<Integer, String> servable(long modelId) {
-        return ModelVersionEntity.<ModelVersionEntity>list("key.modelId = ?1 and status = ?2 and deletedAt is null",
-                modelId, VersionStatus.READY.name()).stream()
-                .collect(Collectors.toMap(v -> v.key.version(), v -> v.status));
+    /** Versions that can be served now: READY and not deleted (their numbers only; nothing else is needed). */
+    private Set<Integer> servable(long modelId) {
+        return new HashSet<>(em.createQuery("select v.key.version from ModelVersionEntity v where v.key.modelId = :m "
+                + "and v.status = :s and v.deletedAt is null", Integer.class).setParameter("m", modelId)
+                .setParameter("s", VersionStatus.READY.name()).getResultList());
     }
 
     private static List<String> aliasesOf(long modelId, int version) {
@@ -746,6 +769,35 @@ public class RegistryService {
             latest = (Integer) em.createQuery("select max(v.key.version) from ModelVersionEntity v "
                     + "where v.key.modelId = :m and v.deletedAt is null").setParameter("m", e.id).getSingleResult();
         }
+        return modelView(e, aliases, latest);
+    }
+
+    /**
+     * Views of a page of models with two queries in all (their aliases, their newest versions) instead of two per
+     * model: a search page of 50 made 101 round trips before.
+     */
+    private List<ModelView> modelViews(List<RegisteredModelEntity> models) {
+        if (models.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = models.stream().map(e -> e.id).toList();
+        Map<Long, Map<String, Integer>> aliases = new HashMap<>();
+        ModelAliasEntity.<ModelAliasEntity>list("key.modelId in ?1", Sort.ascending("key.modelId", "key.alias"), ids)
+                .forEach(a -> aliases.computeIfAbsent(a.key.modelId(), id -> new LinkedHashMap<>())
+                        .put(a.key.alias(), a.version));
+        Map<Long, Integer> latest = new HashMap<>();
+        // Per model, max() walks the primary key backwards from the newest version (a grouped max over all the
+        // page's versions read every one of them, 2,500 rows for 50 models of 50 versions).
+        @SuppressWarnings("unchecked")
+        List<Object[]> newest = em.createNativeQuery("select m.id, (select max(v.version) from model_version v "
+                + "where v.model_id = m.id and v.deleted_at is null) from registered_model m where m.id in (:ids)",
+                Object[].class).setParameter("ids", ids).getResultList();
+        newest.forEach(r -> latest.put(((Number) r[0]).longValue(), r[1] == null ? null : ((Number) r[1]).intValue()));
+        return models.stream().map(e -> modelView(e, aliases.getOrDefault(e.id, new LinkedHashMap<>()),
+                latest.get(e.id))).toList();
+    }
+
+    private static ModelView modelView(RegisteredModelEntity e, Map<String, Integer> aliases, Integer latest) {
         return new ModelView(e.name, e.description, e.queue, Map.copyOf(e.tags), aliases, latest, e.createdBy,
                 e.createdAt, e.updatedAt);
     }
