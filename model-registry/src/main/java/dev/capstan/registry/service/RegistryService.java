@@ -11,6 +11,7 @@ import dev.capstan.registry.domain.RegistryRules;
 import dev.capstan.registry.domain.RollbackPlan;
 import dev.capstan.registry.domain.VersionStatus;
 import dev.capstan.registry.persistence.AliasMoveEntity;
+import dev.capstan.registry.persistence.AliasReads;
 import dev.capstan.registry.persistence.AuditEntryEntity;
 import dev.capstan.registry.persistence.ModelAliasEntity;
 import dev.capstan.registry.persistence.ModelVersionEntity;
@@ -59,12 +60,14 @@ public class RegistryService {
     private final Clock clock;
     private final EntityManager em;
     private final MeterRegistry metrics;
+    private final AliasReads aliasReads;
 
-    RegistryService(Outbox outbox, Clock clock, EntityManager em, MeterRegistry metrics) {
+    RegistryService(Outbox outbox, Clock clock, EntityManager em, MeterRegistry metrics, AliasReads aliasReads) {
         this.outbox = outbox;
         this.clock = clock;
         this.em = em;
         this.metrics = metrics;
+        this.aliasReads = aliasReads;
     }
 
     // ---------------------------------------------------------------- models
@@ -373,23 +376,17 @@ public class RegistryService {
 
     // ---------------------------------------------------------------- aliases
 
-    /** Where the alias points now. */
-    @Transactional
+    /**
+     * Where the alias points now. Not transactional: one auto-commit read ({@link AliasReads}), since every inference
+     * request that resolves {@code model@alias} comes here. Only a miss asks again, to say whether the model or the
+     * alias is missing.
+     */
     public AliasView alias(String name, String alias) {
-        // Every inference request resolves an alias: one query, and no model entity to load (its JSON tags) or to
-        // dirty-check at commit. Only a miss asks again, to say whether the model or the alias is missing.
-        List<Object[]> rows = em.createQuery("select a.version, a.revision, a.movedAt from ModelAliasEntity a, "
-                + "RegisteredModelEntity m where a.key.modelId = m.id and m.name = :name and m.deletedAt is null "
-                + "and a.key.alias = :alias", Object[].class).setParameter("name", name).setParameter("alias", alias)
-                .getResultList();
-        if (rows.isEmpty()) {
-            require(name, false);
-            throw new RegistryException.NotFound("alias '" + alias + "' of registered model '" + name
-                    + "' is not set");
-        }
-        Object[] r = rows.get(0);
-        long revision = (Long) r[1];
-        return new AliasView(name, alias, (Integer) r[0], revision, AliasPrecondition.etag(revision), (Instant) r[2]);
+        AliasReads.Current a = aliasReads.current(name, alias).orElseThrow(() -> new RegistryException.NotFound(
+                aliasReads.modelExists(name) ? "alias '" + alias + "' of registered model '" + name + "' is not set"
+                        : "registered model '" + name + "' does not exist"));
+        return new AliasView(name, alias, a.version(), a.revision(), AliasPrecondition.etag(a.revision()),
+                a.movedAt());
     }
 
     /** The aliases of a model, by name. */
