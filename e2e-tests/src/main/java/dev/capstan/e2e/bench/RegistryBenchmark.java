@@ -88,6 +88,7 @@ public final class RegistryBenchmark {
     /** Aliases for the rollback phase, each {@code m * aliases + a}, shuffled; taken in turn, never two at once. */
     private final Deque<Integer> rollbackAliases = new ConcurrentLinkedDeque<>();
     private String base;
+    private String noRoute;
     private CpuMeter cpu;
 
     private RegistryBenchmark(Options options, RegistrySeedPlan plan) {
@@ -219,6 +220,7 @@ public final class RegistryBenchmark {
         started.add("model-registry", registry);
         registry.awaitReady(Duration.ofSeconds(120));
         base = registry.url() + "/api/v1/models";
+        noRoute = registry.url() + "/api/v1/no-such-resource";
         say("postgres=" + jdbc + " kafka=" + kafka + " registry=" + registry.url() + " log=" + log);
         // 4. The dataset.
         Connection monitor = DriverManager.getConnection(jdbc, Postgres.USER, "");
@@ -243,7 +245,12 @@ public final class RegistryBenchmark {
         CpuMeter.Snapshot quiet = cpu.snapshot();
         Thread.sleep(5000);
         say(cpu.since(quiet, "idle", 0).replaceAll("cpu_ms_per_request \\S+ \\S+ ", ""));
-        // 6. The measured loads, one after the other so each has the machine to itself.
+        // 6. The measured loads, one after the other so each has the machine to itself. First the floor: the same
+        // load as resolve against a path no resource matches (the HTTP stack answers 404 problem+json and reads no
+        // database), so its latency is what this client, the HTTP stack and the machine cost before the registry
+        // does any work of its own.
+        OpenLoop.Result floor = measure("floor_no_route", options.rate(), options.phaseDuration(),
+                random -> get(noRoute).thenApply(r -> r.statusCode() == 404));
         OpenLoop.Result resolve = measure("resolve", options.rate(), options.duration(), this::resolve);
         OpenLoop.Result at = measure("alias_at_time", options.atRate(), options.phaseDuration(), this::aliasAtTime);
         OpenLoop.Result search = measure("search_page", options.searchRate(), options.phaseDuration(),
@@ -258,10 +265,10 @@ public final class RegistryBenchmark {
         goal("rollback", rollback, ROLLBACK_GOAL_MS);
         System.out.printf("bench=registry models=%d versions_per_model=%d aliases_per_model=%d moves_per_alias=%d "
                         + "resolve_rps=%.1f resolve_p50_ms=%.2f resolve_p99_ms=%.2f alias_at_time_p99_ms=%.2f "
-                        + "search_page_p99_ms=%.2f rollback_p99_ms=%s%n",
+                        + "search_page_p99_ms=%.2f rollback_p99_ms=%s floor_p99_ms=%.2f%n",
                 plan.models(), plan.versions(), plan.aliases(), plan.moves(), resolve.achievedRate(), resolve.ms(50),
                 resolve.ms(99), at.ms(99), search.ms(99),
-                rollback == null ? "n/a" : String.format("%.2f", rollback.ms(99)));
+                rollback == null ? "n/a" : String.format("%.2f", rollback.ms(99)), floor.ms(99));
         if (!registry.alive()) {
             throw new IllegalStateException("the registry died during the run, see " + log);
         }
