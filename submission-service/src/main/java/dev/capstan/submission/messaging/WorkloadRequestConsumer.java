@@ -11,6 +11,7 @@ import dev.capstan.submission.service.WorkloadService;
 import dev.capstan.support.messaging.KafkaHeaders;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
  * The Kafka ingress for upstream systems on {@code capstan.workload-requests}. The record key is the
  * request id (the same id twice yields one workload); the value is the REST body for a submit, or
  * {@code {"workloadId":…,"reason":…}} for a cancel ({@code ce_type} {@code dev.capstan.workload.cancel.v1}).
- * A record without {@code ce_type} is a submit. Anything unreadable or invalid is thrown, which sends the
+ * A record without {@code ce_type} is a submit. Both CloudEvents bindings are read: binary mode ({@code ce_}
+ * headers, the value is the data) and structured mode ({@code content-type: application/cloudevents+json}, the
+ * value is the envelope with the data inside). Anything unreadable or invalid is thrown, which sends the
  * record with the reason to {@code capstan.dlq.submission-service}, and the consumer goes on.
  */
 @ApplicationScoped
@@ -28,6 +31,9 @@ public class WorkloadRequestConsumer {
     private static final Logger LOG = Logger.getLogger(WorkloadRequestConsumer.class);
     private static final String SUBMIT = EventTypes.typeOf(WorkloadRequest.SubmitTrainingJob.class);
     private static final String CANCEL = EventTypes.typeOf(WorkloadRequest.CancelWorkload.class);
+
+    /** The content type of a CloudEvent in structured mode (the other standard Kafka binding). */
+    private static final String STRUCTURED = "application/cloudevents+json";
 
     private final WorkloadService workloads;
 
@@ -39,16 +45,27 @@ public class WorkloadRequestConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         String type = KafkaHeaders.get(record, CloudEventHeaders.CE_TYPE);
-        String requestId = record.key() != null ? record.key() : KafkaHeaders.get(record, CloudEventHeaders.CE_ID);
+        String id = KafkaHeaders.get(record, CloudEventHeaders.CE_ID);
+        String value = record.value();
+        String contentType = KafkaHeaders.get(record, CloudEventHeaders.CONTENT_TYPE);
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(STRUCTURED)) {
+            // Structured mode: the envelope is the value; its attributes stand in for the ce_ headers.
+            StructuredEvent e = StructuredEvent.read(value);
+            type = e.type();
+            id = e.id();
+            value = e.data();
+        }
+        String requestId = record.key() != null ? record.key() : id;
         if (requestId == null || requestId.isBlank()) {
-            throw new IllegalArgumentException("a workload request needs a request id as record key");
+            throw new IllegalArgumentException("a workload request needs a request id: the record key, or the "
+                    + "CloudEvents id");
         }
         if (type == null || SUBMIT.equals(type)) {
-            TrainingJobSpec spec = EventCodec.fromJson(TrainingJobSpec.class, record.value());
+            TrainingJobSpec spec = EventCodec.fromJson(TrainingJobSpec.class, value);
             var result = workloads.submit(spec, requestId, "kafka");
             LOG.debugf("request %s -> workload %s (created=%s)", requestId, result.workload().id(), result.created());
         } else if (CANCEL.equals(type)) {
-            var cancel = EventCodec.fromJson(WorkloadRequest.CancelWorkload.class, record.value());
+            var cancel = EventCodec.fromJson(WorkloadRequest.CancelWorkload.class, value);
             try {
                 workloads.cancel(cancel.workloadId(), cancel.reason());
             } catch (WorkloadConflictException e) {

@@ -61,6 +61,33 @@ class WorkloadRequestIngressTest {
         assertThat(TestKafka.header(invalid, "dead-letter-reason")).contains("image is required");
     }
 
+    @Test
+    void aStructuredModeCloudEventIsReadLikeABinaryOne() {
+        String queue = "kq-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = "req-" + UUID.randomUUID();
+        String envelope = """
+                {"specversion":"1.0","id":"%s","source":"/ci/pipeline-7","type":"dev.capstan.workload.submit.v1",
+                 "datacontenttype":"application/json","data":%s}
+                """.formatted(id, body(queue));
+        // Structured mode: the whole envelope is the value, the key is optional (the CloudEvents id stands in).
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, null, envelope,
+                Map.of("content-type", "application/cloudevents+json; charset=UTF-8"));
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, null, envelope,
+                Map.of("content-type", "application/cloudevents+json; charset=UTF-8"));
+
+        awaitCount(queue, 1);
+        given().queryParam("queue", queue).get("/api/v1/workloads").then()
+                .body("items[0].spec.framework", equalTo("tensorflow"));
+
+        String noData = "nodata-" + UUID.randomUUID();
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, noData, "{\"specversion\":\"1.0\",\"id\":\"x\",\"type\":"
+                + "\"dev.capstan.workload.submit.v1\",\"data_base64\":\"e30=\"}",
+                Map.of("content-type", "application/cloudevents+json"));
+        var dead = TestKafka.await(Topics.deadLetter("submission-service"), r -> noData.equals(r.key()),
+                Duration.ofSeconds(20));
+        assertThat(TestKafka.header(dead, "dead-letter-reason")).contains("data").doesNotContain("Exception");
+    }
+
     static void awaitCount(String queue, int n) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 given().queryParam("queue", queue).get("/api/v1/workloads").then().body("total", equalTo(n)));
