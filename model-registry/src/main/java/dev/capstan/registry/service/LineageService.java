@@ -33,10 +33,12 @@ public class LineageService {
     /** Applies one event of {@code capstan.workloads} once (by CloudEvents id); other types are ignored. */
     @Transactional
     public void apply(String eventId, WorkloadEvent event) {
-        if (!processed.firstTime(eventId)) {
+        // Most of the topic is jobs without an output and inference settings: they say nothing about versions, so
+        // they leave no processed-event row behind (that table would otherwise grow with every workload).
+        if (!concernsLineage(event) || !processed.firstTime(eventId)) {
             return;
         }
-        if (event instanceof WorkloadEvent.WorkloadSubmitted s && s.spec() != null && s.spec().output() != null) {
+        if (event instanceof WorkloadEvent.WorkloadSubmitted s) {
             ModelOutput o = s.spec().output();
             if (DeclaredOutputEntity.findById(s.workloadId()) == null) {
                 DeclaredOutputEntity d = new DeclaredOutputEntity();
@@ -50,9 +52,6 @@ public class LineageService {
             }
         } else if (event instanceof WorkloadEvent.WorkloadFinished f) {
             DeclaredOutputEntity d = DeclaredOutputEntity.findById(f.workloadId());
-            if (d == null) {
-                return; // no output declared (or already registered and forgotten)
-            }
             if ("SUCCEEDED".equals(f.status())) {
                 var v = registry.registerOutput(d.model, d.artifactUri, d.format, d.queue, f.workloadId(),
                         f.attempt());
@@ -62,6 +61,14 @@ public class LineageService {
         } else if (event instanceof WorkloadEvent.WorkloadCancelled c) {
             DeclaredOutputEntity.deleteById(c.workloadId());
         }
-        // Inference service settings and jobs without an output say nothing about model versions.
+    }
+
+    /** A declaration, or the end of a job that declared an output (its row is read once per transaction). */
+    private static boolean concernsLineage(WorkloadEvent event) {
+        if (event instanceof WorkloadEvent.WorkloadSubmitted s) {
+            return s.spec() != null && s.spec().output() != null;
+        }
+        return (event instanceof WorkloadEvent.WorkloadFinished || event instanceof WorkloadEvent.WorkloadCancelled)
+                && DeclaredOutputEntity.findById(event.workloadId()) != null;
     }
 }

@@ -84,12 +84,6 @@ public class RegistryService {
         return modelView(e);
     }
 
-    /** The live model of that name. */
-    @Transactional
-    public Optional<ModelView> findModel(String name) {
-        return live(name).map(this::modelView);
-    }
-
     /** The live model of that name, or NotFound. */
     @Transactional
     public ModelView model(String name) {

@@ -26,7 +26,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -110,13 +109,7 @@ public class MlflowModelsResource {
         long offset = MlflowParams.offset(pageToken);
         Slice<ModelView> slice = registry.searchModelsFrom(MlflowParams.query(filter, MlflowFilter.Target.MODELS),
                 offset, limit);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("registered_models", slice.items().stream().map(this::shape).toList());
-        String next = MlflowParams.nextToken(offset, slice.items().size(), slice.total());
-        if (next != null) {
-            out.put("next_page_token", next);
-        }
-        return out;
+        return MlflowParams.searchAnswer("registered_models", slice, offset, this::shape);
     }
 
     @PATCH

@@ -8,12 +8,14 @@ import dev.capstan.registry.domain.PageToken;
 import dev.capstan.registry.rest.BadParameterException;
 import dev.capstan.registry.rest.Params;
 import dev.capstan.registry.service.ModelQuery;
+import dev.capstan.registry.service.Views.Slice;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads MLflow's request parameters. Every refusal is a {@link BadParameterException}, which the error mappers turn
@@ -75,10 +77,18 @@ final class MlflowParams {
         }
     }
 
-    /** The next page's token, or null when this page was the last. */
-    static String nextToken(long offset, int returned, long total) {
-        long next = offset + returned;
-        return returned > 0 && next < total ? PageToken.encode(next) : null;
+    /**
+     * A search answer: the page's items under {@code key}, and {@code next_page_token} unless this page was the
+     * last.
+     */
+    static <T> Map<String, Object> searchAnswer(String key, Slice<T> slice, long offset, Function<T, ?> shape) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(key, slice.items().stream().map(shape).toList());
+        long next = offset + slice.items().size();
+        if (!slice.items().isEmpty() && next < slice.total()) {
+            out.put("next_page_token", PageToken.encode(next));
+        }
+        return out;
     }
 
     /** A search filter as Capstan's query. */

@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -119,13 +118,7 @@ public class MlflowVersionsResource {
         int limit = Math.min(wanted, RegistryService.MAX_PAGE);
         Slice<VersionView> slice = registry.searchVersionsFrom(MlflowParams.query(filter,
                 MlflowFilter.Target.VERSIONS), offset, limit, ascending);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model_versions", slice.items().stream().map(MlflowShapes::version).toList());
-        String next = MlflowParams.nextToken(offset, slice.items().size(), slice.total());
-        if (next != null) {
-            out.put("next_page_token", next);
-        }
-        return out;
+        return MlflowParams.searchAnswer("model_versions", slice, offset, MlflowShapes::version);
     }
 
     @PATCH
