@@ -26,6 +26,7 @@ public final class EventTypes {
         add("dev.capstan.placement.admitted.v1", PlacementEvent.WorkloadAdmitted.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.pending.v1", PlacementEvent.WorkloadPending.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.preempted.v1", PlacementEvent.WorkloadPreempted.class, Topics.PLACEMENTS);
+        add("dev.capstan.placement.revoked.v1", PlacementEvent.AdmissionRevoked.class, Topics.PLACEMENTS);
         add("dev.capstan.execution.pods-created.v1", ExecutionEvent.PodsCreated.class, Topics.EXECUTIONS);
         add("dev.capstan.execution.running.v1", ExecutionEvent.WorkloadRunning.class, Topics.EXECUTIONS);
         add("dev.capstan.execution.succeeded.v1", ExecutionEvent.WorkloadSucceeded.class, Topics.EXECUTIONS);

@@ -13,12 +13,25 @@ public sealed interface PlacementEvent extends CapstanEvent {
         return workloadId();
     }
 
-    /** The whole gang was placed: every pod has a node and GPUs. {@code attempt} counts admissions. */
-    record WorkloadAdmitted(String workloadId, int attempt, String queue, List<PodAssignment> pods, Instant admittedAt)
-            implements PlacementEvent {
+    /**
+     * The whole gang was placed: every pod has a node and GPUs. {@code attempt} counts admissions. {@code spec} is the
+     * workload's spec as the scheduler admitted it, so the admission alone says what to run: the executor needs no
+     * other topic, and after a restart it acts on it without waiting for anything (null in records written before
+     * the field existed).
+     */
+    record WorkloadAdmitted(String workloadId, int attempt, String queue, List<PodAssignment> pods, Instant admittedAt,
+            TrainingJobSpec spec) implements PlacementEvent {
         public WorkloadAdmitted {
             pods = List.copyOf(pods);
         }
+    }
+
+    /**
+     * The scheduler takes an admission back because its workload was cancelled: its pods go and its capacity is
+     * released by the executor ({@code CapacityReleased}). On the same partition as the admission, after it, so the
+     * executor never sees the two out of order, even across restarts.
+     */
+    record AdmissionRevoked(String workloadId, int attempt, String reason, Instant at) implements PlacementEvent {
     }
 
     /** The workload waits; the reason is what the user sees. */

@@ -83,6 +83,17 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void anAdmissionCarriesTheSpecItAdmittedAndOlderAdmissionsReadWithoutOne() {
+        var admitted = new PlacementEvent.WorkloadAdmitted("wl-1", 2, "team-vision", List.of(
+                new PodAssignment("wl-1-a2-worker-0", "worker", 0, "n1", List.of(0), 1000, "A100", null)),
+                SampleEvents.T, SampleEvents.SPEC);
+
+        assertThat(EventCodec.fromJson(admitted.type(), EventCodec.toJson(admitted))).isEqualTo(admitted);
+        assertThat(SampleEvents.all()).filteredOn(e -> e instanceof PlacementEvent.WorkloadAdmitted)
+                .singleElement().extracting(e -> ((PlacementEvent.WorkloadAdmitted) e).spec()).isNull();
+    }
+
+    @Test
     void malformedPayloadsAreRejectedWithTheReason() {
         assertThatThrownBy(() -> EventCodec.fromJson("dev.capstan.execution.running.v1", "{not json"))
                 .isInstanceOf(EventCodec.MalformedEventException.class).hasMessageContaining("WorkloadRunning");

@@ -17,13 +17,6 @@ public interface ExecutorConfig {
     String clusterDomain();
 
     /**
-     * {@code capstan.executor.spec-wait}: how long an admission waits for its workload's spec (from
-     * {@code capstan.workloads}) before it is reported failed. Default 30s.
-     */
-    @WithDefault("30s")
-    Duration specWait();
-
-    /**
      * {@code capstan.executor.finished-ttl}: how long the pods of a finished admission stay for
      * inspection before they are deleted (like a Job's ttlSecondsAfterFinished). Default 10m.
      */
@@ -46,13 +39,10 @@ public interface ExecutorConfig {
     @WithDefault("22")
     int sshPort();
 
-    /** {@code capstan.executor.create-attempts}: tries to create an admission's objects before reporting failure. Default 3. */
-    @WithDefault("3")
-    int createAttempts();
-
     /**
-     * {@code capstan.executor.create-backoff}: the wait after the first failed try to create an admission's objects,
-     * doubled after each further one, unless the API server sent a Retry-After. Default 500ms.
+     * {@code capstan.executor.create-backoff}: the wait after the first failed try to create an admission's objects
+     * (or to delete them, or to publish an event), doubled after each further one, unless the API server sent a
+     * Retry-After. Tries go on until they succeed: an outage makes work wait, it does not fail it. Default 500ms.
      */
     @WithDefault("500ms")
     Duration createBackoff();

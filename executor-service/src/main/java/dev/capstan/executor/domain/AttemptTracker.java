@@ -62,6 +62,22 @@ public final class AttemptTracker {
         return before == null || !before.terminal();
     }
 
+    /**
+     * Forgets a finished admission, so that the tracker holds only what may still be redelivered or observed: its
+     * pods expired, or long enough passed since it was released.
+     */
+    public synchronized void forget(AttemptKey key) {
+        Stage s = reported.get(key);
+        if (s != null && s.terminal()) {
+            reported.remove(key);
+        }
+    }
+
+    /** Admissions remembered. */
+    public synchronized int size() {
+        return reported.size();
+    }
+
     public synchronized Stage reported(AttemptKey key) {
         return reported.get(key);
     }

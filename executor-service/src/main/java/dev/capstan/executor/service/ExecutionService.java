@@ -30,10 +30,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -56,13 +58,14 @@ public class ExecutionService {
     private final KubeGateway kube;
     private final PodWatch pods;
     private final EventPublisher events;
-    private final WorkloadSpecs specs;
     private final ExecutorConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
     private final PodPlanner planner;
     private final RetryBackoff backoff;
     private final AttemptTracker tracker = new AttemptTracker();
+    /** Reports decided but not sent yet because the admission's pods were still being deleted. */
+    private final Map<AttemptKey, CapstanEvent> unreported = new ConcurrentHashMap<>();
     private final ExecutorService podEvents = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "executor-pod-events");
         t.setDaemon(true);
@@ -78,81 +81,60 @@ public class ExecutionService {
         return t;
     });
 
-    ExecutionService(KubeGateway kube, PodWatch pods, EventPublisher events, WorkloadSpecs specs,
-            ExecutorConfig config, Clock clock, MeterRegistry meters) {
+    ExecutionService(KubeGateway kube, PodWatch pods, EventPublisher events, ExecutorConfig config, Clock clock,
+            MeterRegistry meters) {
         this.kube = kube;
         this.pods = pods;
         this.events = events;
-        this.specs = specs;
         this.config = config;
         this.clock = clock;
         this.meters = meters;
         this.backoff = new RetryBackoff(config.createBackoff(), config.createBackoffMax());
         this.planner = new PodPlanner(new PodPlanner.Settings(config.namespace(), config.clusterDomain(),
                 config.pytorchPort(), config.tensorflowPort(), config.rayPort(), config.sshPort()));
-        meters.gauge("capstan.executor.workload.specs", specs, WorkloadSpecs::size);
+        meters.gauge("capstan.executor.attempts.tracked", tracker, AttemptTracker::size);
     }
 
     /**
-     * Creates the admission's pods (idempotently) and reports PodsCreated. Waits for the workload's
-     * spec when the admission came first; without a spec, or when the objects cannot be created,
-     * the admission is reported failed so the scheduler frees its capacity.
+     * Creates the admission's pods (idempotently) and reports PodsCreated. The admission carries the spec it admitted,
+     * so nothing is awaited from another topic. While the API server is unreachable or answers 5xx/429 the creation
+     * is retried with back-off for as long as it takes (the workload waits, it is not failed for an outage); only
+     * objects the API server rejects fail the admission, after its pods are deleted.
      */
     public void admit(WorkloadAdmitted admission) {
         AttemptKey key = new AttemptKey(admission.workloadId(), admission.attempt());
         if (tracker.isTerminal(key)) {
             return; // redelivered after it finished or was released
         }
-        if (releasedAsEnded(key)) {
-            return;
-        }
         Timer.Sample sample = Timer.start(meters);
-        Optional<TrainingJobSpec> spec;
-        try {
-            spec = specs.await(admission.workloadId(), config.specWait());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the spec of " + key.workloadId(), e);
-        }
-        if (spec.isEmpty() && releasedAsEnded(key)) {
-            return; // it ended while this admission waited for its spec
-        }
-        if (spec.isEmpty()) {
-            fail(key, "executor-service has no spec for the workload (no WorkloadSubmitted on capstan.workloads within "
-                    + config.specWait() + ")", false);
+        TrainingJobSpec spec = admission.spec();
+        if (spec == null) {
+            fail(key, "the admission carries no spec (written by a scheduler older than this executor): "
+                    + "submit the workload again", false);
             return;
         }
         AttemptPlan plan;
         try {
-            plan = planner.plan(admission, spec.get());
+            plan = planner.plan(admission, spec);
         } catch (RuntimeException e) {
             fail(key, "cannot plan the pods: " + e.getMessage(), false);
             return;
         }
-        KubernetesClientException last = null;
-        int tries = Math.max(1, config.createAttempts());
-        for (int i = 1; i <= tries; i++) {
+        for (int i = 1;; i++) {
             try {
                 kube.create(plan);
-                last = null;
                 break;
             } catch (KubernetesClientException e) {
-                last = e;
-                LOG.warnf("creating pods of %s attempt %d failed (try %d): %s", key.workloadId(), key.attempt(), i,
-                        e.getMessage());
-                if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409 && e.getCode() != 429) {
-                    break; // the API rejected the objects: a retry sends the same ones
+                if (rejected(e)) {
+                    fail(key, "cannot create pods: " + e.getMessage(), false);
+                    return;
                 }
-                if (i < tries && !pause(backoff.delay(i, retryAfter(e)))) {
-                    break; // interrupted: shutting down
+                LOG.warnf("creating pods of %s attempt %d failed (try %d), retrying: %s", key.workloadId(),
+                        key.attempt(), i, e.getMessage());
+                if (!pause(backoff.delay(i, retryAfter(e)))) {
+                    throw new IllegalStateException("interrupted while creating the pods of " + key.workloadId());
                 }
             }
-        }
-        if (last != null) {
-            boolean clientError = last.getCode() >= 400 && last.getCode() < 500 && last.getCode() != 429;
-            kube.deleteAttempt(Names.workloadLabel(key.workloadId()), key.attempt());
-            fail(key, "cannot create pods: " + last.getMessage(), !clientError);
-            return;
         }
         meters.counter("capstan.executor.pods.created").increment(plan.pods().size());
         sample.stop(meters.timer("capstan.executor.admission.duration"));
@@ -163,14 +145,10 @@ public class ExecutionService {
         podEvents.execute(() -> evaluate(Names.workloadLabel(key.workloadId()), key.attempt()));
     }
 
-    /** An admission of a workload that has ended (finished or cancelled) only releases its capacity. */
-    private boolean releasedAsEnded(AttemptKey key) {
-        Optional<String> why = specs.ended(key.workloadId());
-        why.ifPresent(reason -> {
-            tracker.release(key);
-            send(new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(), reason, clock.instant()));
-        });
-        return why.isPresent();
+    /** The API server refused the objects themselves: sending them again gets the same answer. */
+    private static boolean rejected(KubernetesClientException e) {
+        int code = e.getCode();
+        return code >= 400 && code < 500 && code != 408 && code != 409 && code != 429;
     }
 
     /** The Retry-After the API server sent with an error, if any. */
@@ -192,44 +170,50 @@ public class ExecutionService {
     }
 
     /** Deletes a finished admission's pods after {@code capstan.executor.finished-ttl}. */
-    private void expire(String workloadLabel, int attempt) {
+    private void expire(AttemptKey key, String workloadLabel) {
+        int attempt = key.attempt();
         apiWrites.schedule(() -> {
             try {
                 kube.deleteAttempt(workloadLabel, attempt);
+                tracker.forget(key);
             } catch (RuntimeException e) {
                 LOG.warnf("cannot delete finished pods of %s attempt %d: %s", workloadLabel, attempt, e.getMessage());
             }
         }, config.finishedTtl().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Removes every unfinished admission of the workload and releases its capacity. */
-    public void cancel(String workloadId, String reason) {
-        specs.end(workloadId, "workload was cancelled before its pods were created");
-        String label = Names.workloadLabel(workloadId);
-        Set<Integer> attempts = new TreeSet<>();
-        for (Pod p : pods.podsOfWorkload(label)) {
-            if (PodWatch.label(p, PodLabels.OUTCOME) == null) {
-                attempts.add(intOr(PodWatch.label(p, PodLabels.ATTEMPT)));
-            }
-        }
-        tracker.active(workloadId).forEach(k -> attempts.add(k.attempt()));
-        for (int attempt : attempts) {
-            boolean held = tracker.release(new AttemptKey(workloadId, attempt));
-            kube.deleteAttempt(label, attempt);
-            if (held) {
-                send(new ExecutionEvent.CapacityReleased(workloadId, attempt,
-                        "cancelled" + (reason == null || reason.isBlank() ? "" : ": " + reason), clock.instant()));
-            }
-        }
+    /** The scheduler revoked the admission (its workload was cancelled): its pods go, its capacity is released. */
+    public void revoke(String workloadId, int attempt, String reason) {
+        release(new AttemptKey(workloadId, attempt), reason == null || reason.isBlank() ? "cancelled" : reason);
     }
 
     /** Removes the admission's pods and reports its capacity released. */
     public void preempt(String workloadId, int attempt, String reason) {
-        boolean held = tracker.release(new AttemptKey(workloadId, attempt));
-        kube.deleteAttempt(Names.workloadLabel(workloadId), attempt);
-        if (held) { // as for a cancel: a redelivered preemption, or one after the attempt ended, releases nothing
-            send(new ExecutionEvent.CapacityReleased(workloadId, attempt,
-                    "preempted" + (reason == null || reason.isBlank() ? "" : ": " + reason), clock.instant()));
+        release(new AttemptKey(workloadId, attempt),
+                "preempted" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+    }
+
+    /**
+     * Marks the admission released, deletes its pods, then reports its capacity released unless an earlier report
+     * (success, failure, release) already did. Marked first, so the deletions the pod watch sees are not read as a
+     * member lost under a running gang; reported last, so the capacity is free only once the pods are gone. When the
+     * deletion throws, the record is handled again and the report still pending is sent then.
+     */
+    private void release(AttemptKey key, String reason) {
+        if (tracker.release(key)) {
+            unreported.put(key, new ExecutionEvent.CapacityReleased(key.workloadId(), key.attempt(), reason,
+                    clock.instant()));
+        }
+        kube.deleteAttempt(Names.workloadLabel(key.workloadId()), key.attempt());
+        sendPending(key);
+        forgetLater(key);
+    }
+
+    /** Sends the report an ended admission still owes, if any (after its pods were deleted). */
+    private void sendPending(AttemptKey key) {
+        CapstanEvent owed = unreported.remove(key);
+        if (owed != null) {
+            send(owed);
         }
     }
 
@@ -282,7 +266,7 @@ public class ExecutionService {
             if (outcome.isPresent()) {
                 // Reported before a restart: remember, do not report again; its pods still expire.
                 tracker.settle(key, "succeeded".equals(outcome.get()) ? Stage.SUCCEEDED : Stage.FAILED);
-                expire(workloadLabel, attempt);
+                expire(key, workloadLabel);
                 return;
             }
             int gangSize = intOr(PodWatch.annotation(any, PodLabels.GANG_SIZE));
@@ -312,7 +296,7 @@ public class ExecutionService {
                         LOG.warnf("cannot label the outcome of %s: %s", workloadLabel, e.getMessage());
                     }
                 });
-                expire(workloadLabel, key.attempt());
+                expire(key, workloadLabel);
             }
             case FAILED -> failed(key, workloadLabel, verdict.reason(), verdict.retryable());
             default -> {
@@ -327,7 +311,7 @@ public class ExecutionService {
     private void failed(AttemptKey key, String workloadLabel, String reason, boolean retryable) {
         send(new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), reason, retryable, clock.instant()));
         apiWrites.execute(() -> tearDown(workloadLabel, key.attempt()));
-        expire(workloadLabel, key.attempt());
+        expire(key, workloadLabel);
     }
 
     /** A failed gang: the failed pods stay for inspection (labelled), the unfinished ones go. */
@@ -350,19 +334,48 @@ public class ExecutionService {
         kube.deletePods(unfinished);
     }
 
+    /**
+     * Fails an admission that could not be started: whatever it created goes first (no pod may keep GPUs the
+     * scheduler is about to give away), then the failure is reported once.
+     */
     private void fail(AttemptKey key, String reason, boolean retryable) {
-        tracker.advance(key, Stage.FAILED);
-        LOG.warnf("workload %s attempt %d failed: %s", key.workloadId(), key.attempt(), reason);
-        send(new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), reason, retryable, clock.instant()));
+        if (!tracker.advance(key, Stage.FAILED).isEmpty()) {
+            LOG.warnf("workload %s attempt %d failed: %s", key.workloadId(), key.attempt(), reason);
+            unreported.put(key, new ExecutionEvent.WorkloadFailed(key.workloadId(), key.attempt(), reason, retryable,
+                    clock.instant()));
+        }
+        kube.deleteAttempt(Names.workloadLabel(key.workloadId()), key.attempt());
+        sendPending(key);
+        forgetLater(key);
     }
 
+    /**
+     * Publishes the event and returns once the broker has it, sending it again while the broker refuses it: a
+     * record is acknowledged (and its offset committed) only after what it caused is on the broker. Consumers of
+     * execution events are idempotent, so a resend after an unclear failure is harmless.
+     */
     private void send(CapstanEvent event) {
-        meters.counter("capstan.executor.events", "type", event.type()).increment();
-        events.publish(event).whenComplete((ok, e) -> {
-            if (e != null) {
-                LOG.errorf(e, "cannot publish %s for %s", event.type(), event.subject());
+        for (int i = 1;; i++) {
+            try {
+                events.publish(event).toCompletableFuture().get();
+                meters.counter("capstan.executor.events", "type", event.type()).increment();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing " + event.type(), e);
+            } catch (ExecutionException | RuntimeException e) {
+                LOG.warnf("cannot publish %s for %s (try %d), retrying: %s", event.type(), event.subject(), i,
+                        e instanceof ExecutionException ? e.getCause() : e);
+                if (!pause(backoff.delay(i, OptionalLong.empty()))) {
+                    throw new IllegalStateException("interrupted while publishing " + event.type());
+                }
             }
-        });
+        }
+    }
+
+    /** Forgets a finished admission once a redelivery of it can no longer come (after the pods' time to live). */
+    private void forgetLater(AttemptKey key) {
+        apiWrites.schedule(() -> tracker.forget(key), config.finishedTtl().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static int intOr(String s) {

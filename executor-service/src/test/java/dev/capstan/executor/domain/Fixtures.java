@@ -29,6 +29,8 @@ public final class Fixtures {
         private final String workloadId;
         private int attempt = 1;
         private final List<PodAssignment> pods = new ArrayList<>();
+        private TrainingJobSpec spec;
+        private boolean withoutSpec;
 
         AdmissionBuilder(String workloadId) {
             this.workloadId = workloadId;
@@ -54,8 +56,21 @@ public final class Fixtures {
             return this;
         }
 
+        /** The spec the admission carries; by default a plain one with one worker per pod. */
+        public AdmissionBuilder spec(TrainingJobSpec s) {
+            this.spec = s;
+            return this;
+        }
+
+        /** An admission as a scheduler older than the spec field wrote it. */
+        public AdmissionBuilder withoutSpec() {
+            this.withoutSpec = true;
+            return this;
+        }
+
         public WorkloadAdmitted build() {
-            return new WorkloadAdmitted(workloadId, attempt, "team-a", pods, Instant.parse("2026-01-01T00:00:00Z"));
+            TrainingJobSpec s = withoutSpec ? null : spec != null ? spec : aSpec().workers(Math.max(1, pods.size())).build();
+            return new WorkloadAdmitted(workloadId, attempt, "team-a", pods, Instant.parse("2026-01-01T00:00:00Z"), s);
         }
     }
 

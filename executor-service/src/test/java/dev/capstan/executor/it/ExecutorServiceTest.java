@@ -10,10 +10,8 @@ import dev.capstan.events.Framework;
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.Topics;
-import dev.capstan.events.WorkloadEvent;
 import dev.capstan.executor.domain.Fixtures;
 import dev.capstan.executor.service.Watches;
-import dev.capstan.executor.service.WorkloadSpecs;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,6 +19,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -51,8 +51,8 @@ class ExecutorServiceTest {
     @Inject
     Watches watches;
 
-    @Inject
-    WorkloadSpecs specs;
+    @KubernetesTestServer
+    KubernetesServer server;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -74,9 +74,9 @@ class ExecutorServiceTest {
     @Test
     void anAdmittedPytorchGangRunsAsBoundPodsAndItsSuccessIsReported() throws Exception {
         String id = "it-" + run + "-pt";
-        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().framework(Framework.PYTORCH).workers(2)
-                .env("EPOCHS", "3").annotation("team", "vision").build(), Instant.now()));
-        kafka.send(Fixtures.anAdmission(id).pod("master", "a100-0", 0, 1).pod("worker", "a100-1", 6, 7).build());
+        kafka.send(Fixtures.anAdmission(id).pod("master", "a100-0", 0, 1).pod("worker", "a100-1", 6, 7)
+                .spec(Fixtures.aSpec().framework(Framework.PYTORCH).workers(2).env("EPOCHS", "3")
+                        .annotation("team", "vision").build()).build());
 
         List<Pod> pods = await().atMost(Duration.ofSeconds(30))
                 .until(() -> kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems(),
@@ -115,7 +115,6 @@ class ExecutorServiceTest {
     @Test
     void aFailedMemberFailsTheGangAndTheRestIsTornDown() throws Exception {
         String id = "it-" + run + "-fail";
-        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().workers(2).build(), Instant.now()));
         kafka.send(Fixtures.anAdmission(id).pod("master", "a100-0", 2).pod("worker", "a100-0", 3).build());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems().size() == 2);
@@ -140,16 +139,56 @@ class ExecutorServiceTest {
     @Test
     void aCancelledWorkloadLosesItsPodsAndReleasesItsCapacity() throws Exception {
         String id = "it-" + run + "-cancel";
-        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().build(), Instant.now()));
         kafka.send(Fixtures.anAdmission(id).pod("master", "t4-0", 0).build());
         awaitEvent(id, e -> e instanceof ExecutionEvent.PodsCreated);
 
-        kafka.send(new WorkloadEvent.WorkloadCancelled(id, "user asked", Instant.now()));
+        kafka.send(new PlacementEvent.AdmissionRevoked(id, 1, "cancelled: user asked", Instant.now()));
+        kafka.send(new PlacementEvent.AdmissionRevoked(id, 1, "cancelled: user asked", Instant.now())); // redelivered
 
         var released = awaitEvent(id, e -> e instanceof ExecutionEvent.CapacityReleased);
-        assertThat(((ExecutionEvent.CapacityReleased) released.event()).attempt()).isEqualTo(1);
+        assertThat((ExecutionEvent.CapacityReleased) released.event())
+                .extracting(ExecutionEvent.CapacityReleased::attempt, ExecutionEvent.CapacityReleased::reason)
+                .containsExactly(1, "cancelled: user asked");
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems().isEmpty());
+        kafka.send(Fixtures.anAdmission(id + "-marker").pod("worker", "t4-0", 1).build()); // same partition or not,
+        awaitEvent(id + "-marker", e -> e instanceof ExecutionEvent.PodsCreated); // later records were handled too
+        Thread.sleep(500);
+        assertThat(kafka.received()).filteredOn(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.CapacityReleased)
+                .hasSize(1);
+    }
+
+    @Test
+    void anApiServerThatFailsForAWhileMakesTheAdmissionWaitNotFail() throws Exception {
+        String id = "it-" + run + "-outage";
+        String podsPath = "/api/v1/namespaces/capstan/pods";
+        server.expect().post().withPath(podsPath).andReturn(503, "{\"kind\":\"Status\",\"code\":503}").times(3);
+        int before = server.getKubernetesMockServer().getRequestCount();
+
+        kafka.send(Fixtures.anAdmission(id).pod("worker", "a100-0", 4).build());
+
+        awaitEvent(id, e -> e instanceof ExecutionEvent.PodsCreated);
+        assertThat(kube.pods().inNamespace("capstan").withName(id + "-a1-worker-0").get()).isNotNull();
+        assertThat(server.getKubernetesMockServer().getRequestCount() - before).isGreaterThanOrEqualTo(4);
+        assertThat(kafka.received()).noneMatch(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.WorkloadFailed);
+    }
+
+    @Test
+    void objectsTheApiServerRejectsFailTheAdmissionAndLeaveNoPodBehind() throws Exception {
+        String id = "it-" + run + "-rejected";
+        // The gang's headless service is created, its first pod is refused (422): the admission fails, not retryable,
+        // and what was created goes with it.
+        server.expect().post().withPath("/api/v1/namespaces/capstan/pods")
+                .andReturn(422, "{\"kind\":\"Status\",\"code\":422,\"message\":\"refused by a policy\"}")
+                .once();
+        kafka.send(Fixtures.anAdmission(id).pod("master", "a100-0", 5).pod("worker", "a100-1", 5).build());
+
+        var failed = awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadFailed);
+        assertThat(((ExecutionEvent.WorkloadFailed) failed.event()).retryable()).isFalse();
+        assertThat(((ExecutionEvent.WorkloadFailed) failed.event()).reason()).contains("refused by a policy");
+        assertThat(kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems()).isEmpty();
+        assertThat(kube.services().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems())
+                .isEmpty();
     }
 
     @Test
@@ -178,19 +217,14 @@ class ExecutorServiceTest {
     }
 
     @Test
-    void aFinishedWorkloadsSpecIsForgottenAndALateAdmissionOfItOnlyReleasesCapacity() throws Exception {
-        String id = "it-" + run + "-done";
-        kafka.send(new WorkloadEvent.WorkloadSubmitted(id, Fixtures.aSpec().build(), Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> specs.await(id, Duration.ZERO).isPresent());
-        kafka.send(new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "all pods succeeded", Instant.now(), 1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> specs.ended(id).isPresent());
-        assertThat(specs.await(id, Duration.ofSeconds(5))).isEmpty(); // gone, and no waiting for it
+    void anAdmissionWithoutASpecFromAnOlderSchedulerFailsWithAReasonAndCreatesNothing() throws Exception {
+        String id = "it-" + run + "-nospec";
 
-        kafka.send(Fixtures.anAdmission(id).pod("worker", "a100-0", 0).build()); // a stale redelivery
-        var released = awaitEvent(id, e -> e instanceof ExecutionEvent.CapacityReleased);
-        assertThat(((ExecutionEvent.CapacityReleased) released.event()).reason()).isEqualTo("workload has already finished");
+        kafka.send(Fixtures.anAdmission(id).pod("worker", "a100-0", 6).withoutSpec().build());
+
+        var failed = awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadFailed);
+        assertThat(((ExecutionEvent.WorkloadFailed) failed.event()).reason()).contains("carries no spec");
         assertThat(kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems()).isEmpty();
-        assertThat(kafka.received()).noneMatch(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.WorkloadFailed);
     }
 
     @Test

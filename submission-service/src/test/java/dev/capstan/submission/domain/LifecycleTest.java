@@ -29,15 +29,15 @@ class LifecycleTest {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("queued is admitted", WorkloadStatus.QUEUED, 0,
-                        new PlacementEvent.WorkloadAdmitted("w", 1, "q", List.of(POD), T), WorkloadStatus.ADMITTED, 1),
+                        new PlacementEvent.WorkloadAdmitted("w", 1, "q", List.of(POD), T, null), WorkloadStatus.ADMITTED, 1),
                 new Case("pending is admitted", WorkloadStatus.PENDING, 0,
-                        new PlacementEvent.WorkloadAdmitted("w", 1, "q", List.of(POD), T), WorkloadStatus.ADMITTED, 1),
+                        new PlacementEvent.WorkloadAdmitted("w", 1, "q", List.of(POD), T, null), WorkloadStatus.ADMITTED, 1),
                 new Case("queued becomes pending", WorkloadStatus.QUEUED, 0,
                         new PlacementEvent.WorkloadPending("w", "no room", T), WorkloadStatus.PENDING, 0),
                 new Case("pending after admission is stale", WorkloadStatus.ADMITTED, 1,
                         new PlacementEvent.WorkloadPending("w", "no room", T), null, 0),
                 new Case("redelivered admission changes nothing", WorkloadStatus.RUNNING, 1,
-                        new PlacementEvent.WorkloadAdmitted("w", 1, "q", List.of(POD), T), null, 0),
+                        new PlacementEvent.WorkloadAdmitted("w", 1, "q", List.of(POD), T, null), null, 0),
                 new Case("preempted goes back to the queue", WorkloadStatus.RUNNING, 1,
                         new PlacementEvent.WorkloadPreempted("w", 1, "higher priority", T), WorkloadStatus.QUEUED, 1),
                 new Case("admitted starts running", WorkloadStatus.ADMITTED, 1,

@@ -144,7 +144,7 @@ class WorkloadResourceTest {
         given().get("/api/v1/workloads/" + id).then().body("reason", equalTo("no node has 1 free GPU of model A100"));
 
         TestKafka.publish(new PlacementEvent.WorkloadAdmitted(id, 1, "q", List.of(
-                new PodAssignment(id + "-a1-worker-0", "worker", 0, "gpu-1", List.of(3), 1000, "A100", null)), t),
+                new PodAssignment(id + "-a1-worker-0", "worker", 0, "gpu-1", List.of(3), 1000, "A100", null)), t, null),
                 "scheduler-service");
         TestKafka.publish(new ExecutionEvent.WorkloadRunning(id, 1, t), "executor-service");
         ExecutionEvent.WorkloadSucceeded done = new ExecutionEvent.WorkloadSucceeded(id, 1, t);
@@ -174,7 +174,7 @@ class WorkloadResourceTest {
                 CloudEventHeaders.CE_TYPE, "dev.capstan.execution.running.v1", CloudEventHeaders.CE_ID, badKey));
         TestKafka.publish(new PlacementEvent.WorkloadAdmitted(id, 1, "q", List.of(
                 new PodAssignment(id + "-a1-worker-0", "worker", 0, "gpu-1", List.of(0), 1000, "A100", null)),
-                Instant.now()), "scheduler-service");
+                Instant.now(), null), "scheduler-service");
         TestKafka.publish(new ExecutionEvent.WorkloadRunning(id, 1, Instant.now()), "executor-service");
 
         awaitStatus(id, "RUNNING");
@@ -195,7 +195,7 @@ class WorkloadResourceTest {
         awaitStatus(id, "RUNNING");
         TestKafka.publish(new PlacementEvent.WorkloadAdmitted(id, 1, "q", List.of(
                 new PodAssignment(id + "-a1-worker-0", "worker", 0, "gpu-7", List.of(2), 1000, "A100", null)),
-                Instant.now()), "scheduler-service");
+                Instant.now(), null), "scheduler-service");
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 given().get("/api/v1/workloads/" + id).then().body("status", equalTo("RUNNING"))
                         .body("pods[0].node", equalTo("gpu-7"))

@@ -71,6 +71,8 @@ public final class SchedulerCore {
         final long arrival;
         int attempt;
         boolean finished;
+        /** The user cancelled it: an admission it still holds is revoked. */
+        String cancelReason;
         String pendingReason;
 
         Entry(String id, TrainingJobSpec spec, Instant submittedAt, long arrival) {
@@ -89,6 +91,10 @@ public final class SchedulerCore {
     private final Map<String, LinkedHashMap<String, Entry>> queues = new TreeMap<>();
     private final Map<String, Admission> live = new HashMap<>();
     private final Map<String, Integer> releasedUpTo = new HashMap<>();
+    /** The highest attempt of each workload whose revocation was published (read back from the log or decided). */
+    private final Map<String, Integer> revokedUpTo = new HashMap<>();
+    /** Cancelled workloads that may hold an admission not yet revoked: checked at the next cycle. */
+    private final Set<String> toRevoke = new TreeSet<>();
     private boolean replaying = true;
     private long arrivals;
     private boolean dirty = true;
@@ -116,6 +122,9 @@ public final class SchedulerCore {
                 it.remove();
             }
         }
+        // Cancelled while admitted, in whatever order the topics were read: revoke what was not revoked yet.
+        live.keySet().stream().filter(id -> workloads.containsKey(id) && workloads.get(id).cancelReason != null)
+                .forEach(toRevoke::add);
         replaying = false;
         dirty = true;
     }
@@ -128,6 +137,8 @@ public final class SchedulerCore {
             applyWorkload(w);
         } else if (event instanceof PlacementEvent.WorkloadAdmitted a) {
             applyAdmitted(a);
+        } else if (event instanceof PlacementEvent.AdmissionRevoked r) {
+            revokedUpTo.merge(r.workloadId(), r.attempt(), Math::max);
         } else if (event instanceof ExecutionEvent e && e.releasesCapacity()) {
             release(e.workloadId(), e.attempt());
         }
@@ -170,6 +181,10 @@ public final class SchedulerCore {
             if (e != null) {
                 dequeue(e);
                 e.finished = true;
+                e.cancelReason = c.reason() == null || c.reason().isBlank() ? "cancelled" : "cancelled: " + c.reason();
+                if (live.containsKey(e.id)) {
+                    toRevoke.add(e.id); // its pods must go: the executor hears it on the admission's partition
+                }
             }
         }
         dirty = true;
@@ -199,6 +214,7 @@ public final class SchedulerCore {
         Admission a = live.get(workloadId);
         if (a != null && a.attempt() == attempt) {
             live.remove(workloadId);
+            toRevoke.remove(workloadId);
             if (!replaying) {
                 cluster.release(a.placement());
             }
@@ -214,13 +230,14 @@ public final class SchedulerCore {
 
     /** Whether anything changed since the last cycle that could let a waiting workload in. */
     public boolean needsCycle() {
-        return dirty && !replaying;
+        return (dirty || !toRevoke.isEmpty()) && !replaying;
     }
 
     /** Runs one scheduling cycle and returns the decisions to publish, in order. */
     public List<PlacementEvent> cycle(Instant now) {
         dirty = false;
         List<PlacementEvent> out = new ArrayList<>();
+        revoke(now, out);
         List<Entry> heads = new ArrayList<>();
         queues.values().forEach(q -> heads.addAll(q.values()));
         // Submission time, not read order: after a restart the topics' partitions interleave differently.
@@ -249,7 +266,7 @@ public final class SchedulerCore {
                 }
                 var pods = GangRequests.assignments(placed.placement(), e.spec, gpus);
                 live.put(e.id, new Admission(attempt, pods, placed.placement()));
-                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now));
+                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now, e.spec));
             } else if (result instanceof PlacementResult.Unschedulable u) {
                 unfitShapes.add(shape);
                 if (!u.reason().equals(e.pendingReason)) {
@@ -259,6 +276,22 @@ public final class SchedulerCore {
             }
         }
         return out;
+    }
+
+    /**
+     * Revokes the admissions of cancelled workloads, once each: the capacity stays taken until the executor reports
+     * it released (its pods may still be running until they are deleted).
+     */
+    private void revoke(Instant now, List<PlacementEvent> out) {
+        for (String id : toRevoke) {
+            Admission a = live.get(id);
+            Entry e = workloads.get(id);
+            if (a != null && e != null && revokedUpTo.getOrDefault(id, 0) < a.attempt()) {
+                revokedUpTo.put(id, a.attempt());
+                out.add(new PlacementEvent.AdmissionRevoked(id, a.attempt(), e.cancelReason, now));
+            }
+        }
+        toRevoke.clear();
     }
 
     /** What a gang asks for, independent of names: gangs of one shape fit or not alike. */

@@ -122,6 +122,64 @@ class SchedulerCoreTest {
     }
 
     @Test
+    void anAdmissionCarriesTheAdmittedSpec() {
+        var job = job("w1", "q", 1, 2);
+        SchedulerCore core = live(node("n1", 4), job);
+
+        assertThat(admitted(core.cycle(T))).singleElement()
+                .satisfies(a -> assertThat(a.spec()).isEqualTo(job.spec()));
+    }
+
+    @Test
+    void cancellingAnAdmittedWorkloadRevokesItsAdmissionOnceAndKeepsTheCapacityUntilReleased() {
+        SchedulerCore core = live(node("n1", 4), job("a", "q", 1, 4));
+        assertThat(admitted(core.cycle(T))).hasSize(1);
+        core.apply(job("b", "q", 1, 4));
+        core.cycle(T); // b waits: n1 is full
+
+        core.apply(new WorkloadEvent.WorkloadCancelled("a", "user asked", T));
+
+        assertThat(core.needsCycle()).isTrue();
+        assertThat(core.cycle(T)).containsExactly(new PlacementEvent.AdmissionRevoked("a", 1, "cancelled: user asked", T));
+        assertThat(core.cycle(T)).isEmpty(); // once; b still waits: a's pods may run until the executor deletes them
+
+        core.apply(new ExecutionEvent.CapacityReleased("a", 1, "cancelled: user asked", T));
+        assertThat(admitted(core.cycle(T))).extracting(PlacementEvent.WorkloadAdmitted::workloadId).containsExactly("b");
+    }
+
+    @Test
+    void aRestartRevokesACancelledAdmissionOnlyIfItWasNotRevokedBefore() {
+        var n = node("n1", 4);
+        var a = job("a", "q", 1, 4);
+        SchedulerCore first = live(n, a);
+        List<CapstanEvent> log = new ArrayList<>(List.of(n, a));
+        log.addAll(first.cycle(T));
+        var cancel = new WorkloadEvent.WorkloadCancelled("a", null, T);
+
+        // Cancelled while the scheduler was down: the restart revokes, whatever the order the topics are read in
+        // (within capstan.workloads the cancellation stays after the submission).
+        for (long seed = 0; seed < 10; seed++) {
+            List<CapstanEvent> shuffled = new ArrayList<>(log);
+            Random random = new Random(seed);
+            Collections.shuffle(shuffled, random);
+            int submitted = shuffled.indexOf(a);
+            shuffled.add(submitted + 1 + random.nextInt(shuffled.size() - submitted), cancel);
+            SchedulerCore second = new SchedulerCore(PlacementPolicies.byName("firstfit"));
+            shuffled.forEach(second::apply);
+            second.finishReplay();
+            assertThat(second.cycle(T)).containsExactly(new PlacementEvent.AdmissionRevoked("a", 1, "cancelled", T));
+        }
+
+        // Revoked before the restart: not again.
+        log.add(cancel);
+        log.add(new PlacementEvent.AdmissionRevoked("a", 1, "cancelled", T));
+        SchedulerCore third = new SchedulerCore(PlacementPolicies.byName("firstfit"));
+        log.forEach(third::apply);
+        third.finishReplay();
+        assertThat(third.cycle(T)).isEmpty();
+    }
+
+    @Test
     void replayInAnyOrderRebuildsTheAllocationsAndNeverGivesAGpuTwice() {
         // A first life of the scheduler decides some admissions; some of them finish.
         SchedulerCore first = live(node("n1", 8), node("n2", 8));
