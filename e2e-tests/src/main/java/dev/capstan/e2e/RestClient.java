@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,36 @@ public final class RestClient {
     public CompletableFuture<HttpResponse<String>> submitAsync(String body) {
         return http.sendAsync(HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Submits as a careful client does while a service may be restarting: the same Idempotency-Key on every try,
+     * tried again after a refused connection, a 5xx or a 429, for at most {@code patience}. Returns the workload
+     * (201 created, or 200 when an earlier try had got through).
+     */
+    public JsonNode submitPersistently(String body, String idempotencyKey, Duration patience)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        String last = "no try";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base))
+                        .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 || r.statusCode() == 201) {
+                    return read(r, r.statusCode());
+                }
+                if (r.statusCode() < 500 && r.statusCode() != 429) {
+                    throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+                }
+                last = "HTTP " + r.statusCode() + ": " + r.body();
+            } catch (IOException e) {
+                last = e.toString(); // not listening (restarting): try again
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("not accepted within " + patience + "; last answer: " + last);
     }
 
     public JsonNode get(String id) {

@@ -182,6 +182,93 @@ class TrainingJobsEndToEndTest {
         assertNoGpuHeldTwice();
     }
 
+    /**
+     * Under a steady load of submissions, each service is killed with SIGKILL in turn, as an operator's {@code kill -9}
+     * would: the supervisor starts it again, and no job is failed, lost or run twice because of it.
+     */
+    @Test
+    void aKill9OfEachServiceUnderLoadFailsLosesAndDuplicatesNoJob() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String queue = "chaos-" + run;
+        List<String> victims = List.of("executor-service", "scheduler-service", "submission-service",
+                "autoscaler-service", "model-registry");
+        Map<String, Integer> restartsBefore = new HashMap<>();
+        victims.forEach(v -> restartsBefore.put(v, stack.service(v).restarts()));
+        List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+        var submitters = java.util.concurrent.Executors.newFixedThreadPool(4);
+        int jobs = 120;
+        long every = 5_000L * victims.size() / jobs; // the load lasts as long as the kills (one each 5 s)
+        Thread load = new Thread(() -> {
+            for (int i = 0; i < jobs; i++) {
+                int n = i;
+                submitters.submit(() -> {
+                    boolean gang = n % 5 == 0;
+                    String body = RestClient.job(queue + "-" + n, queue, gang ? "pytorch" : "none", gang ? 2 : 1, 1,
+                            null, 1);
+                    try {
+                        accepted.add(rest.submitPersistently(body, queue + "-key-" + n, Duration.ofSeconds(90))
+                                .get("id").asText());
+                    } catch (Exception e) {
+                        refused.add(n + ": " + e.getMessage());
+                    }
+                });
+                try {
+                    Thread.sleep(every);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        load.start();
+        for (String victim : victims) {
+            Thread.sleep(5_000);
+            stack.service(victim).kill();
+        }
+        load.join();
+        submitters.shutdown();
+        assertThat(submitters.awaitTermination(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        for (String victim : victims) {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> stack.service(victim).alive());
+            stack.service(victim).awaitReady(Duration.ofSeconds(120));
+            assertThat(stack.service(victim).restarts()).as("restarts of " + victim)
+                    .isEqualTo(restartsBefore.get(victim) + 1);
+        }
+
+        // Every submission was eventually accepted, once: one workload per idempotency key.
+        assertThat(refused).isEmpty();
+        assertThat(accepted).hasSize(jobs);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(rest.list("queue=" + queue + "&size=500").get("total").asInt()).isEqualTo(jobs));
+        assertThat(new HashSet<>(accepted)).hasSize(jobs);
+
+        // Every one succeeds: none failed by a crash of ours.
+        Awaitility.await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Map<String, Long> byStatus = new java.util.TreeMap<>();
+            rest.list("queue=" + queue + "&size=500").get("items").forEach(w ->
+                    byStatus.merge(w.get("status").asText() + (w.get("status").asText().equals("FAILED")
+                            ? " (" + w.get("reason").asText() + ")" : ""), 1L, Long::sum));
+            assertThat(byStatus).as("workloads by status").containsOnlyKeys("SUCCEEDED");
+        });
+
+        // Placed once each: one admission per workload, and each pod created once.
+        Set<String> mine = new HashSet<>(accepted);
+        Map<String, Set<Integer>> attempts = new HashMap<>();
+        for (PlacementEvent.WorkloadAdmitted a : log.of(PlacementEvent.WorkloadAdmitted.class)) {
+            if (mine.contains(a.workloadId())) {
+                attempts.computeIfAbsent(a.workloadId(), k -> new HashSet<>()).add(a.attempt());
+            }
+        }
+        assertThat(attempts).hasSize(jobs);
+        assertThat(attempts.values()).allSatisfy(a -> assertThat(a).containsExactly(1));
+        for (String id : accepted) {
+            int workers = rest.get(id).get("spec").get("workers").asInt();
+            assertThat(stack.cluster().client().pods().inAnyNamespace().withLabel("capstan.dev/workload", id).list()
+                    .getItems()).as("pods of " + id).hasSize(workers);
+        }
+        assertNoGpuHeldTwice();
+    }
+
     @Test
     void anInferenceServiceIsSizedFromTheRequestRateItsGatewayReports() throws Exception {
         // A gateway for one service: nothing for 6 s, then 8 rps (2 rps per replica: 4 replicas' worth).

@@ -129,7 +129,7 @@ public final class LocalStack implements AutoCloseable {
             props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
             ServiceProcess p = new ServiceProcess(name, e.getValue() + options.servicePortOffset(),
                     options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
-                    state.resolve("logs").resolve(name + ".log"), props);
+                    state.resolve("logs").resolve(name + ".log"), props, LocalStack::say);
             services.put(name, p);
         }
         say("starting " + String.join(", ", SERVICES.keySet()));
@@ -140,6 +140,11 @@ public final class LocalStack implements AutoCloseable {
         for (ServiceProcess p : services.values()) {
             p.awaitReady(Duration.ofSeconds(120));
         }
+    }
+
+    /** The supervised process of one service (to kill it as an operator would, or to read its restarts). */
+    public ServiceProcess service(String name) {
+        return services.get(name);
     }
 
     /** Stops one service and starts it again (e.g. the scheduler in the middle of work). */

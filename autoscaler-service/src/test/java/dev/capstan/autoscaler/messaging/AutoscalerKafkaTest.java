@@ -80,7 +80,9 @@ class AutoscalerKafkaTest {
 
             given().when().get("/api/v1/autoscaling/" + service).then().statusCode(200)
                     .body("service", equalTo(service)).body("settings.maxReplicas", equalTo(40));
-            given().when().get("/api/v1/autoscaling/no-such-service").then().statusCode(404);
+            given().when().get("/api/v1/autoscaling/no-such-service").then().statusCode(404)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("no-such-service"));
             String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metrics).contains("capstan_autoscaler_desired_replicas").contains(service);
             // Why it scaled, countable per service and reason; how long a decision pass takes.

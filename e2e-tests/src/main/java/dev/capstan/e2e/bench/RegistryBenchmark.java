@@ -215,7 +215,8 @@ public final class RegistryBenchmark {
         Files.deleteIfExists(log);
         ServiceProcess registry = new ServiceProcess("model-registry", port,
                 root.resolve("model-registry/target/quarkus-app/quarkus-run.jar"), log,
-                Map.of("capstan.pg.base", pgBase, "capstan.pg.database", options.database(), "capstan.kafka", kafka));
+                Map.of("capstan.pg.base", pgBase, "capstan.pg.database", options.database(), "capstan.kafka", kafka),
+                line -> System.out.println("[bench] " + line));
         registry.start();
         started.add("model-registry", registry);
         registry.awaitReady(Duration.ofSeconds(120));

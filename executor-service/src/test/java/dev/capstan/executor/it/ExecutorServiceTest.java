@@ -110,6 +110,8 @@ class ExecutorServiceTest {
         assertThat(succeeded.headers().source()).isEqualTo("/executor-service");
         given().get("/api/v1/executions/" + id).then().statusCode(200)
                 .body("pods.size()", equalTo(2)).body("pods[1].node", equalTo("a100-1"));
+        given().get("/api/v1/executions/no-such-workload").then().statusCode(404)
+                .contentType("application/problem+json").body("title", equalTo("Not Found"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.capstan.events.EventCodec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.registry.service.LineageService;
 import dev.capstan.registry.service.RegistryException;
+import dev.capstan.rest.Outages;
 import dev.capstan.support.messaging.KafkaHeaders;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WorkloadEventConsumer {
 
-    /** How long a record that fails for a reason outside it (database down) is retried before it is given up. */
+    /** How long a record that fails for an unexpected reason is retried before it is dead-lettered. */
     static final Duration RETRY_FOR = Duration.ofSeconds(45);
     private static final Logger LOG = Logger.getLogger(WorkloadEventConsumer.class);
 
@@ -44,9 +45,10 @@ public class WorkloadEventConsumer {
             throw new EventCodec.MalformedEventException(type + " does not belong on capstan.workloads");
         }
         String eventId = KafkaHeaders.get(record, CloudEventHeaders.CE_ID);
-        // A record that can be read is never dead-lettered for an outage of ours (the database restarting): it
-        // waits, retried with back-off, for up to RETRY_FOR, well inside the consumer's 60 s unprocessed-record
-        // limit. Only what is wrong with the record itself (RegistryException.Invalid) goes to the dead letters.
+        // A record that can be read is never dead-lettered for an outage (the database down or restarting, a
+        // deadlock): it waits, retried with back-off for as long as that lasts (the channel's unprocessed-record
+        // limit is off). An unexpected failure is retried for RETRY_FOR, then dead-lettered; what is wrong with the
+        // record itself (RegistryException.Invalid) is dead-lettered at once.
         long waitMillis = 200;
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         while (true) {
@@ -56,7 +58,7 @@ public class WorkloadEventConsumer {
             } catch (RegistryException.Invalid e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
+                if (!Outages.isTransient(e) && System.nanoTime() > deadline) {
                     throw e;
                 }
                 LOG.warnf("applying %s %s failed, retrying in %d ms: %s", type, record.key(), waitMillis,

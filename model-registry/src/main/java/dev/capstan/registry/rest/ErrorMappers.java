@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.capstan.registry.domain.FieldError;
+import dev.capstan.rest.FallbackProblemMappers;
+import dev.capstan.rest.JsonProblems;
 import dev.capstan.registry.service.RegistryException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -12,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -59,14 +60,8 @@ public class ErrorMappers {
     /** A body that is JSON but does not fit the schema: name the field by its path. */
     @ServerExceptionMapper(priority = 1)
     public Response mapping(JsonMappingException e, UriInfo uri) {
-        String field = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        String why = e instanceof MismatchedInputException mi && mi.getTargetType() != null
-                ? "expected " + expected(mi.getTargetType())
-                : e.getOriginalMessage() == null ? "does not fit the schema"
-                : e.getOriginalMessage().lines().findFirst().orElse("");
-        String where = field.isEmpty() ? "body" : field;
+        String where = JsonProblems.field(e);
+        String why = JsonProblems.why(e);
         return mlflow(uri) ? mlflowError(400, "INVALID_PARAMETER_VALUE", where + ": " + why)
                 : Problem.response(422, "Invalid request", where + ": " + why, List.of(new FieldError(where, why)))
                         .build();
@@ -83,7 +78,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper(priority = 2)
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
-        String why = e.getOriginalMessage() == null ? "not JSON" : e.getOriginalMessage().lines().findFirst().orElse("");
+        String why = JsonProblems.unreadable(e);
         return mlflow(uri) ? mlflowError(400, "MALFORMED_REQUEST", why)
                 : Problem.response(400, "Malformed JSON", why, List.of()).build();
     }
@@ -103,28 +98,7 @@ public class ErrorMappers {
             return mlflowError(status, status == 404 || status == 405 ? "ENDPOINT_NOT_FOUND"
                     : status < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR", e.getMessage());
         }
-        return Problem.response(status, status == 400 ? "Bad request" : e.getResponse().getStatusInfo()
-                .getReasonPhrase(), e.getMessage(), List.of()).build();
-    }
-
-    /** What a client should have sent, in JSON terms rather than Java class names. */
-    static String expected(Class<?> type) {
-        if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
-        }
-        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (CharSequence.class.isAssignableFrom(type)) {
-            return "a string";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "an array";
-        }
-        return "an object";
+        return FallbackProblemMappers.refusal(e);
     }
 
     static boolean mlflow(UriInfo uri) {

@@ -5,6 +5,7 @@ import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
+import dev.capstan.rest.Outages;
 import dev.capstan.submission.service.WorkloadService;
 import dev.capstan.support.messaging.DeadLetters;
 import dev.capstan.support.messaging.KafkaHeaders;
@@ -30,6 +31,9 @@ import org.jboss.logging.Logger;
 public class StatusEventConsumer {
 
     private static final Logger LOG = Logger.getLogger(StatusEventConsumer.class);
+    /** Tries of a batch whose failure is not a known passing one, before it is dead-lettered. */
+    static final int OTHER_FAILURE_TRIES = 3;
+    static final long MAX_WAIT_MS = 5_000;
 
     private final WorkloadService workloads;
     private final Emitter<String> deadLetters;
@@ -41,14 +45,37 @@ public class StatusEventConsumer {
 
     @Incoming("placements")
     @Blocking
-    public void placements(ConsumerRecords<String, String> records) {
-        workloads.applyAll(read(records));
+    public void placements(ConsumerRecords<String, String> records) throws InterruptedException {
+        apply(read(records));
     }
 
     @Incoming("executions")
     @Blocking
-    public void executions(ConsumerRecords<String, String> records) {
-        workloads.applyAll(read(records));
+    public void executions(ConsumerRecords<String, String> records) throws InterruptedException {
+        apply(read(records));
+    }
+
+    /**
+     * Applies the batch, again and again while the failure may pass (the database is down or restarting, PostgreSQL
+     * aborted the transaction for a deadlock): the batch is committed only once applied, so no status change is
+     * lost to an outage. Any other failure is retried a few times, then the batch goes to the dead-letter topic.
+     */
+    private void apply(List<WorkloadService.Applied> events) throws InterruptedException {
+        for (int tries = 1;; tries++) {
+            try {
+                workloads.applyAll(events);
+                return;
+            } catch (RuntimeException e) {
+                boolean passing = Outages.isTransient(e);
+                if (!passing && tries >= OTHER_FAILURE_TRIES) {
+                    throw e; // dead-lettered with its records by the channel's failure strategy
+                }
+                long wait = Math.min(MAX_WAIT_MS, 200L << Math.min(tries - 1, 6));
+                LOG.warnf("applying %d status events failed (try %d, %s), again in %d ms: %s", events.size(), tries,
+                        passing ? "may pass" : "unexpected", wait, e.toString());
+                Thread.sleep(wait);
+            }
+        }
     }
 
     private List<WorkloadService.Applied> read(ConsumerRecords<String, String> records) {

@@ -3,6 +3,8 @@ package dev.capstan.submission.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.capstan.rest.FallbackProblemMappers;
+import dev.capstan.rest.JsonProblems;
 import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.service.InvalidWorkloadException;
 import dev.capstan.submission.service.WorkloadConflictException;
@@ -10,7 +12,6 @@ import dev.capstan.submission.service.WorkloadNotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps errors to {@code application/problem+json}: 422 names the field, 400 unreadable JSON, 404, 409. */
@@ -39,13 +40,9 @@ public class ProblemMappers {
     /** A body that is JSON but does not fit the schema: name the field by its path. */
     @ServerExceptionMapper(priority = 1)
     public Response mapping(JsonMappingException e) {
-        String field = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-                : e.getOriginalMessage();
-        return Problem.response(422, "Invalid workload", field + ": " + why,
-                List.of(new FieldError(field.isEmpty() ? "body" : field, why)));
+        String field = JsonProblems.field(e);
+        String why = JsonProblems.why(e);
+        return Problem.response(422, "Invalid workload", field + ": " + why, List.of(new FieldError(field, why)));
     }
 
     /**
@@ -59,7 +56,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 2)
     public Response unreadable(JsonProcessingException e) {
-        return Problem.response(400, "Malformed JSON", e.getOriginalMessage(), List.of());
+        return Problem.response(400, "Malformed JSON", JsonProblems.unreadable(e), List.of());
     }
 
     /** The JSON reader reports bad bodies as a plain 400; give them the same problem shape. */
@@ -72,8 +69,6 @@ public class ProblemMappers {
         if (cause instanceof JsonProcessingException p) {
             return unreadable(p);
         }
-        int status = e.getResponse().getStatus();
-        return Problem.response(status, status == 400 ? "Bad request" : e.getResponse().getStatusInfo()
-                .getReasonPhrase(), e.getMessage(), List.of());
+        return FallbackProblemMappers.refusal(e); // the same problem shape for every other refusal
     }
 }

@@ -139,12 +139,23 @@ public class WorkloadService {
 
     /** One event to apply, with its CloudEvents id. */
     public record Applied(String eventId, CapstanEvent event) {
+        String workloadId() {
+            return event instanceof PlacementEvent p ? p.workloadId()
+                    : event instanceof ExecutionEvent e ? e.workloadId() : "";
+        }
     }
 
-    /** Applies a batch of scheduler and executor events in one transaction, each once. */
+    /**
+     * Applies a batch of scheduler and executor events in one transaction, each once. Rows are locked in workload id
+     * order (one workload's events keep their order): two batches applied at once, from the placements and the
+     * executions consumers, then never wait for each other's rows in opposite orders, which PostgreSQL would break
+     * by aborting one of them.
+     */
     @Transactional
     public void applyAll(List<Applied> events) {
-        for (Applied a : events) {
+        List<Applied> ordered = new java.util.ArrayList<>(events);
+        ordered.sort(java.util.Comparator.comparing(Applied::workloadId)); // stable: per workload, record order
+        for (Applied a : ordered) {
             if (a.event() instanceof PlacementEvent p) {
                 apply(a.eventId(), p);
             } else if (a.event() instanceof ExecutionEvent e) {
