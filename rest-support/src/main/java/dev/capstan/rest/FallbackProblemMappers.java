@@ -12,7 +12,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * What every service answers when its own mappers have nothing more specific (theirs run at the default priority
  * and win): JAX-RS's refusals (unknown path or id, wrong method or media type) as problem+json instead of an empty
- * body; a dependency that is down as 503 with {@code Retry-After}; anything else as a 500 that names an error id
+ * body; a dependency that is down as 503 with {@code Retry-After}; a value the database refuses as 400; anything
+ * else as a 500 that names an error id
  * found in the log, never a stack trace or an HTML page.
  */
 public class FallbackProblemMappers {
@@ -57,6 +58,11 @@ public class FallbackProblemMappers {
                     "a dependency of this service (its database) cannot be reached; try again in "
                             + RETRY_AFTER_SECONDS + " s", List.of())
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS)).build();
+        }
+        if (Outages.isDataError(e)) {
+            LOG.infof("answering 400, the database refused a value of the request: %s", e.toString());
+            return Problems.response(400, "Bad request", "a value of the request cannot be stored (for example a NUL "
+                    + "character or a number out of range)", List.of()).build();
         }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);

@@ -5,7 +5,15 @@ import java.net.NoRouteToHostException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Tells a dependency being down (PostgreSQL restarting or unreachable, the connection pool unable to get a
@@ -18,8 +26,7 @@ public final class Outages {
 
     /** Whether {@code t}, or any of its causes, says a dependency cannot be reached or is shutting down. */
     public static boolean isOutage(Throwable t) {
-        int depth = 0;
-        for (Throwable c = t; c != null && depth < 32; c = c.getCause(), depth++) {
+        for (Throwable c : chain(t)) {
             if (c instanceof ConnectException || c instanceof NoRouteToHostException
                     || c instanceof SQLTransientConnectionException || c instanceof SQLNonTransientConnectionException) {
                 return true;
@@ -39,14 +46,51 @@ public final class Outages {
         if (isOutage(t)) {
             return true;
         }
-        int depth = 0;
-        for (Throwable c = t; c != null && depth < 32; c = c.getCause(), depth++) {
+        for (Throwable c : chain(t)) {
             if (c instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
                     || "40001".equals(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the database refused the data itself (SQLSTATE class 22: a NUL in text, a value out of range): trying
+     * again cannot help; the input is at fault.
+     */
+    public static boolean isDataError(Throwable t) {
+        for (Throwable c : chain(t)) {
+            if (c instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code t}, its causes and what they suppressed (a transaction manager reports the failed flush as a suppressed
+     * exception of its RollbackException), each once, at most 64.
+     */
+    static List<Throwable> chain(Throwable t) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>();
+        if (t != null) {
+            todo.add(t);
+        }
+        while (!todo.isEmpty() && out.size() < 64) {
+            Throwable c = todo.poll();
+            if (!seen.add(c)) {
+                continue;
+            }
+            out.add(c);
+            if (c.getCause() != null) {
+                todo.add(c.getCause());
+            }
+            todo.addAll(Arrays.asList(c.getSuppressed()));
+        }
+        return out;
     }
 
     private static boolean unavailable(SQLException e) {

@@ -38,6 +38,18 @@ class OutagesTest {
     }
 
     @Test
+    void dataThePostgresRefusesIsADataErrorNotATransientOne() {
+        var nul = new RuntimeException(new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+        assertThat(Outages.isDataError(nul)).isTrue();
+        assertThat(Outages.isTransient(nul)).isFalse();
+        assertThat(Outages.isDataError(new RuntimeException(new SQLException("deadlock", "40P01")))).isFalse();
+        // As a transaction manager reports a failed flush: suppressed by the rollback, not its cause.
+        var rollback = new IllegalStateException("could not commit transaction");
+        rollback.addSuppressed(nul);
+        assertThat(Outages.isDataError(new RuntimeException("error invoking subclass method", rollback))).isTrue();
+    }
+
+    @Test
     void aCauseLoopDoesNotHang() {
         RuntimeException a = new RuntimeException("a");
         RuntimeException b = new RuntimeException("b", a);

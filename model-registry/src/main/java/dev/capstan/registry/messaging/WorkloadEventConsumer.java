@@ -58,6 +58,9 @@ public class WorkloadEventConsumer {
             } catch (RegistryException.Invalid e) {
                 throw e;
             } catch (RuntimeException e) {
+                if (Outages.isDataError(e)) {
+                    throw e; // the database refuses what the record holds: no retry can help
+                }
                 if (!Outages.isTransient(e) && System.nanoTime() > deadline) {
                     throw e;
                 }

@@ -21,6 +21,12 @@ public final class TrainingJobRules {
     public static final int MAX_GPUS_PER_WORKER = 16;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
     /** scheme:rest with no spaces or control characters; the registry applies the same rule to versions. */
+    private static final Pattern IMAGE = Pattern.compile("[^\\s\\p{Cntrl}]{1,512}");
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]{0,252}");
+    private static final Pattern ANNOTATION_KEY = Pattern.compile(
+            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final String NO_CONTROL = "must not contain control characters";
+    private static final String NO_CONTROL_TEXT = "must not contain control characters other than tab and line breaks";
     private static final Pattern ARTIFACT_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s\\p{Cntrl}]{1,2040}");
 
     private TrainingJobRules() {
@@ -53,7 +59,11 @@ public final class TrainingJobRules {
         }
         if (s.image() == null || s.image().isBlank()) {
             errors.add(new FieldError("image", "is required"));
+        } else if (!IMAGE.matcher(s.image()).matches()) {
+            errors.add(new FieldError("image", "must be an image reference: at most 512 characters, no spaces or "
+                    + "control characters"));
         }
+        textErrors(s, errors);
         if (s.workers() < 1 || s.workers() > MAX_WORKERS) {
             errors.add(new FieldError("workers", "must be between 1 and " + MAX_WORKERS));
         }
@@ -84,9 +94,58 @@ public final class TrainingJobRules {
             String m = r.gpuModels().get(i);
             if (m == null || m.isBlank()) {
                 errors.add(new FieldError("resources.gpuModels[" + i + "]", "must not be blank"));
+            } else if (m.chars().anyMatch(Character::isISOControl)) {
+                errors.add(new FieldError("resources.gpuModels[" + i + "]", NO_CONTROL));
             }
         }
         return errors;
+    }
+
+    /**
+     * Free text the pods carry: arguments and values may hold tabs and line breaks, never NUL (no pod spec or database
+     * holds it) or other control characters; names (env variables, annotation keys) follow Kubernetes' rules, which
+     * the API server would otherwise enforce only when the pods are created, failing the job late.
+     */
+    private static void textErrors(TrainingJobSpec s, List<FieldError> errors) {
+        for (int i = 0; i < s.command().size(); i++) {
+            if (!freeText(s.command().get(i))) {
+                errors.add(new FieldError("command[" + i + "]", NO_CONTROL_TEXT));
+            }
+        }
+        s.env().forEach((k, v) -> {
+            if (!ENV_NAME.matcher(k).matches()) {
+                errors.add(new FieldError("env." + printable(k), "must be a variable name: letters, digits, '_', '-' "
+                        + "or '.', not starting with a digit"));
+            } else if (!freeText(v)) {
+                errors.add(new FieldError("env." + k, NO_CONTROL_TEXT));
+            }
+        });
+        s.annotations().forEach((k, v) -> {
+            if (!ANNOTATION_KEY.matcher(k).matches()) {
+                errors.add(new FieldError("annotations." + printable(k), "must be a Kubernetes annotation key such as "
+                        + "example.com/name: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' "
+                        + "or '.'"));
+            } else if (!freeText(v)) {
+                errors.add(new FieldError("annotations." + k, NO_CONTROL_TEXT));
+            }
+        });
+    }
+
+    private static boolean freeText(String v) {
+        return v != null && v.chars().noneMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r');
+    }
+
+    /** A key as it can be shown back in a field path: control characters escaped. */
+    private static String printable(String k) {
+        StringBuilder b = new StringBuilder();
+        k.codePoints().limit(80).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     /** A declared output must name a model and an absolute artifact URI, so the registry can register it. */

@@ -61,6 +61,9 @@ public class WorkloadResource {
         // Read as text: a typed int parameter that does not parse is a bare 404 from JAX-RS, not a 400 naming it.
         int page = intParam("page", pageParam, 0, Integer.MAX_VALUE);
         int size = intParam("size", sizeParam, 1, 500);
+        if (queue != null && queue.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("queue must not contain control characters");
+        }
         WorkloadStatus s = null;
         if (status != null && !status.isBlank()) {
             try {

@@ -35,6 +35,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class WorkloadService {
 
+    /** What an id can look like: ours are {@code wl-} and 12 hex digits; some room for ids of other producers. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
     private static final TypeReference<List<PodAssignment>> PODS = new TypeReference<>() {
     };
 
@@ -101,7 +104,18 @@ public class WorkloadService {
     /** The workload with its history, if it exists. */
     @Transactional
     public Optional<WorkloadView> find(String id) {
+        if (!possibleId(id)) {
+            return Optional.empty();
+        }
         return WorkloadEntity.<WorkloadEntity>findByIdOptional(id).map(w -> view(w, true));
+    }
+
+    /**
+     * Whether a workload could have this id: ids are made here ({@code wl-} and hex), so anything else (control
+     * characters, which PostgreSQL refuses in text, or overlong junk) is unknown without asking the database.
+     */
+    static boolean possibleId(String id) {
+        return id != null && ID.matcher(id).matches();
     }
 
     /** Workloads newest first, optionally filtered by status and queue. */
@@ -199,6 +213,9 @@ public class WorkloadService {
     }
 
     private static Optional<WorkloadEntity> lock(String id) {
+        if (!possibleId(id)) {
+            return Optional.empty();
+        }
         return WorkloadEntity.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 

@@ -65,7 +65,39 @@ class TrainingJobRulesTest {
                 new Case("output without artifact", s -> withOutput(s, new ModelOutput("fraud", " ", null)),
                         "output.artifactUri"),
                 new Case("output artifact not a URI", s -> withOutput(s, new ModelOutput("fraud", "models/x", null)),
-                        "output.artifactUri"));
+                        "output.artifactUri"),
+                new Case("image with a space", s -> with(s, s.name(), s.queue(), "registry/a b:1", s.framework(),
+                        s.workers(), r), "image"),
+                new Case("NUL in an argument", s -> withText(s, List.of("python", "a\u0000b"), Map.of(), Map.of()),
+                        "command[1]"),
+                new Case("escape character in an env value", s -> withText(s, List.of(), Map.of("K", "\u001b[31m"),
+                        Map.of()), "env.K"),
+                new Case("env name with a space", s -> withText(s, List.of(), Map.of("MY VAR", "1"), Map.of()),
+                        "env.MY VAR"),
+                new Case("env name starting with a digit", s -> withText(s, List.of(), Map.of("1X", "1"), Map.of()),
+                        "env.1X"),
+                new Case("annotation key with two slashes", s -> withText(s, List.of(), Map.of(),
+                        Map.of("a/b/c", "v")), "annotations.a/b/c"),
+                new Case("NUL in an annotation value", s -> withText(s, List.of(), Map.of(), Map.of("team", "\u0000")),
+                        "annotations.team"),
+                new Case("control character in a gpu model", s -> with(s, s.name(), s.queue(), s.image(),
+                        s.framework(), 1, new Resources(1, 1000, List.of("A1\u000700"), 1000, 1024)),
+                        "resources.gpuModels[0]"));
+    }
+
+    private static TrainingJobSpec withText(TrainingJobSpec s, List<String> command, Map<String, String> env,
+            Map<String, String> annotations) {
+        return new TrainingJobSpec(s.name(), s.queue(), s.image(), command, s.framework(), s.workers(), s.resources(),
+                s.priority(), annotations, env, s.output());
+    }
+
+    @Test
+    void tabsAndLineBreaksInArgumentsAndValuesAndKubernetesStyleKeysAreFine() {
+        TrainingJobSpec s = withText(valid(), List.of("bash", "-c", "echo a\n\techo b"),
+                Map.of("NCCL_DEBUG", "INFO", "config.yaml", "a: 1\r\nb: 2"),
+                Map.of("sim.capstan.dev/run-seconds", "30", "team", "vision", "example.com/owner_id", "x"));
+
+        assertThat(TrainingJobRules.validate(s)).isEmpty();
     }
 
     private static TrainingJobSpec withOutput(TrainingJobSpec s, ModelOutput output) {

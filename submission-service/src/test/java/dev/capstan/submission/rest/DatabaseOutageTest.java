@@ -40,8 +40,9 @@ class DatabaseOutageTest {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("capstan.pg.base", "jdbc:postgresql://127.0.0.1:" + proxy.port(),
-                    "quarkus.datasource.jdbc.acquisition-timeout", "2s");
+            // The whole URL: capstan.pg.base comes as a system property from the build and would win over ours.
+            return Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port()
+                    + "/capstan_submission_test", "quarkus.datasource.jdbc.acquisition-timeout", "2s");
         }
 
         @Override

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * text that is not JSON, control characters and odd Unicode in strings, numbers too large for their field, and
  * junk in every query parameter and path segment.
  *
- * <p>Jobs the fuzz happens to make valid ask for a GPU model no node has (or for no GPU), so they never take
- * capacity from the other modules' tests that share the broker.
+ * <p>Jobs the fuzz happens to make valid ask for a GPU model no node has and a petabyte of memory (one field is
+ * changed at a time, so at least one of the two stays), so they never take capacity from the other modules' tests
+ * that share the broker.
  */
 @QuarkusTest
 class MalformedInputTest {
@@ -146,7 +147,7 @@ class MalformedInputTest {
             return (ObjectNode) JSON.readTree("""
                     {"name":"fuzz","queue":"fuzz","image":"registry/train:1","command":["python","train.py"],
                      "framework":"pytorch","workers":1,"priority":0,"annotations":{"a":"b"},"env":{"K":"V"},
-                     "resources":{"gpus":1,"gpuMilli":1000,"cpuMilli":1000,"memoryMib":1024,"gpuModels":["FUZZ-GPU"]},
+                     "resources":{"gpus":1,"gpuMilli":1000,"cpuMilli":1000,"memoryMib":1073741824,"gpuModels":["FUZZ-GPU"]},
                      "output":{"model":"fuzz","artifactUri":"s3://fuzz/model","format":"pytorch"}}
                     """);
         } catch (java.io.IOException e) {
