@@ -292,6 +292,41 @@ public final class ClusterState {
         }
     }
 
+    /**
+     * Takes the capacity of each pod of a placement read back from the log that can still be held: a pod on a node
+     * that is gone (its pods went with it) or that no longer fits (the node shrank) is left out. Returns what was
+     * taken, so the release later gives back exactly that. For rebuilding state, never for new decisions.
+     */
+    public GangPlacement commitAvailable(GangPlacement placement) {
+        List<PodPlacement> held = new ArrayList<>(placement.pods().size());
+        for (PodPlacement p : placement.pods()) {
+            try {
+                apply(p);
+                held.add(p);
+            } catch (IllegalStateException gone) {
+                // not holdable any more: see above
+            }
+        }
+        return new GangPlacement(placement.gangId(), held);
+    }
+
+    /**
+     * Gives back what a placement still holds: pods on a node removed since (whose capacity went with the node) are
+     * skipped instead of failing the release. Returns how many pods were skipped.
+     */
+    public int releaseHeld(GangPlacement placement) {
+        int skipped = 0;
+        for (PodPlacement p : placement.pods()) {
+            Map<String, PodPlacement> placed = placedByNode.get(p.node());
+            if (byName.containsKey(p.node()) && placed != null && p.equals(placed.get(p.podName()))) {
+                unapply(p);
+            } else {
+                skipped++;
+            }
+        }
+        return skipped;
+    }
+
     /** Takes one pod's capacity (used by commit and by policies for tentative gang placement). */
     void apply(PodPlacement p) {
         Node node = byName.get(p.node());

@@ -111,16 +111,12 @@ public final class SchedulerCore {
     public void finishReplay() {
         cluster = new ClusterState();
         nodes.values().forEach(cluster::upsertNode);
-        for (var it = live.entrySet().iterator(); it.hasNext();) {
-            var e = it.next();
+        for (var e : live.entrySet()) {
             Entry w = workloads.get(e.getKey());
-            e.getValue().placement = GangRequests.placement(e.getKey(), e.getValue().pods, w == null ? null : w.spec);
-            try {
-                cluster.commit(e.getValue().placement());
-            } catch (RuntimeException conflict) {
-                // The log says this admission holds capacity that is gone (node removed): forget it.
-                it.remove();
-            }
+            // Pods on a node that is gone are left out; the admission stays live until the executor releases it
+            // (its pods elsewhere still run and hold their GPUs).
+            e.getValue().placement = cluster.commitAvailable(
+                    GangRequests.placement(e.getKey(), e.getValue().pods, w == null ? null : w.spec));
         }
         // Cancelled while admitted, in whatever order the topics were read: revoke what was not revoked yet.
         live.keySet().stream().filter(id -> workloads.containsKey(id) && workloads.get(id).cancelReason != null)
@@ -216,7 +212,7 @@ public final class SchedulerCore {
             live.remove(workloadId);
             toRevoke.remove(workloadId);
             if (!replaying) {
-                cluster.release(a.placement());
+                cluster.releaseHeld(a.placement()); // a node removed meanwhile took its pods' capacity with it
             }
             dirty = true;
         }

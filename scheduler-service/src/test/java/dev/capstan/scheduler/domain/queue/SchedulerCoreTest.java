@@ -180,6 +180,41 @@ class SchedulerCoreTest {
     }
 
     @Test
+    void aReleaseAfterANodeOfTheGangWasRemovedFreesTheRestWithoutARebuild() {
+        SchedulerCore core = live(node("n1", 4), node("n2", 4), job("gang", "q", 2, 4));
+        assertThat(admitted(core.cycle(T))).hasSize(1);
+        core.apply(new NodeEvent.NodeRemoved("n2", T));
+
+        core.apply(new ExecutionEvent.WorkloadFailed("gang", 1, "pod deleted with its node", true, T));
+
+        core.apply(job("next", "q", 1, 4));
+        assertThat(admitted(core.cycle(T))).extracting(PlacementEvent.WorkloadAdmitted::workloadId)
+                .containsExactly("next");
+    }
+
+    @Test
+    void aReplayKeepsAnAdmissionWhoseNodeIsGoneHoldingItsOtherPodsUntilItIsReleased() {
+        var n1 = node("n1", 4);
+        var n2 = node("n2", 4);
+        var gang = job("gang", "q", 2, 4);
+        SchedulerCore first = live(n1, n2, gang);
+        List<CapstanEvent> log = new ArrayList<>(List.of(n1, n2, gang));
+        log.addAll(first.cycle(T));
+        log.add(new NodeEvent.NodeRemoved("n2", T));
+
+        SchedulerCore second = new SchedulerCore(PlacementPolicies.byName("firstfit"));
+        log.forEach(second::apply);
+        second.finishReplay();
+
+        assertThat(second.snapshot().admitted()).isEqualTo(1); // not forgotten: its pod on n1 still runs
+        second.apply(job("next", "q", 1, 4));
+        assertThat(second.cycle(T)).singleElement().isInstanceOf(PlacementEvent.WorkloadPending.class);
+        second.apply(new ExecutionEvent.WorkloadFailed("gang", 1, "pod deleted with its node", true, T));
+        assertThat(admitted(second.cycle(T))).extracting(PlacementEvent.WorkloadAdmitted::workloadId)
+                .containsExactly("next");
+    }
+
+    @Test
     void replayInAnyOrderRebuildsTheAllocationsAndNeverGivesAGpuTwice() {
         // A first life of the scheduler decides some admissions; some of them finish.
         SchedulerCore first = live(node("n1", 8), node("n2", 8));
