@@ -29,16 +29,18 @@ public final class LocalStack implements AutoCloseable {
      * the state directory (Kafka's log included) and recreates the databases, for tests and benchmarks;
      * {@code finishedPodTtl} is how long the executor keeps finished pods (the simulated API server
      * slows down as it holds more objects); {@code servicePortOffset} is added to each service's port of
-     * {@link #SERVICES}, so a test stack can run next to {@code ./capstan up} (offset 0).
+     * {@link #SERVICES}, so a test stack can run next to {@code ./capstan up} (offset 0); {@code embeddedPgPort}
+     * above 0 starts an embedded PostgreSQL of its own on that port even when the machine has a server (one that
+     * {@link #restartPostgres()} may stop and start, as the chaos benchmark does).
      */
     public record Options(Path root, Path stateDir, String kafkaBootstrap, String pgBase, int kafkaPort,
             int kubePort, boolean fresh, SimulatedClusterConfig cluster, String databaseSuffix,
-            Duration finishedPodTtl, int servicePortOffset) {
+            Duration finishedPodTtl, int servicePortOffset, int embeddedPgPort) {
 
         /** The defaults of {@code ./capstan up}: fixed ports of DESIGN.md, state under .capstan/local. */
         public static Options up(Path root, SimulatedClusterConfig cluster) {
             return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false, cluster, "",
-                    Duration.ofMinutes(5), 0);
+                    Duration.ofMinutes(5), 0, 0);
         }
     }
 
@@ -49,6 +51,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private String kafka;
+    private KafkaBroker broker;
+    private Postgres postgres;
     private String pgBase;
     private SimulatedCluster cluster;
     private Path kubeconfig;
@@ -89,9 +93,9 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(state);
         if (options.kafkaBootstrap() == null) {
             say("starting Kafka on 127.0.0.1:" + options.kafkaPort());
-            KafkaBroker broker = KafkaBroker.start(state.resolve("kafka"), options.kafkaPort(),
-                    options.kafkaPort() + 1, Duration.ofSeconds(90));
-            started.add(broker);
+            broker = KafkaBroker.start(state.resolve("kafka"), options.kafkaPort(), options.kafkaPort() + 1,
+                    Duration.ofSeconds(90));
+            started.add(() -> broker.close());
             kafka = broker.bootstrapServers();
         } else {
             kafka = options.kafkaBootstrap();
@@ -99,8 +103,10 @@ public final class LocalStack implements AutoCloseable {
         TopicSetup.ensureTopics(kafka);
         Postgres pg = null;
         if (options.pgBase() == null) {
-            pg = Postgres.start(state.resolve("postgres"), 15433);
-            started.add(pg);
+            pg = options.embeddedPgPort() > 0 ? Postgres.startEmbedded(state.resolve("postgres"), options.embeddedPgPort())
+                    : Postgres.start(state.resolve("postgres"), 15433);
+            postgres = pg;
+            started.add(() -> postgres.close());
             pgBase = pg.baseUrl();
             say("PostgreSQL at " + pgBase + (pg.embedded() ? " (embedded)" : " (this machine's server)"));
         } else {
@@ -157,6 +163,33 @@ public final class LocalStack implements AutoCloseable {
 
     public String kafka() {
         return kafka;
+    }
+
+    /**
+     * Stops the Kafka broker this stack started (SIGTERM, as an orderly restart of a broker pod) and starts it
+     * again on the same log and ports; returns once it accepts connections.
+     */
+    public void restartKafka() throws Exception {
+        if (broker == null) {
+            throw new IllegalStateException("this stack uses a broker it did not start");
+        }
+        broker.close();
+        broker = KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(), options.kafkaPort() + 1,
+                Duration.ofSeconds(90));
+    }
+
+    /** Stops the embedded PostgreSQL this stack started and starts it again on the same data and port. */
+    public void restartPostgres() throws Exception {
+        if (postgres == null || !postgres.embedded()) {
+            throw new IllegalStateException("this stack did not start its own PostgreSQL (see Options.embeddedPgPort)");
+        }
+        postgres.close();
+        postgres = Postgres.startEmbedded(options.stateDir().resolve("postgres"), options.embeddedPgPort());
+    }
+
+    /** The services' names, in start order. */
+    public java.util.Set<String> services() {
+        return services.keySet();
     }
 
     public String pgBase() {

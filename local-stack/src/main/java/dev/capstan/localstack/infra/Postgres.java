@@ -34,10 +34,15 @@ public final class Postgres implements AutoCloseable {
         if (KafkaBroker.accepts(5432) && canConnect(local)) {
             return new Postgres(local, null);
         }
+        return startEmbedded(dir, fallbackPort);
+    }
+
+    /** Starts an embedded server on {@code port} with its data under {@code dir} (kept across starts). */
+    public static Postgres startEmbedded(Path dir, int port) throws IOException {
         Path data = dir.resolve("pgdata");
         Files.createDirectories(dir);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setPort(fallbackPort)
+                .setPort(port)
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(dir.resolve("pgwork").toFile())
