@@ -73,7 +73,7 @@ class TrainingJobsEndToEndTest {
                 Duration.ofMillis(300), Duration.ofSeconds(3), 0.0, 7);
         stack = LocalStack.start(new LocalStack.Options(root, state, null,
                 System.getProperty("capstan.pg.base", "jdbc:postgresql://127.0.0.1:5432"), KAFKA_PORT, KUBE_PORT, true,
-                cluster, "_e2e", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, 0));
+                cluster, "_e2e", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, 0, 2));
         log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
         rest = new RestClient(stack.url("submission-service"));
     }
@@ -181,14 +181,17 @@ class TrainingJobsEndToEndTest {
 
     /**
      * Under a steady load of submissions, each service is killed with SIGKILL in turn, as an operator's {@code kill -9}
-     * would: the supervisor starts it again, and no job is failed, lost or run twice because of it.
+     * would: the supervisor starts it again, and no job is failed, lost or run twice because of it. The stack runs
+     * two schedulers (one deciding on a Lease, one hot standby), two executors and two submission services: the
+     * deciding scheduler is the one killed, and the standby must decide within 15 s.
      */
     @Test
     void aKill9OfEachServiceUnderLoadFailsLosesAndDuplicatesNoJob() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String queue = "chaos-" + run;
-        List<String> victims = List.of("executor-service", "scheduler-service", "submission-service",
-                "autoscaler-service", "model-registry");
+        String leader = schedulerLeader();
+        List<String> victims = List.of("executor-service", leader, "submission-service", "autoscaler-service",
+                "model-registry", "executor-service-2", "submission-service-2");
         Map<String, Integer> restartsBefore = new HashMap<>();
         victims.forEach(v -> restartsBefore.put(v, stack.service(v).restarts()));
         List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -218,10 +221,22 @@ class TrainingJobsEndToEndTest {
             }
         });
         load.start();
+        long takeoverMillis = -1;
         for (String victim : victims) {
             Thread.sleep(5_000);
+            long killedAt = System.nanoTime();
             stack.service(victim).kill();
+            if (victim.equals(leader)) {
+                // Whichever gets the lease once the dead leader's lapses: the hot standby, or the killed instance
+                // restarted by the supervisor (a new identity) if it is back and caught up first.
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> List.of("scheduler-service", "scheduler-service-2").stream()
+                                .anyMatch(s -> "leader".equals(schedulerRole(s))));
+                takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            }
         }
+        System.out.println("[e2e] a scheduler decided again " + takeoverMillis + " ms after the leader was killed");
+        assertThat(takeoverMillis).as("takeover after kill -9 of the deciding scheduler").isBetween(0L, 15_000L);
         load.join();
         submitters.shutdown();
         assertThat(submitters.awaitTermination(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -436,6 +451,30 @@ class TrainingJobsEndToEndTest {
             }
         }
         return seen;
+    }
+
+    /** The scheduler instance that decides, from the readiness data of both. */
+    static String schedulerLeader() {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> List.of("scheduler-service",
+                "scheduler-service-2").stream().filter(s -> "leader".equals(schedulerRole(s))).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+    }
+
+    /** {@code leader} or {@code standby}, as the instance's readiness check says; null when it does not answer. */
+    static String schedulerRole(String instance) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(stack.service(instance).url() + "/q/health/ready")).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode check : dev.capstan.events.EventCodec.mapper().readTree(r.body()).path("checks")) {
+                if (check.path("data").has("role")) {
+                    return check.path("data").path("role").asText();
+                }
+            }
+        } catch (Exception notAnswering) {
+            // restarting
+        }
+        return null;
     }
 
     /** From the event log: no GPU was held by two admissions at overlapping times. */

@@ -31,21 +31,34 @@ public final class LocalStack implements AutoCloseable {
      * slows down as it holds more objects); {@code servicePortOffset} is added to each service's port of
      * {@link #SERVICES}, so a test stack can run next to {@code ./capstan up} (offset 0); {@code embeddedPgPort}
      * above 0 starts an embedded PostgreSQL of its own on that port even when the machine has a server (one that
-     * {@link #restartPostgres()} may stop and start, as the chaos benchmark does).
+     * {@link #restartPostgres()} may stop and start, as the chaos benchmark does); {@code replicas} 2 runs two
+     * instances of each service of {@link #REPLICATED} (the second on its port + 10): two schedulers, one deciding
+     * on a Kubernetes Lease and one hot standby; two executors and two submission services sharing their consumer
+     * groups' partitions.
      */
     public record Options(Path root, Path stateDir, String kafkaBootstrap, String pgBase, int kafkaPort,
             int kubePort, boolean fresh, SimulatedClusterConfig cluster, String databaseSuffix,
-            Duration finishedPodTtl, int servicePortOffset, int embeddedPgPort) {
+            Duration finishedPodTtl, int servicePortOffset, int embeddedPgPort, int replicas) {
+
+        /** The same options with {@code n} instances of each replicated service. */
+        public Options withReplicas(int n) {
+            return new Options(root, stateDir, kafkaBootstrap, pgBase, kafkaPort, kubePort, fresh, cluster,
+                    databaseSuffix, finishedPodTtl, servicePortOffset, embeddedPgPort, n);
+        }
 
         /** The defaults of {@code ./capstan up}: fixed ports of DESIGN.md, state under .capstan/local. */
         public static Options up(Path root, SimulatedClusterConfig cluster) {
             return new Options(root, root.resolve(".capstan/local"), null, null, 9092, 6443, false, cluster, "",
-                    Duration.ofMinutes(5), 0, 0);
+                    Duration.ofMinutes(5), 0, 0, 1);
         }
     }
 
     /** The services with their ports (DESIGN.md) in start order. */
     public static final Map<String, Integer> SERVICES = servicePorts();
+
+    /** Services that run as several instances with {@code --replicas}. */
+    public static final java.util.Set<String> REPLICATED = java.util.Set.of("submission-service", "scheduler-service",
+            "executor-service");
 
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -124,21 +137,28 @@ public final class LocalStack implements AutoCloseable {
         started.add(cluster);
         kubeconfig = cluster.writeKubeconfig(state.resolve("kubeconfig"));
         for (var e : SERVICES.entrySet()) {
-            String name = e.getKey();
-            Map<String, String> props = new LinkedHashMap<>();
-            props.put("capstan.kafka", kafka);
-            props.put("capstan.pg.base", pgBase);
-            props.put("capstan.pg.database", (name.equals("model-registry") ? "capstan_registry"
-                    : "capstan_submission") + options.databaseSuffix());
-            props.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
-            props.put("quarkus.kubernetes-client.trust-certs", "true");
-            props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
-            ServiceProcess p = new ServiceProcess(name, e.getValue() + options.servicePortOffset(),
-                    options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
-                    state.resolve("logs").resolve(name + ".log"), props, LocalStack::say);
-            services.put(name, p);
+            int instances = REPLICATED.contains(e.getKey()) ? Math.max(1, options.replicas()) : 1;
+            for (int i = 1; i <= instances; i++) {
+                String name = e.getKey();
+                String instance = i == 1 ? name : name + "-" + i;
+                Map<String, String> props = new LinkedHashMap<>();
+                props.put("capstan.kafka", kafka);
+                props.put("capstan.pg.base", pgBase);
+                props.put("capstan.pg.database", (name.equals("model-registry") ? "capstan_registry"
+                        : "capstan_submission") + options.databaseSuffix());
+                props.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
+                props.put("quarkus.kubernetes-client.trust-certs", "true");
+                props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
+                // The scheduler decides on a Lease even alone: a second instance (--replicas 2) is a hot standby.
+                props.put("capstan.scheduler.leader-election.enabled", "true");
+                ServiceProcess p = new ServiceProcess(instance,
+                        e.getValue() + options.servicePortOffset() + (i - 1) * 10,
+                        options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
+                        state.resolve("logs").resolve(instance + ".log"), props, LocalStack::say);
+                services.put(instance, p);
+            }
         }
-        say("starting " + String.join(", ", SERVICES.keySet()));
+        say("starting " + String.join(", ", services.keySet()));
         for (ServiceProcess p : services.values()) {
             p.start();
             started.add(p);
@@ -187,7 +207,7 @@ public final class LocalStack implements AutoCloseable {
         postgres = Postgres.startEmbedded(options.stateDir().resolve("postgres"), options.embeddedPgPort());
     }
 
-    /** The services' names, in start order. */
+    /** The services' instance names ({@code scheduler-service}, {@code scheduler-service-2} …), in start order. */
     public java.util.Set<String> services() {
         return services.keySet();
     }
@@ -234,7 +254,9 @@ public final class LocalStack implements AutoCloseable {
         SimulatedClusterConfig cluster = nodes >= 0 && nodes + 1 < args.length
                 ? SimulatedClusterConfig.load(Path.of(args[nodes + 1]).toAbsolutePath(), 6443)
                 : SimulatedClusterConfig.demo(6443);
-        LocalStack stack = start(Options.up(root, cluster));
+        int replicasAt = flags.indexOf("--replicas");
+        int replicas = replicasAt >= 0 && replicasAt + 1 < args.length ? Integer.parseInt(args[replicasAt + 1]) : 1;
+        LocalStack stack = start(Options.up(root, cluster).withReplicas(replicas));
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<InferenceGateway> gateway =
                 new java.util.concurrent.atomic.AtomicReference<>();

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code ./capstan bench chaos --rate 20 --minutes 5}: the local stack (its own broker, its own embedded PostgreSQL,
- * 32 simulated 8-GPU nodes) under a steady load of REST submissions, while every service is killed with SIGKILL in
+ * {@code ./capstan bench chaos --rate 20 --minutes 5 [--replicas 2]}: the local stack (its own broker, its own embedded PostgreSQL,
+ * 32 simulated 8-GPU nodes; with {@code --replicas 2} two schedulers on a Lease, two executors, two submission
+ * services) under a steady load of REST submissions, while every service is killed with SIGKILL in
  * turn (the local stack's supervisor restarts it), the Kafka broker is restarted once and PostgreSQL is restarted
  * once, evenly spread over the load. A client retries a refused submission with the same Idempotency-Key for up
  * to two minutes, as a careful client would.
@@ -56,8 +57,10 @@ public final class ChaosBenchmark {
         double rate = 20;
         double minutes = 5;
         int nodes = 32;
+        int replicas = 1;
         for (int i = 1; i < args.length - 1; i++) {
             switch (args[i]) {
+                case "--replicas" -> replicas = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--minutes" -> minutes = Double.parseDouble(args[++i]);
                 case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -69,7 +72,7 @@ public final class ChaosBenchmark {
                 Duration.ofMillis(300), Duration.ofSeconds(2), 0.0, 11);
         Path state = root.resolve(".capstan/bench-chaos");
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(root, state, null, null, KAFKA_PORT, KUBE_PORT,
-                true, cluster, "_chaos", Duration.ofMinutes(60), SERVICE_PORT_OFFSET, PG_PORT));
+                true, cluster, "_chaos", Duration.ofMinutes(60), SERVICE_PORT_OFFSET, PG_PORT, replicas));
                 EventLog log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS))) {
             new ChaosBenchmark().run(stack, log, rate, Duration.ofMillis((long) (minutes * 60_000)));
         }

@@ -47,7 +47,7 @@ public final class EndToEndBenchmark {
                 Duration.ofMillis(200), Duration.ofSeconds(1), 0.0, 1);
         Path state = root.resolve(".capstan/bench-e2e");
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(root, state, null, null, 39092, 26443, true,
-                cluster, "_bench", Duration.ofSeconds(5), 0, 0)); EventLog log = new EventLog(stack.kafka(),
+                cluster, "_bench", Duration.ofSeconds(5), 0, 0, 1)); EventLog log = new EventLog(stack.kafka(),
                         List.of(Topics.WORKLOADS, Topics.PLACEMENTS, Topics.EXECUTIONS))) {
             RestClient rest = new RestClient(stack.url("submission-service"));
             // Warm-up: JIT, connection pools, consumer groups.

@@ -15,4 +15,48 @@ public interface SchedulerConfig {
     /** Longest wait for new events before the loop checks again (also the shutdown latency). */
     @WithDefault("200ms")
     Duration pollTimeout();
+
+    /**
+     * {@code capstan.scheduler.transactional-id}: the Kafka transactional id every instance publishes its decisions
+     * with. One id for all instances: the instance that starts deciding fences every earlier one, whose late
+     * decisions the broker then refuses. Default {@code capstan-scheduler}.
+     */
+    @WithDefault("capstan-scheduler")
+    String transactionalId();
+
+    /** {@code capstan.scheduler.leader-election.*}: one active instance, the others hot standbys. */
+    LeaderElection leaderElection();
+
+    /** Leader election on a Kubernetes Lease. */
+    interface LeaderElection {
+        /** Off: this instance decides alone (one instance, or tests without a Kubernetes API). Default false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Namespace of the Lease. Default {@code capstan}. */
+        @WithDefault("capstan")
+        String namespace();
+
+        /** Name of the Lease. Default {@code capstan-scheduler}. */
+        @WithDefault("capstan-scheduler")
+        String leaseName();
+
+        /** How long a lease holds without renewal: a standby takes over at most this long after a crash. */
+        @WithDefault("8s")
+        Duration leaseDuration();
+
+        /** How long the active instance keeps trying to renew before it gives up leading. */
+        @WithDefault("6s")
+        Duration renewDeadline();
+
+        /** How often a standby tries to acquire, and the active one renews. */
+        @WithDefault("1s")
+        Duration retryPeriod();
+
+        /**
+         * This instance's identity in the Lease; default the host name and process id, new at every start, so that a
+         * restarted instance is a new candidate rather than the holder of its predecessor's lease.
+         */
+        java.util.Optional<String> identity();
+    }
 }

@@ -8,6 +8,7 @@ import dev.capstan.events.Topics;
 import dev.capstan.scheduler.config.SchedulerConfig;
 import dev.capstan.scheduler.domain.placement.PlacementPolicies;
 import dev.capstan.scheduler.domain.queue.SchedulerCore;
+import dev.capstan.scheduler.service.Leadership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,7 +34,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -60,14 +64,16 @@ public class SchedulerLoop {
     private final String bootstrap;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final Leadership leadership;
     private final AtomicReference<SchedulerCore.Snapshot> snapshot = new AtomicReference<>();
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private Thread thread;
 
     SchedulerLoop(SchedulerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-            Clock clock, MeterRegistry metrics) {
+            Clock clock, MeterRegistry metrics, Leadership leadership) {
         this.config = config;
+        this.leadership = leadership;
         this.bootstrap = bootstrap;
         this.clock = clock;
         this.metrics = metrics;
@@ -100,6 +106,19 @@ public class SchedulerLoop {
             try (KafkaConsumer<String, String> consumer = consumer();
                     KafkaProducer<String, String> producer = producer()) {
                 loop(consumer, producer);
+            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
+                leadership.deposed(fenced.getMessage());
+                caughtUp = false;
+                return;
+            } catch (KafkaException ex) {
+                if (ex.getCause() instanceof ProducerFencedException) {
+                    leadership.deposed(ex.getCause().getMessage());
+                    caughtUp = false;
+                    return;
+                }
+                LOG.errorf(ex, "scheduler loop failed; rebuilding state from the log");
+                caughtUp = false;
+                sleepQuietly(Duration.ofSeconds(1));
             } catch (RuntimeException ex) {
                 // Start over from the log: the state is rebuilt, nothing is decided twice.
                 LOG.errorf(ex, "scheduler loop failed; rebuilding state from the log");
@@ -117,6 +136,7 @@ public class SchedulerLoop {
         Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
         long started = System.nanoTime();
         long replayed = 0;
+        boolean deciding = false;
         Timer cycleTimer = metrics.timer("capstan.scheduler.cycle");
         while (running) {
             List<ConsumerRecord<String, String>> batch = new ArrayList<>();
@@ -135,8 +155,20 @@ public class SchedulerLoop {
                 }
                 core.finishReplay();
                 caughtUp = true;
+                leadership.caughtUp(); // compete for the lease only now, as a standby that can take over at once
                 LOG.infof("replayed %d events in %d ms with policy %s", replayed,
                         (System.nanoTime() - started) / 1_000_000, config.policy());
+            }
+            if (!leadership.leading()) {
+                if (deciding) {
+                    return; // lost the lease between two cycles: decide nothing more (the process exits)
+                }
+                publishSnapshot(core, batch);
+                continue; // a hot standby: it follows the log and decides nothing
+            }
+            if (!deciding) {
+                takeOver(consumer, producer, core, partitions);
+                deciding = true;
             }
             boolean cycled = core.needsCycle();
             if (cycled) {
@@ -149,7 +181,47 @@ public class SchedulerLoop {
         }
     }
 
+    private void publishSnapshot(SchedulerCore core, List<ConsumerRecord<String, String>> batch) {
+        if (!batch.isEmpty() || snapshot.get() == null) {
+            snapshot.set(core.snapshot());
+        }
+    }
+
+    /**
+     * Becoming the deciding instance: first fence every earlier one (initTransactions bumps the transactional id's
+     * epoch, aborts its open transaction, and makes the broker refuse its later ones), then read every partition up
+     * to its end as it stands after that, so the state includes everything an earlier leader decided before it
+     * decides anything itself.
+     */
+    private void takeOver(KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer,
+            SchedulerCore core, List<TopicPartition> partitions) {
+        long t0 = System.nanoTime();
+        producer.initTransactions();
+        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+        long read = 0;
+        while (running && !end.isEmpty()) {
+            for (ConsumerRecord<String, String> r : consumer.poll(config.pollTimeout())) {
+                CapstanEvent event = read(r);
+                if (event != null) {
+                    core.apply(event);
+                }
+                read++;
+            }
+            end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
+        }
+        LOG.infof("%s decides: caught up with %d more events in %d ms", leadership.identity(), read,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Publishes one cycle's decisions in one Kafka transaction: consumers read them with {@code read_committed}, so
+     * a cycle is seen whole or not at all, and a fenced (deposed) instance's decisions never.
+     */
     private void publish(KafkaProducer<String, String> producer, List<PlacementEvent> decisions) {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        producer.beginTransaction();
         List<Future<RecordMetadata>> acks = new ArrayList<>(decisions.size());
         for (PlacementEvent d : decisions) {
             ProducerRecord<String, String> r = new ProducerRecord<>(d.topic(), d.subject(), EventCodec.toJson(d));
@@ -163,10 +235,17 @@ public class SchedulerLoop {
         for (Future<RecordMetadata> ack : acks) {
             try {
                 ack.get();
-            } catch (Exception ex) {
+            } catch (java.util.concurrent.ExecutionException ex) {
+                if (ex.getCause() instanceof ProducerFencedException fenced) {
+                    throw fenced;
+                }
                 throw new IllegalStateException("publishing a placement failed", ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing placements", ex);
             }
         }
+        producer.commitTransaction();
     }
 
     private static CapstanEvent read(ConsumerRecord<String, String> r) {
@@ -205,6 +284,8 @@ public class SchedulerLoop {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // Decisions are published in transactions: read only committed ones (a deposed instance's are aborted).
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -216,6 +297,7 @@ public class SchedulerLoop {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -12,13 +12,19 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReplayReadiness implements HealthCheck {
 
     private final SchedulerLoop loop;
+    private final Leadership leadership;
 
-    ReplayReadiness(SchedulerLoop loop) {
+    ReplayReadiness(SchedulerLoop loop, Leadership leadership) {
         this.loop = loop;
+        this.leadership = leadership;
     }
 
+    /** Ready once replayed, as the deciding instance or as a hot standby (the data says which, and who leads). */
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("event-log-replayed").status(loop.caughtUp()).build();
+        String leader = leadership.leader();
+        return HealthCheckResponse.named("event-log-replayed").status(loop.caughtUp())
+                .withData("role", leadership.leading() ? "leader" : "standby")
+                .withData("leader", leader == null ? "unknown" : leader).build();
     }
 }
