@@ -64,6 +64,11 @@ public class FallbackProblemMappers {
             return Problems.response(400, "Bad request", "a value of the request cannot be stored (for example a NUL "
                     + "character or a number out of range)", List.of()).build();
         }
+        if (Outages.isUniqueViolation(e)) {
+            LOG.infof("answering 409, a concurrent request created the same thing first: %s", e.toString());
+            return Problems.response(409, "Conflict", "it already exists: a concurrent request created it first; "
+                    + "read it, or try again", List.of()).build();
+        }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);
         return Problems.response(500, "Internal error",

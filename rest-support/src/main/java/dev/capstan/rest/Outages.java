@@ -93,6 +93,16 @@ public final class Outages {
         return out;
     }
 
+    /** Whether a unique constraint refused a row (SQLSTATE 23505): a concurrent request made the same thing first. */
+    public static boolean isUniqueViolation(Throwable t) {
+        for (Throwable c : chain(t)) {
+            if (c instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean unavailable(SQLException e) {
         String state = e.getSQLState();
         if (state != null && (state.startsWith("08") // connection exception

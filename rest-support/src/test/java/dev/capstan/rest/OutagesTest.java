@@ -50,6 +50,14 @@ class OutagesTest {
     }
 
     @Test
+    void aUniqueViolationIsRecognisedAmongSuppressedExceptions() {
+        var rollback = new IllegalStateException("could not commit");
+        rollback.addSuppressed(new RuntimeException(new SQLException("duplicate key value", "23505")));
+        assertThat(Outages.isUniqueViolation(rollback)).isTrue();
+        assertThat(Outages.isUniqueViolation(new SQLException("deadlock", "40P01"))).isFalse();
+    }
+
+    @Test
     void aCauseLoopDoesNotHang() {
         RuntimeException a = new RuntimeException("a");
         RuntimeException b = new RuntimeException("b", a);

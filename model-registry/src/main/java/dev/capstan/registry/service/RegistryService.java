@@ -223,6 +223,15 @@ public class RegistryService {
             audit(created, actor, "model.created", name, null, json(modelView(created)));
             return created;
         }) : require(name, true);
+        if (v.sourceWorkloadId() != null && m.id != null) {
+            Optional<ModelVersionEntity> same = ModelVersionEntity.<ModelVersionEntity>find(
+                    "key.modelId = ?1 and sourceWorkloadId = ?2", m.id, v.sourceWorkloadId()).firstResultOptional();
+            if (same.isPresent()) {
+                throw new RegistryException.AlreadyExists("version " + same.get().key.version() + " of '" + name
+                        + "' already comes from workload " + v.sourceWorkloadId() + ": a workload makes one version "
+                        + "of a model");
+            }
+        }
         return versionView(m, register(m, v, actor));
     }
 

@@ -26,6 +26,34 @@ import org.junit.jupiter.api.Test;
 class ModelResourceTest {
 
     @Test
+    void aSecondVersionFromTheSameWorkloadIsAConflictNamingTheFirstAndConcurrentCreatesGiveOneModel() throws Exception {
+        String name = uniqueModel("src");
+        modelWithVersions(name, 0);
+        String body = "{\"artifactUri\":\"s3://m/a\",\"source\":{\"workloadId\":\"wl-src-1\",\"attempt\":1}}";
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/models/" + name + "/versions")
+                .then().statusCode(201);
+
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/models/" + name + "/versions")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("version 1 of '" + name + "' already comes from workload wl-src-1"));
+
+        // Eight creations of one new model at once: one 201, the others 409, never a 500.
+        String twin = uniqueModel("twin");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            answers.add(pool.submit(() -> given().contentType(ContentType.JSON)
+                    .body("{\"name\":\"" + twin + "\"}").post("/api/v1/models").statusCode()));
+        }
+        List<Integer> codes = new java.util.ArrayList<>();
+        for (var a : answers) {
+            codes.add(a.get());
+        }
+        pool.shutdown();
+        assertThat(codes).containsOnly(201, 409).containsOnlyOnce(201);
+    }
+
+    @Test
     void versionsAreNumberedInOrderAndKeepWhatTheyWereRegisteredWith() {
         String name = uniqueModel("fraud");
         modelWithVersions(name, 2);
