@@ -286,6 +286,10 @@ public final class LocalStack implements AutoCloseable {
                   logs                   %s
                 """.formatted(stack.kafka(), stack.pgBase(), stack.cluster().masterUrl(), stack.kubeconfig(),
                 root.resolve(".capstan/local/logs")));
+        if (replicas > 1) {
+            System.out.println("  second instances       submission :8091, scheduler :8092 (one decides: see its "
+                    + "/q/health/ready), executor :8093");
+        }
         if (demo) {
             // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate.
             gateway.set(new InferenceGateway(stack.kafka(), "demo-chat", 2.0, 10, 2000,
