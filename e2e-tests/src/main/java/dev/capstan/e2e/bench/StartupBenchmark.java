@@ -1,0 +1,158 @@
+package dev.capstan.e2e.bench;
+
+import dev.capstan.events.CapstanEvent;
+import dev.capstan.events.CloudEventHeaders;
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.Framework;
+import dev.capstan.events.NodeEvent;
+import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.PodAssignment;
+import dev.capstan.events.Resources;
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.localstack.ServiceProcess;
+import dev.capstan.localstack.infra.KafkaBroker;
+import dev.capstan.localstack.infra.TopicSetup;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./capstan bench startup --workloads 100000}: how long the scheduler takes to be ready after a history of
+ * finished workloads. Writes, to a fresh broker, the events of that many workloads that went through (submitted,
+ * admitted, pods created, running, succeeded, finished: six per workload, on the topics the services use) and 64
+ * nodes, then starts scheduler-service from its packaged jar and times its readiness (it replays the log before it
+ * decides). Prints {@code workloads events replayed_events replay_ms ready_s}. The executor reads nothing at start
+ * (committed offsets and the pod informer), submission-service and model-registry keep their state in PostgreSQL:
+ * the scheduler is the service whose start-up grows with history.
+ */
+public final class StartupBenchmark {
+
+    private StartupBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]).toAbsolutePath().normalize();
+        int workloads = 100_000;
+        int nodes = 64;
+        for (int i = 1; i < args.length - 1; i++) {
+            switch (args[i]) {
+                case "--workloads" -> workloads = Integer.parseInt(args[++i]);
+                case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path state = root.resolve(".capstan/bench-startup");
+        deleteTree(state);
+        try (KafkaBroker broker = KafkaBroker.start(state.resolve("kafka"), freePort(), freePort(),
+                Duration.ofSeconds(90))) {
+            String kafka = broker.bootstrapServers();
+            TopicSetup.ensureTopics(kafka);
+            long t0 = System.nanoTime();
+            long events = writeHistory(kafka, workloads, nodes);
+            System.out.printf(Locale.ROOT, "wrote %d events of %d workloads in %.1f s%n", events, workloads,
+                    (System.nanoTime() - t0) / 1e9);
+            Path log = state.resolve("logs/scheduler-service.log");
+            try (ServiceProcess scheduler = new ServiceProcess("scheduler-service", freePort(),
+                    root.resolve("scheduler-service/target/quarkus-app/quarkus-run.jar"), log,
+                    Map.of("capstan.kafka", kafka), line -> System.out.println("[bench] " + line))) {
+                long start = System.nanoTime();
+                scheduler.start();
+                scheduler.awaitReady(Duration.ofMinutes(10));
+                double ready = (System.nanoTime() - start) / 1e9;
+                Matcher m = Pattern.compile("replayed (\\d+) events in (\\d+) ms").matcher(Files.readString(log));
+                boolean found = m.find();
+                String replayed = found ? m.group(1) : "?";
+                String replayMs = found ? m.group(2) : "?";
+                System.out.printf(Locale.ROOT, "workloads=%d events=%d replayed_events=%s replay_ms=%s ready_s=%.1f%n",
+                        workloads, events, replayed, replayMs, ready);
+            }
+        }
+    }
+
+    /** The events of {@code workloads} finished workloads and {@code nodes} 8-GPU nodes; returns how many. */
+    static long writeHistory(String kafka, int workloads, int nodes) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        long n = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < nodes; i++) {
+                List<NodeEvent.Gpu> gpus = IntStream.range(0, 8)
+                        .mapToObj(g -> new NodeEvent.Gpu(g, "A100", 81920, "island-" + g / 4)).toList();
+                n += send(producer, new NodeEvent.NodeUpdated("node-" + i, 96_000, 786_432, gpus, Map.of(), true,
+                        List.of(), t), t);
+            }
+            for (int i = 0; i < workloads; i++) {
+                String id = String.format("wl-hist%07d", i);
+                Instant at = t.plusMillis(i * 10L);
+                TrainingJobSpec spec = new TrainingJobSpec("hist-" + i, "team-" + i % 8, "registry/train:1",
+                        List.of("python", "train.py"), Framework.NONE, 1, new Resources(1, 1000, List.of(), 4000,
+                                16384), 0, Map.of("sim.capstan.dev/run-seconds", "60"), Map.of(), null);
+                String node = "node-" + i % nodes;
+                int gpu = (i / nodes) % 8;
+                n += send(producer, new WorkloadEvent.WorkloadSubmitted(id, spec, at), at);
+                n += send(producer, new PlacementEvent.WorkloadAdmitted(id, 1, spec.queue(), List.of(
+                        new PodAssignment(id + "-a1-worker-0", "worker", 0, node, List.of(gpu), 1000, "A100", null)),
+                        at, spec), at);
+                n += send(producer, new ExecutionEvent.PodsCreated(id, 1, List.of(id + "-a1-worker-0"), at), at);
+                n += send(producer, new ExecutionEvent.WorkloadRunning(id, 1, at), at);
+                n += send(producer, new ExecutionEvent.WorkloadSucceeded(id, 1, at.plusSeconds(60)), at);
+                n += send(producer, new WorkloadEvent.WorkloadFinished(id, "SUCCEEDED", "all pods succeeded",
+                        at.plusSeconds(60), 1), at);
+            }
+            producer.flush();
+        }
+        return n;
+    }
+
+    private static int send(KafkaProducer<String, String> producer, CapstanEvent e, Instant at) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(e.topic(), e.subject(), EventCodec.toJson(e));
+        String source = e instanceof PlacementEvent ? "scheduler-service" : e instanceof WorkloadEvent
+                ? "submission-service" : "executor-service";
+        CloudEventHeaders.forEvent(e, source, at).asHeaders()
+                .forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        producer.send(r);
+        return 1;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
