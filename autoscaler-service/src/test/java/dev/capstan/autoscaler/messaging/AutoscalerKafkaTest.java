@@ -11,7 +11,10 @@ import dev.capstan.events.InferenceMetricsEvent;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.events.WorkloadEvent;
+import dev.capstan.rest.testing.Fuzz;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +34,9 @@ import org.junit.jupiter.api.Test;
 /** Against the real broker the build starts: samples in → decisions out; an unreadable record → dead letters. */
 @QuarkusTest
 class AutoscalerKafkaTest {
+
+    @TestHTTPResource("/api/v1/autoscaling")
+    URI autoscaling;
 
     private static String bootstrap() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
@@ -114,5 +120,15 @@ class AutoscalerKafkaTest {
         KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
         c.subscribe(List.of(topic));
         return c;
+    }
+
+    /** Junk service names and query strings: no 5xx, every refusal problem+json. */
+    @Test
+    void junkServiceNamesNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
+        Fuzz fuzz = new Fuzz().junkUnder(autoscaling, "window", 3_000);
+
+        String firstViolations = fuzz.report("GET /api/v1/autoscaling/{service}");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(404);
     }
 }

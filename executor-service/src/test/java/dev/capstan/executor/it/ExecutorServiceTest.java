@@ -12,17 +12,20 @@ import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.executor.domain.Fixtures;
 import dev.capstan.executor.service.Watches;
+import dev.capstan.rest.testing.Fuzz;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,6 +56,9 @@ class ExecutorServiceTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    @TestHTTPResource("/api/v1/executions")
+    URI executions;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -245,6 +251,15 @@ class ExecutorServiceTest {
         awaitEvent(ghost, e -> e instanceof NodeEvent.NodeRemoved);
         assertThat(watches.removeGoneNodes()).doesNotContain(ghost, kept); // the topic now says it is gone
         assertThat(kafka.received()).noneMatch(r -> kept.equals(r.key()) && r.event() instanceof NodeEvent.NodeRemoved);
+    }
+
+    @Test
+    void junkWorkloadIdsNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
+        Fuzz fuzz = new Fuzz().junkUnder(executions, null, 3_000);
+
+        String firstViolations = fuzz.report("GET /api/v1/executions/{workloadId}");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(404);
     }
 
     private void setPhase(String pod, String phase) {

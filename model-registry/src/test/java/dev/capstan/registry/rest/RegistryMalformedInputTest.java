@@ -2,7 +2,7 @@ package dev.capstan.registry.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.support.testing.Fuzz;
+import dev.capstan.rest.testing.Fuzz;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;

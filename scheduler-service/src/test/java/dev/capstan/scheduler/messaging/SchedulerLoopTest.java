@@ -15,7 +15,10 @@ import dev.capstan.events.Resources;
 import dev.capstan.events.Topics;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadEvent;
+import dev.capstan.rest.testing.Fuzz;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +44,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class SchedulerLoopTest {
+
+    @TestHTTPResource("/api/v1/scheduler")
+    URI schedulerApi;
 
     static final String BOOTSTRAP = System.getProperty("capstan.kafka", "127.0.0.1:9092");
 
@@ -128,5 +134,15 @@ class SchedulerLoopTest {
             }
         }
         throw new AssertionError("no " + type.getSimpleName() + " within 30 s");
+    }
+
+    /** Junk paths and query strings on the scheduler's REST API: no 5xx, every refusal problem+json. */
+    @Test
+    void junkPathsNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
+        Fuzz fuzz = new Fuzz().junkUnder(schedulerApi, "queue", 3_000);
+
+        String firstViolations = fuzz.report("GET /api/v1/scheduler/{junk}");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(404);
     }
 }

@@ -1,4 +1,4 @@
-package dev.capstan.support.testing;
+package dev.capstan.rest.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -150,6 +150,16 @@ public final class Fuzz {
     }
 
     // ---- sending and checking ---------------------------------------------------------------------------------
+
+    /**
+     * GETs {@code base/<junk>} {@code n} times, with the same junk in {@code queryParameter} when it is not null:
+     * the unknown ids and paths of an API.
+     */
+    public Fuzz junkUnder(java.net.URI base, String queryParameter, int n) throws Exception {
+        return run(junk().filter(s -> !s.isEmpty()).sampleStream().limit(n).toList(),
+                j -> HttpRequest.newBuilder(java.net.URI.create(base + "/" + enc(j)
+                        + (queryParameter == null ? "" : "?" + queryParameter + "=" + enc(j)))).GET().build());
+    }
 
     /** Sends one request per input (8 in flight) and checks every answer. */
     public <T> Fuzz run(List<T> inputs, Function<T, HttpRequest> request) throws Exception {
