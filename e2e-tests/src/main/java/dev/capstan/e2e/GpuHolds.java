@@ -62,11 +62,4 @@ public final class GpuHolds {
         }
         return out;
     }
-
-    /** How many admissions there were in all. */
-    public static int admissions(List<PlacementEvent.WorkloadAdmitted> admitted) {
-        Set<String> distinct = new HashSet<>();
-        admitted.forEach(a -> distinct.add(a.workloadId() + "#" + a.attempt()));
-        return distinct.size();
-    }
 }

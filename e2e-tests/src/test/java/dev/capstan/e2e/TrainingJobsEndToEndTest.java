@@ -460,10 +460,12 @@ class TrainingJobsEndToEndTest {
                 java.util.Optional::isPresent).orElseThrow();
     }
 
+    static final HttpClient HEALTH = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     /** {@code leader} or {@code standby}, as the instance's readiness check says; null when it does not answer. */
     static String schedulerRole(String instance) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> r = HEALTH.send(HttpRequest.newBuilder(
                     URI.create(stack.service(instance).url() + "/q/health/ready")).timeout(Duration.ofSeconds(2))
                     .build(), HttpResponse.BodyHandlers.ofString());
             for (JsonNode check : dev.capstan.events.EventCodec.mapper().readTree(r.body()).path("checks")) {

@@ -134,9 +134,12 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** {@code kill -9}: the JVM dies at once, without shutting down; the supervisor starts it again. */
-    public void kill() {
-        process.destroyForcibly();
+    /**
+     * {@code kill -9}: the JVM dies at once, without shutting down; returns once it is gone (its port closed), and
+     * the supervisor starts it again.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */

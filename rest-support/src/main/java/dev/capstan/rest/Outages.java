@@ -43,16 +43,7 @@ public final class Outages {
      * deadlock or a serialization conflict (SQLSTATE 40P01, 40001).
      */
     public static boolean isTransient(Throwable t) {
-        if (isOutage(t)) {
-            return true;
-        }
-        for (Throwable c : chain(t)) {
-            if (c instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
-                    || "40001".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return isOutage(t) || hasSqlState(t, state -> state.equals("40P01") || state.equals("40001"));
     }
 
     /**
@@ -60,12 +51,7 @@ public final class Outages {
      * again cannot help; the input is at fault.
      */
     public static boolean isDataError(Throwable t) {
-        for (Throwable c : chain(t)) {
-            if (c instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                return true;
-            }
-        }
-        return false;
+        return hasSqlState(t, state -> state.startsWith("22"));
     }
 
     /**
@@ -95,12 +81,13 @@ public final class Outages {
 
     /** Whether a unique constraint refused a row (SQLSTATE 23505): a concurrent request made the same thing first. */
     public static boolean isUniqueViolation(Throwable t) {
-        for (Throwable c : chain(t)) {
-            if (c instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return hasSqlState(t, "23505"::equals);
+    }
+
+    /** Whether an SQLException among {@code t}'s causes and suppressed exceptions has a state {@code wanted} accepts. */
+    private static boolean hasSqlState(Throwable t, java.util.function.Predicate<String> wanted) {
+        return chain(t).stream().anyMatch(c -> c instanceof SQLException sql && sql.getSQLState() != null
+                && wanted.test(sql.getSQLState()));
     }
 
     private static boolean unavailable(SQLException e) {

@@ -9,10 +9,6 @@ import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,11 +138,9 @@ public final class ChaosBenchmark {
         int lastDone = -1;
         while (true) {
             status.clear();
-            for (String id : accepted.values()) {
-                status.put(id, statusOf(stack.url("submission-service"), id));
-            }
-            int done = (int) status.values().stream().filter(s -> Set.of("SUCCEEDED", "FAILED", "CANCELLED")
-                    .contains(s)).count();
+            status.putAll(statuses(rest, queue)); // one page of 500 per request, not one request per workload
+            int done = (int) accepted.values().stream().filter(id -> Set.of("SUCCEEDED", "FAILED", "CANCELLED")
+                    .contains(status.get(id))).count();
             if (done == accepted.size()) {
                 break;
             }
@@ -156,11 +150,11 @@ public final class ChaosBenchmark {
             } else if (System.nanoTime() - lastProgress > TimeUnit.MINUTES.toNanos(10)) {
                 break;
             }
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // polling the REST API, as a user watching the queue would
         }
 
         Map<String, Integer> byStatus = new TreeMap<>();
-        status.values().forEach(s -> byStatus.merge(s, 1, Integer::sum));
+        accepted.values().forEach(id -> byStatus.merge(status.getOrDefault(id, "UNKNOWN"), 1, Integer::sum));
         int succeeded = byStatus.getOrDefault("SUCCEEDED", 0);
         int failed = byStatus.getOrDefault("FAILED", 0);
         int lost = accepted.size() - succeeded - failed - byStatus.getOrDefault("CANCELLED", 0);
@@ -205,35 +199,26 @@ public final class ChaosBenchmark {
         } else if (fault.equals("restart-postgres")) {
             stack.restartPostgres();
         }
-        Thread.sleep(500); // readiness checks notice a dependency gone within their own timeouts
         for (String s : stack.services()) {
-            awaitReady(stack.url(s), Duration.ofMinutes(3));
+            stack.service(s).awaitReady(Duration.ofMinutes(3));
         }
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    private static void awaitReady(String base, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+    /** The status of every workload of the queue, read a page of 500 at a time. */
+    private static Map<String, String> statuses(RestClient rest, String queue) {
+        Map<String, String> out = new HashMap<>();
+        for (int page = 0;; page++) {
+            JsonNode p;
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(3))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // restarting
+                p = rest.list("queue=" + queue + "&size=500&page=" + page);
+            } catch (RuntimeException restarting) {
+                return out; // asked again at the next poll
             }
-            Thread.sleep(200);
-        }
-    }
-
-    private static String statusOf(String submission, String id) {
-        try {
-            return RestClient.fetch(submission + "/api/v1/workloads/" + id).get("status").asText();
-        } catch (RuntimeException e) {
-            return "UNKNOWN";
+            p.get("items").forEach(w -> out.put(w.get("id").asText(), w.get("status").asText()));
+            if ((page + 1) * 500 >= p.get("total").asInt()) {
+                return out;
+            }
         }
     }
 }

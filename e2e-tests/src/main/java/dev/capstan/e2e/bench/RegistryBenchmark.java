@@ -8,7 +8,6 @@ import dev.capstan.localstack.infra.Postgres;
 import dev.capstan.localstack.infra.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,7 +27,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -203,14 +200,14 @@ public final class RegistryBenchmark {
         String kafka = options.kafka();
         if (kafka == null) {
             Path dir = state.resolve("kafka");
-            deleteTree(dir); // a fresh log: the relay's events from earlier runs are of no use
-            KafkaBroker broker = KafkaBroker.start(dir, freePort(), freePort(), Duration.ofSeconds(90));
+            BenchFiles.deleteTree(dir); // a fresh log: the relay's events from earlier runs are of no use
+            KafkaBroker broker = KafkaBroker.start(dir, BenchFiles.freePort(), BenchFiles.freePort(), Duration.ofSeconds(90));
             started.add("Kafka", broker);
             kafka = broker.bootstrapServers();
         }
         TopicSetup.ensureTopics(kafka);
         // 3. The registry; Flyway creates the schema as it starts.
-        int port = freePort();
+        int port = BenchFiles.freePort();
         Path log = state.resolve("logs/model-registry.log");
         Files.deleteIfExists(log);
         ServiceProcess registry = new ServiceProcess("model-registry", port,
@@ -648,23 +645,6 @@ public final class RegistryBenchmark {
         try (Connection c = DriverManager.getConnection(pgBase + "/postgres", Postgres.USER, "");
                 Statement s = c.createStatement()) {
             s.execute("drop database if exists \"" + db + "\" with (force)");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -14,14 +14,11 @@ import dev.capstan.events.WorkloadEvent;
 import dev.capstan.localstack.ServiceProcess;
 import dev.capstan.localstack.infra.KafkaBroker;
 import dev.capstan.localstack.infra.TopicSetup;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,8 +57,8 @@ public final class StartupBenchmark {
             }
         }
         Path state = root.resolve(".capstan/bench-startup");
-        deleteTree(state);
-        try (KafkaBroker broker = KafkaBroker.start(state.resolve("kafka"), freePort(), freePort(),
+        BenchFiles.deleteTree(state);
+        try (KafkaBroker broker = KafkaBroker.start(state.resolve("kafka"), BenchFiles.freePort(), BenchFiles.freePort(),
                 Duration.ofSeconds(90))) {
             String kafka = broker.bootstrapServers();
             TopicSetup.ensureTopics(kafka);
@@ -70,7 +67,7 @@ public final class StartupBenchmark {
             System.out.printf(Locale.ROOT, "wrote %d events of %d workloads in %.1f s%n", events, workloads,
                     (System.nanoTime() - t0) / 1e9);
             Path log = state.resolve("logs/scheduler-service.log");
-            try (ServiceProcess scheduler = new ServiceProcess("scheduler-service", freePort(),
+            try (ServiceProcess scheduler = new ServiceProcess("scheduler-service", BenchFiles.freePort(),
                     root.resolve("scheduler-service/target/quarkus-app/quarkus-run.jar"), log,
                     Map.of("capstan.kafka", kafka), line -> System.out.println("[bench] " + line))) {
                 long start = System.nanoTime();
@@ -137,22 +134,5 @@ public final class StartupBenchmark {
                 .forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
         producer.send(r);
         return 1;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
     }
 }

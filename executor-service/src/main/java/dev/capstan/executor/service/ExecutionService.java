@@ -104,6 +104,11 @@ public class ExecutionService {
     public void admit(WorkloadAdmitted admission) {
         AttemptKey key = new AttemptKey(admission.workloadId(), admission.attempt());
         if (tracker.isTerminal(key)) {
+            if (unreported.containsKey(key)) {
+                // Handled again because deleting its pods threw after it failed: finish that, then report.
+                kube.deleteAttempt(Names.workloadLabel(key.workloadId()), key.attempt());
+                sendPending(key);
+            }
             return; // redelivered after it finished or was released
         }
         Timer.Sample sample = Timer.start(meters);

@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,8 +29,7 @@ import net.jqwik.api.arbitraries.StringArbitrary;
 
 /**
  * Malformed input for the services' REST APIs, generated with jqwik, and a runner that sends it and keeps what the
- * API answered: no request may get a 5xx, and every refusal must have the expected error shape (problem+json with
- * the response's status, by default).
+ * API answered: no request may get a 5xx, and every refusal must be problem+json with the response's status.
  */
 public final class Fuzz {
 
@@ -41,13 +39,6 @@ public final class Fuzz {
 
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-    private Predicate<HttpResponse<String>> refusalShape = Fuzz::isProblem;
-
-    /** Refusals (4xx) must pass {@code shape} instead of being problem+json (e.g. MLflow's error body). */
-    public Fuzz refusalsShaped(Predicate<HttpResponse<String>> shape) {
-        this.refusalShape = shape;
-        return this;
-    }
 
     // ---- generators -------------------------------------------------------------------------------------------
 
@@ -185,7 +176,7 @@ public final class Fuzz {
         }
         int status = resp.statusCode();
         statuses.merge(status, 1, Integer::sum);
-        if (status >= 500 || (status >= 400 && !refusalShape.test(resp))) {
+        if (status >= 500 || (status >= 400 && !isProblem(resp))) {
             violations.add(r.method() + " " + r.uri().getRawPath() + " " + input + " -> " + status + " "
                     + resp.headers().firstValue("Content-Type").orElse("") + " " + resp.body());
         }
