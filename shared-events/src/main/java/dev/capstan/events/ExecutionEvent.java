@@ -11,6 +11,9 @@ public sealed interface ExecutionEvent extends CapstanEvent {
     /** The admission these pods belong to. */
     int attempt();
 
+    /** When it happened. */
+    Instant at();
+
     @Override
     default String subject() {
         return workloadId();

@@ -32,13 +32,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code ./capstan bench startup --workloads 100000}: how long the scheduler takes to be ready after a history of
- * finished workloads. Writes, to a fresh broker, the events of that many workloads that went through (submitted,
- * admitted, pods created, running, succeeded, finished: six per workload, on the topics the services use) and 64
- * nodes, then starts scheduler-service from its packaged jar and times its readiness (it replays the log before it
- * decides). Prints {@code workloads events replayed_events replay_ms ready_s}. The executor reads nothing at start
- * (committed offsets and the pod informer), submission-service and model-registry keep their state in PostgreSQL:
- * the scheduler is the service whose start-up grows with history.
+ * {@code ./capstan bench startup --workloads 100000 [--tail 1000]}: how long the scheduler takes to be ready after a
+ * history of finished workloads. Writes, to a fresh broker, the events of that many workloads that went through
+ * (submitted, admitted, pods created, running, succeeded, finished: six per workload, on the topics the services use,
+ * all finished within the last hours, so inside the scheduler's retention window) and 64 nodes, then:
+ * <ol>
+ *   <li>starts scheduler-service from its packaged jar with no checkpoint (a first start, or an upgrade that cannot
+ *       read the old one): it reads the whole log; times its readiness;</li>
+ *   <li>waits for its first checkpoint, {@code kill -9}s it, writes {@code --tail} more finished workloads (the
+ *       activity since that checkpoint), starts it again and times its readiness (the last checkpoint and the log
+ *       after it).</li>
+ * </ol>
+ * With {@code --old N}, N more workloads finished three days ago, before the scheduler's retention window: the first
+ * start reads them, the restart does not. Prints one line per start: {@code start= workloads= events= replayed_events= replay_ms= ready_s=}. The executor
+ * reads nothing at start (committed offsets and the pod informer), submission-service and model-registry keep their
+ * state in PostgreSQL: the scheduler is the service whose start-up could grow with history.
  */
 public final class StartupBenchmark {
 
@@ -49,10 +57,14 @@ public final class StartupBenchmark {
         Path root = Path.of(args[0]).toAbsolutePath().normalize();
         int workloads = 100_000;
         int nodes = 64;
+        int tail = 1_000;
+        int old = 0;
         for (int i = 1; i < args.length - 1; i++) {
             switch (args[i]) {
                 case "--workloads" -> workloads = Integer.parseInt(args[++i]);
                 case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                case "--tail" -> tail = Integer.parseInt(args[++i]);
+                case "--old" -> old = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -63,29 +75,65 @@ public final class StartupBenchmark {
             String kafka = broker.bootstrapServers();
             TopicSetup.ensureTopics(kafka);
             long t0 = System.nanoTime();
-            long events = writeHistory(kafka, workloads, nodes);
-            System.out.printf(Locale.ROOT, "wrote %d events of %d workloads in %.1f s%n", events, workloads,
-                    (System.nanoTime() - t0) / 1e9);
-            Path log = state.resolve("logs/scheduler-service.log");
-            try (ServiceProcess scheduler = new ServiceProcess("scheduler-service", BenchFiles.freePort(),
-                    root.resolve("scheduler-service/target/quarkus-app/quarkus-run.jar"), log,
-                    Map.of("capstan.kafka", kafka), line -> System.out.println("[bench] " + line))) {
-                long start = System.nanoTime();
-                scheduler.start();
-                scheduler.awaitReady(Duration.ofMinutes(10));
-                double ready = (System.nanoTime() - start) / 1e9;
-                Matcher m = Pattern.compile("replayed (\\d+) events in (\\d+) ms").matcher(Files.readString(log));
-                boolean found = m.find();
-                String replayed = found ? m.group(1) : "?";
-                String replayMs = found ? m.group(2) : "?";
-                System.out.printf(Locale.ROOT, "workloads=%d events=%d replayed_events=%s replay_ms=%s ready_s=%.1f%n",
-                        workloads, events, replayed, replayMs, ready);
+            // --old N: N more workloads that finished three days ago, before the retention window (24 h).
+            long events = writeHistory(kafka, 0, old, nodes, true, Instant.now().minus(Duration.ofDays(3)));
+            events += writeHistory(kafka, old, workloads, nodes, false,
+                    Instant.now().minusSeconds(workloads / 100 + 600));
+            workloads += old;
+            System.out.printf(Locale.ROOT, "wrote %d events of %d workloads (%d of them three days old) in %.1f s%n",
+                    events, workloads, old, (System.nanoTime() - t0) / 1e9);
+            Map<String, String> props = Map.of("capstan.kafka", kafka, "capstan.scheduler.checkpoint.interval", "5s");
+            Path firstLog = state.resolve("logs/scheduler-service-1.log");
+            int port = BenchFiles.freePort();
+            Path jar = root.resolve("scheduler-service/target/quarkus-app/quarkus-run.jar");
+            try (ServiceProcess scheduler = new ServiceProcess("scheduler-service", port, jar, firstLog, props,
+                    line -> System.out.println("[bench] " + line))) {
+                report("first", scheduler, firstLog, workloads, events);
+                awaitLine(firstLog, Pattern.compile("checkpoint \\S+ written: .*"), Duration.ofMinutes(2));
+                scheduler.kill();
+            } // closing it keeps the supervisor from starting it again
+            long more = writeHistory(kafka, workloads, tail, nodes, false, Instant.now().minusSeconds(120));
+            Path secondLog = state.resolve("logs/scheduler-service-2.log");
+            try (ServiceProcess scheduler = new ServiceProcess("scheduler-service", port, jar, secondLog, props,
+                    line -> System.out.println("[bench] " + line))) {
+                report("after_kill", scheduler, secondLog, workloads + tail, events + more);
             }
         }
     }
 
-    /** The events of {@code workloads} finished workloads and {@code nodes} 8-GPU nodes; returns how many. */
-    static long writeHistory(String kafka, int workloads, int nodes) throws Exception {
+    /** Starts the scheduler, times its readiness and prints the line of one start. */
+    private static void report(String start, ServiceProcess scheduler, Path log, int workloads, long events)
+            throws Exception {
+        long t = System.nanoTime();
+        scheduler.start();
+        scheduler.awaitReady(Duration.ofMinutes(10));
+        double ready = (System.nanoTime() - t) / 1e9;
+        Matcher m = Pattern.compile("replayed (\\d+) events in (\\d+) ms with policy \\S+, from (.*)")
+                .matcher(Files.readString(log));
+        boolean found = m.find();
+        System.out.printf(Locale.ROOT, "start=%s workloads=%d events=%d replayed_events=%s replay_ms=%s ready_s=%.1f"
+                + " from=\"%s\"%n", start, workloads, events, found ? m.group(1) : "?", found ? m.group(2) : "?", ready,
+                found ? m.group(3) : "?");
+    }
+
+    private static void awaitLine(Path log, Pattern line, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Matcher m = line.matcher(Files.readString(log));
+            if (m.find()) {
+                System.out.println("[bench] " + m.group());
+                return;
+            }
+            Thread.sleep(500); // polling a child process' log file
+        }
+        throw new IllegalStateException("no line matching " + line + " in " + log + " within " + timeout);
+    }
+
+    /**
+     * The events of {@code workloads} finished workloads numbered from {@code first}, starting at {@code base} 10 ms
+     * apart, placed on {@code nodes} 8-GPU nodes (written too if {@code withNodes}); returns how many events.
+     */
+    static long writeHistory(String kafka, int first, int workloads, int nodes, boolean withNodes, Instant base) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -94,18 +142,18 @@ public final class StartupBenchmark {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        Instant t = base;
         long n = 0;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            for (int i = 0; i < nodes; i++) {
+            for (int i = 0; withNodes && i < nodes; i++) {
                 List<NodeEvent.Gpu> gpus = IntStream.range(0, 8)
                         .mapToObj(g -> new NodeEvent.Gpu(g, "A100", 81920, "island-" + g / 4)).toList();
                 n += send(producer, new NodeEvent.NodeUpdated("node-" + i, 96_000, 786_432, gpus, Map.of(), true,
                         List.of(), t), t);
             }
-            for (int i = 0; i < workloads; i++) {
+            for (int i = first; i < first + workloads; i++) {
                 String id = String.format("wl-hist%07d", i);
-                Instant at = t.plusMillis(i * 10L);
+                Instant at = t.plusMillis((i - first) * 10L);
                 TrainingJobSpec spec = new TrainingJobSpec("hist-" + i, "team-" + i % 8, "registry/train:1",
                         List.of("python", "train.py"), Framework.NONE, 1, new Resources(1, 1000, List.of(), 4000,
                                 16384), 0, Map.of("sim.capstan.dev/run-seconds", "60"), Map.of(), null);

@@ -24,6 +24,35 @@ public interface SchedulerConfig {
     @WithDefault("capstan-scheduler")
     String transactionalId();
 
+    /**
+     * {@code capstan.scheduler.finished-retention}: how long a finished workload is remembered (its id and last
+     * attempt), so that a late repeat of one of its records changes nothing. What the scheduler holds, and its
+     * checkpoints, grow with the workloads finished within this window, not with the whole history. Default 24h.
+     */
+    @WithDefault("24h")
+    Duration finishedRetention();
+
+    /** {@code capstan.scheduler.checkpoint.*}: start from the last checkpoint instead of the whole log. */
+    Checkpoints checkpoint();
+
+    /** Checkpoints of the scheduler's state on a compacted topic. */
+    interface Checkpoints {
+        /** Off: every start reads the whole log. Default on. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The compacted topic (one partition) holding them; created when missing. */
+        @WithDefault("capstan.scheduler-checkpoints")
+        String topic();
+
+        /**
+         * How often the deciding instance writes one when something changed (at least ten times as long as the
+         * last one took, so that writing stays a small share of the loop's time). Default 30s.
+         */
+        @WithDefault("30s")
+        Duration interval();
+    }
+
     /** {@code capstan.scheduler.leader-election.*}: one active instance, the others hot standbys. */
     LeaderElection leaderElection();
 

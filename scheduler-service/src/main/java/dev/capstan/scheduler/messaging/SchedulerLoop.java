@@ -7,6 +7,7 @@ import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.scheduler.config.SchedulerConfig;
 import dev.capstan.scheduler.domain.placement.PlacementPolicies;
+import dev.capstan.scheduler.domain.queue.Checkpoint;
 import dev.capstan.scheduler.domain.queue.SchedulerCore;
 import dev.capstan.scheduler.service.Leadership;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,14 +45,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The scheduler's single event loop. Its state is the event log: at start it reads every partition
- * of {@code capstan.nodes}, {@code capstan.workloads}, {@code capstan.placements} (its own past
- * decisions) and {@code capstan.executions} from the beginning up to the end offsets seen at start,
- * then schedules and keeps following. One thread owns the core, so there are no locks; decisions are
- * published and acknowledged before the next cycle, so what the log holds is what was decided.
+ * The scheduler's single event loop. Its state is the event log: at start it restores the last checkpoint (see
+ * {@link CheckpointStore}) and reads every partition of {@code capstan.nodes}, {@code capstan.workloads},
+ * {@code capstan.placements} (its own past decisions) and {@code capstan.executions} from the checkpoint's positions
+ * (from the beginning without one) up to the end offsets seen at start, then schedules and keeps following. One
+ * thread owns the core, so there are no locks; decisions are published and acknowledged before the next cycle, so
+ * what the log holds is what was decided. The deciding instance writes a checkpoint every
+ * {@code capstan.scheduler.checkpoint.interval} when something changed, and when it stops.
  *
  * <p>Plain Kafka clients rather than reactive messaging: the replay needs explicit assignment, seeking
- * and end-offset checks, and no consumer-group offsets (a restart must read everything again).
+ * and end-offset checks, and no consumer-group offsets (the checkpoint holds the positions).
  */
 @ApplicationScoped
 public class SchedulerLoop {
@@ -66,6 +69,10 @@ public class SchedulerLoop {
     private final MeterRegistry metrics;
     private final Leadership leadership;
     private final AtomicReference<SchedulerCore.Snapshot> snapshot = new AtomicReference<>();
+    private final CheckpointStore checkpoints;
+    /** Records read since the last checkpoint (none: no new checkpoint needed). */
+    private long changesSinceCheckpoint;
+    private long lastCheckpointNanos;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private Thread thread;
@@ -77,6 +84,7 @@ public class SchedulerLoop {
         this.bootstrap = bootstrap;
         this.clock = clock;
         this.metrics = metrics;
+        this.checkpoints = new CheckpointStore(bootstrap, config.checkpoint().topic());
     }
 
     void start(@Observes StartupEvent e) {
@@ -129,15 +137,38 @@ public class SchedulerLoop {
     }
 
     private void loop(KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer) {
-        SchedulerCore core = new SchedulerCore(PlacementPolicies.byName(config.policy()));
+        long started = System.nanoTime();
         List<TopicPartition> partitions = partitions(consumer);
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        String from = "the beginning";
+        SchedulerCore core = null;
+        if (config.checkpoint().enabled()) {
+            checkpoints.ensureTopic();
+            var loaded = checkpoints.load();
+            if (loaded.isPresent()) {
+                core = SchedulerCore.restore(PlacementPolicies.byName(config.policy()), loaded.get().checkpoint());
+                for (TopicPartition p : partitions) {
+                    Long position = loaded.get().positions().get(p);
+                    if (position == null) {
+                        consumer.seekToBeginning(List.of(p)); // a partition added since
+                    } else {
+                        consumer.seek(p, position);
+                    }
+                }
+                var head = loaded.get().head();
+                from = String.format("checkpoint %s of %s (%d entries, %d chunks, read in %d ms)", head.id(),
+                        head.takenAt(), head.entries(), head.chunks(), (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+        if (core == null) {
+            core = new SchedulerCore(PlacementPolicies.byName(config.policy()));
+            consumer.seekToBeginning(partitions);
+        }
         Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-        long started = System.nanoTime();
         long replayed = 0;
         boolean deciding = false;
         Timer cycleTimer = metrics.timer("capstan.scheduler.cycle");
+        long nextHousekeeping = System.nanoTime() + config.checkpoint().interval().toNanos();
         while (running) {
             List<ConsumerRecord<String, String>> batch = new ArrayList<>();
             consumer.poll(config.pollTimeout()).forEach(batch::add);
@@ -147,6 +178,7 @@ public class SchedulerLoop {
                     core.apply(event);
                 }
             }
+            changesSinceCheckpoint += batch.size();
             if (core.replaying()) {
                 replayed += batch.size();
                 end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
@@ -156,8 +188,19 @@ public class SchedulerLoop {
                 core.finishReplay();
                 caughtUp = true;
                 leadership.caughtUp(); // compete for the lease only now, as a standby that can take over at once
-                LOG.infof("replayed %d events in %d ms with policy %s", replayed,
-                        (System.nanoTime() - started) / 1_000_000, config.policy());
+                LOG.infof("replayed %d events in %d ms with policy %s, from %s", replayed,
+                        (System.nanoTime() - started) / 1_000_000, config.policy(), from);
+            }
+            if (System.nanoTime() - nextHousekeeping >= 0) {
+                int forgotten = core.forgetFinishedBefore(clock.instant().minus(config.finishedRetention()));
+                if (forgotten > 0) {
+                    LOG.debugf("forgot %d workloads finished more than %s ago", forgotten, config.finishedRetention());
+                }
+                if (deciding && leadership.leading() && changesSinceCheckpoint > 0 && config.checkpoint().enabled()) {
+                    writeCheckpoint(consumer, producer, core, partitions);
+                }
+                nextHousekeeping = System.nanoTime() + Math.max(config.checkpoint().interval().toNanos(),
+                        10 * lastCheckpointNanos);
             }
             if (!leadership.leading()) {
                 if (deciding) {
@@ -172,13 +215,42 @@ public class SchedulerLoop {
             }
             boolean cycled = core.needsCycle();
             if (cycled) {
-                List<PlacementEvent> decisions = cycleTimer.record(() -> core.cycle(clock.instant()));
+                SchedulerCore current = core;
+                List<PlacementEvent> decisions = cycleTimer.record(() -> current.cycle(clock.instant()));
                 publish(producer, decisions);
             }
             if (cycled || !batch.isEmpty() || snapshot.get() == null) {
                 snapshot.set(core.snapshot());
             }
         }
+        if (deciding && leadership.leading() && config.checkpoint().enabled() && changesSinceCheckpoint > 0) {
+            try {
+                writeCheckpoint(consumer, producer, core, partitions); // stopping: the next start reads less
+            } catch (RuntimeException ex) {
+                LOG.warnf("no checkpoint at shutdown: %s", ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Writes a checkpoint of the state after the last cycle and the input positions it covers, in one transaction
+     * (fenced like the decisions: a deposed instance's checkpoint is never read).
+     */
+    private void writeCheckpoint(KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer,
+            SchedulerCore core, List<TopicPartition> partitions) {
+        long t0 = System.nanoTime();
+        Checkpoint cp = core.checkpoint();
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        partitions.forEach(p -> positions.put(p, consumer.position(p)));
+        producer.beginTransaction();
+        CheckpointStore.Head head = checkpoints.write(producer, cp, positions, clock.instant());
+        producer.commitTransaction();
+        lastCheckpointNanos = System.nanoTime() - t0;
+        changesSinceCheckpoint = 0;
+        metrics.timer("capstan.scheduler.checkpoint").record(Duration.ofNanos(lastCheckpointNanos));
+        LOG.infof("checkpoint %s written: %d entries (%d waiting or held, %d finished remembered) in %d chunks, %d ms",
+                head.id(), cp.size(), cp.workloads().size(), cp.finished().size(), head.chunks(),
+                lastCheckpointNanos / 1_000_000);
     }
 
     private void publishSnapshot(SchedulerCore core, List<ConsumerRecord<String, String>> batch) {
@@ -209,6 +281,7 @@ public class SchedulerLoop {
             }
             end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
         }
+        changesSinceCheckpoint += read;
         LOG.infof("%s decides: caught up with %d more events in %d ms", leadership.identity(), read,
                 (System.nanoTime() - t0) / 1_000_000);
     }
@@ -248,7 +321,7 @@ public class SchedulerLoop {
         producer.commitTransaction();
     }
 
-    private static CapstanEvent read(ConsumerRecord<String, String> r) {
+    static CapstanEvent read(ConsumerRecord<String, String> r) {
         var h = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
         if (h == null || r.value() == null) {
             return null;
@@ -287,6 +360,8 @@ public class SchedulerLoop {
         // Decisions are published in transactions: read only committed ones (a deposed instance's are aborted).
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // A checkpoint's position older than the topic's retention: read what is left rather than nothing.
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return new KafkaConsumer<>(p);

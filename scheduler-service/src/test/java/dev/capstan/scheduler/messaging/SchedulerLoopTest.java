@@ -16,12 +16,15 @@ import dev.capstan.events.Topics;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.rest.testing.Fuzz;
+import dev.capstan.scheduler.domain.placement.PlacementPolicies;
+import dev.capstan.scheduler.domain.queue.SchedulerCore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,6 +37,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,79 @@ class SchedulerLoopTest {
 
         given().get("/api/v1/scheduler/state").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * The deciding instance writes checkpoints; a core restored from the last one plus the log after its positions
+     * holds the admission's GPUs (a restart gives nothing twice) and frees them on the release.
+     */
+    @Test
+    void aCheckpointAndTheLogAfterItRestoreTheAdmissionsAndTheirCapacity() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String model = "CKPTGPU-" + run;
+        String node = "node-ckpt-" + run;
+        String big = "wl-ckpt-" + run;
+        // Submitted first, with a priority above the other tests' waiting jobs (which may ask for any model): when its
+        // node comes, it is the first one tried there.
+        var s = submitted(big, model, 1, 8);
+        publish(new WorkloadEvent.WorkloadSubmitted(big, new TrainingJobSpec(s.spec().name(), s.spec().queue(),
+                s.spec().image(), s.spec().command(), s.spec().framework(), 1, s.spec().resources(), 100, Map.of(),
+                Map.of(), null), s.submittedAt()), "submission-service");
+        await(PlacementEvent.WorkloadPending.class, e -> e.workloadId().equals(big)); // read before its node comes
+        publish(new NodeEvent.NodeUpdated(node, 64_000, 524_288, IntStream.range(0, 8)
+                .mapToObj(i -> new NodeEvent.Gpu(i, model, 40960, "island-0")).toList(), Map.of(), true, List.of(),
+                Instant.now()), "executor-service");
+        await(PlacementEvent.WorkloadAdmitted.class, e -> e.workloadId().equals(big));
+
+        CheckpointStore store = new CheckpointStore(BOOTSTRAP, "capstan.scheduler-checkpoints");
+        CheckpointStore.Loaded loaded = null;
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            var l = store.load();
+            if (l.isPresent() && l.get().checkpoint().admissions().stream().anyMatch(h -> h.workloadId().equals(big))) {
+                loaded = l.get();
+                break;
+            }
+            Thread.sleep(300);
+        }
+        assertThat(loaded).as("a checkpoint holding %s within 30 s", big).isNotNull();
+        assertThat(loaded.positions()).isNotEmpty();
+
+        SchedulerCore core = SchedulerCore.restore(PlacementPolicies.byName("capstan"), loaded.checkpoint());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = loaded.positions().keySet().stream().toList();
+            c.assign(parts);
+            loaded.positions().forEach(c::seek);
+            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(parts));
+            while (!end.isEmpty()) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    CapstanEvent e = SchedulerLoop.read(r);
+                    if (e != null) {
+                        core.apply(e);
+                    }
+                }
+                end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+            }
+        }
+        core.finishReplay();
+        assertThat(core.checkpoint().admissions()).filteredOn(h -> h.workloadId().equals(big)).singleElement()
+                .satisfies(h -> assertThat(h.pods()).singleElement().satisfies(pod -> {
+                    assertThat(pod.node()).isEqualTo(node);
+                    assertThat(pod.gpuIndices()).hasSize(8);
+                }));
+        assertThat(core.snapshot().gpusInUseByNode()).containsEntry(node, 8); // all 8 taken, by it alone
+
+        String small = "wl-ckpt-small-" + run;
+        core.apply(submitted(small, model, 1, 1));
+        assertThat(core.cycle(Instant.now())).filteredOn(d -> d.workloadId().equals(small)).singleElement()
+                .isInstanceOf(PlacementEvent.WorkloadPending.class);
+        core.apply(new ExecutionEvent.WorkloadSucceeded(big, 1, Instant.now()));
+        assertThat(core.snapshot().gpusInUseByNode().getOrDefault(node, 0)).isZero();
     }
 
     static WorkloadEvent.WorkloadSubmitted submitted(String id, String model, int workers, int gpus) {

@@ -74,6 +74,7 @@ public final class SchedulerCore {
         /** The user cancelled it: an admission it still holds is revoked. */
         String cancelReason;
         String pendingReason;
+        Instant finishedAt;
 
         Entry(String id, TrainingJobSpec spec, Instant submittedAt, long arrival) {
             this.id = id;
@@ -86,11 +87,20 @@ public final class SchedulerCore {
     private final PlacementPolicy policy;
     private ClusterState cluster = new ClusterState();
     private final Map<String, NodeSpec> nodes = new TreeMap<>();
+    /** The last update of each node, as read: what a checkpoint keeps. */
+    private final Map<String, NodeEvent.NodeUpdated> nodeEvents = new TreeMap<>();
+    /** Workloads not finished, and finished ones whose admission still holds capacity. */
     private final Map<String, Entry> workloads = new HashMap<>();
+    /** Finished workloads, remembered until {@link #forgetFinishedBefore} so a late record about one changes nothing. */
+    private final Map<String, Checkpoint.Finished> finished = new HashMap<>();
     /** Waiting workloads per queue, in arrival order. */
     private final Map<String, LinkedHashMap<String, Entry>> queues = new TreeMap<>();
     private final Map<String, Admission> live = new HashMap<>();
-    private final Map<String, Integer> releasedUpTo = new HashMap<>();
+    /**
+     * The highest released attempt of workloads not in {@link #finished} (which keeps its own), and when it was
+     * released.
+     */
+    private final Map<String, Checkpoint.Released> released = new HashMap<>();
     /** The highest attempt of each workload whose revocation was published (read back from the log or decided). */
     private final Map<String, Integer> revokedUpTo = new HashMap<>();
     /** Cancelled workloads that may hold an admission not yet revoked: checked at the next cycle. */
@@ -119,8 +129,11 @@ public final class SchedulerCore {
                     GangRequests.placement(e.getKey(), e.getValue().pods, w == null ? null : w.spec));
         }
         // Cancelled while admitted, in whatever order the topics were read: revoke what was not revoked yet.
-        live.keySet().stream().filter(id -> workloads.containsKey(id) && workloads.get(id).cancelReason != null)
-                .forEach(toRevoke::add);
+        live.keySet().stream().filter(id -> cancelReason(id) != null).forEach(toRevoke::add);
+        // Everything was read up to where the log stood: a release or revocation of a workload never submitted
+        // (or forgotten) is about nothing the scheduler will ever hear of again.
+        released.keySet().removeIf(this::unknown);
+        revokedUpTo.keySet().removeIf(this::unknown);
         replaying = false;
         dirty = true;
     }
@@ -133,10 +146,16 @@ public final class SchedulerCore {
             applyWorkload(w);
         } else if (event instanceof PlacementEvent.WorkloadAdmitted a) {
             applyAdmitted(a);
+        } else if (event instanceof PlacementEvent.WorkloadPending p) {
+            // The reason published last: a restarted or standby scheduler does not publish it again unchanged.
+            Entry e = workloads.get(p.workloadId());
+            if (e != null && !e.finished && !live.containsKey(e.id)) {
+                e.pendingReason = p.reason();
+            }
         } else if (event instanceof PlacementEvent.AdmissionRevoked r) {
             revokedUpTo.merge(r.workloadId(), r.attempt(), Math::max);
         } else if (event instanceof ExecutionEvent e && e.releasesCapacity()) {
-            release(e.workloadId(), e.attempt());
+            release(e.workloadId(), e.attempt(), e.at());
         }
     }
 
@@ -144,11 +163,13 @@ public final class SchedulerCore {
         if (n instanceof NodeEvent.NodeUpdated u) {
             NodeSpec spec = GangRequests.node(u);
             nodes.put(spec.name(), spec);
+            nodeEvents.put(spec.name(), u);
             if (!replaying) {
                 cluster.upsertNode(spec);
             }
         } else {
             nodes.remove(n.node());
+            nodeEvents.remove(n.node());
             if (!replaying) {
                 cluster.removeNode(n.node());
             }
@@ -158,29 +179,30 @@ public final class SchedulerCore {
 
     private void applyWorkload(WorkloadEvent w) {
         if (w instanceof WorkloadEvent.WorkloadSubmitted s) {
-            if (workloads.containsKey(s.workloadId())) {
+            if (workloads.containsKey(s.workloadId()) || finished.containsKey(s.workloadId())) {
                 return; // redelivered
             }
             Entry e = new Entry(s.workloadId(), s.spec(), s.submittedAt(), arrivals++);
             workloads.put(e.id, e);
             Admission admitted = live.get(e.id);
+            Checkpoint.Released done = released.get(e.id);
             if (admitted != null) {
                 e.attempt = admitted.attempt(); // the admission was read before the submission
-            } else if (releasedUpTo.containsKey(e.id)) {
-                e.attempt = releasedUpTo.get(e.id);
-                e.finished = true;
+            } else if (done != null) {
+                e.attempt = done.attempt();
+                finish(e, done.at());
             } else {
                 enqueue(e);
             }
         } else if (w instanceof WorkloadEvent.WorkloadCancelled c) {
             Entry e = workloads.get(c.workloadId());
-            if (e != null) {
+            if (e != null && !e.finished) {
                 dequeue(e);
-                e.finished = true;
                 e.cancelReason = c.reason() == null || c.reason().isBlank() ? "cancelled" : "cancelled: " + c.reason();
                 if (live.containsKey(e.id)) {
                     toRevoke.add(e.id); // its pods must go: the executor hears it on the admission's partition
                 }
+                finish(e, c.cancelledAt());
             }
         }
         dirty = true;
@@ -188,8 +210,7 @@ public final class SchedulerCore {
 
     private void applyAdmitted(PlacementEvent.WorkloadAdmitted a) {
         Admission current = live.get(a.workloadId());
-        if (current != null && current.attempt() >= a.attempt()
-                || releasedUpTo.getOrDefault(a.workloadId(), 0) >= a.attempt()) {
+        if (current != null && current.attempt() >= a.attempt() || releasedUpTo(a.workloadId()) >= a.attempt()) {
             return; // our own decision read back, or an admission already over
         }
         Entry e = workloads.get(a.workloadId());
@@ -201,12 +222,26 @@ public final class SchedulerCore {
         live.put(a.workloadId(), new Admission(a.attempt(), a.pods(), placement));
         if (e != null) {
             e.attempt = Math.max(e.attempt, a.attempt());
+            e.pendingReason = null;
             dequeue(e);
+        }
+        if (!replaying && cancelReason(a.workloadId()) != null) {
+            // The cancellation was read first (another topic): this admission must go too. (A replay decides this
+            // at its end.)
+            toRevoke.add(a.workloadId());
         }
     }
 
-    private void release(String workloadId, int attempt) {
-        releasedUpTo.merge(workloadId, attempt, Math::max);
+    private void release(String workloadId, int attempt, Instant at) {
+        Checkpoint.Finished done = finished.get(workloadId);
+        if (done != null) {
+            if (done.releasedUpTo() < attempt) {
+                finished.put(workloadId, new Checkpoint.Finished(workloadId, done.attempt(), done.at(),
+                        done.cancelReason(), attempt));
+            }
+        } else if (releasedUpTo(workloadId) < attempt) {
+            released.put(workloadId, new Checkpoint.Released(workloadId, attempt, at));
+        }
         Admission a = live.get(workloadId);
         if (a != null && a.attempt() == attempt) {
             live.remove(workloadId);
@@ -219,9 +254,116 @@ public final class SchedulerCore {
         Entry e = workloads.get(workloadId);
         if (e != null && e.attempt <= attempt) {
             // No retries yet: an admission that ended ends the workload.
-            e.finished = true;
+            e.attempt = attempt;
             dequeue(e);
+            finish(e, at);
         }
+    }
+
+    /**
+     * Marks a workload finished. Once its admission holds nothing any more, only its id, last attempt and finishing
+     * time are kept (in {@link #finished}), until {@link #forgetFinishedBefore} forgets it.
+     */
+    private void finish(Entry e, Instant at) {
+        e.finished = true;
+        if (e.finishedAt == null) {
+            e.finishedAt = at;
+        }
+        if (!live.containsKey(e.id)) {
+            workloads.remove(e.id);
+            Checkpoint.Released r = released.remove(e.id);
+            finished.put(e.id, new Checkpoint.Finished(e.id, e.attempt, e.finishedAt, e.cancelReason,
+                    r == null ? 0 : r.attempt()));
+        }
+    }
+
+    /** The highest attempt of the workload whose capacity was released (0: none). */
+    private int releasedUpTo(String workloadId) {
+        Checkpoint.Released r = released.get(workloadId);
+        if (r != null) {
+            return r.attempt();
+        }
+        Checkpoint.Finished f = finished.get(workloadId);
+        return f == null ? 0 : f.releasedUpTo();
+    }
+
+    /** Why the workload was cancelled; null if it was not (or is not known). */
+    private String cancelReason(String workloadId) {
+        Entry e = workloads.get(workloadId);
+        if (e != null) {
+            return e.cancelReason;
+        }
+        Checkpoint.Finished f = finished.get(workloadId);
+        return f == null ? null : f.cancelReason();
+    }
+
+    /** Neither waiting, admitted, nor remembered as finished. */
+    private boolean unknown(String workloadId) {
+        return !workloads.containsKey(workloadId) && !live.containsKey(workloadId) && !finished.containsKey(workloadId);
+    }
+
+    /**
+     * Forgets workloads that finished before {@code cutoff}: their ids, attempts, releases and revocations. A record
+     * about one of them read later (a producer's late retry) is then ignored, where it would otherwise be a new
+     * workload; the retention window is how late such a repeat may come. Keeps memory and checkpoints bounded by what
+     * happens within the window, not by the length of the history.
+     *
+     * @return how many workloads were forgotten
+     */
+    public int forgetFinishedBefore(Instant cutoff) {
+        int before = finished.size();
+        finished.values().removeIf(f -> f.at() != null && f.at().isBefore(cutoff));
+        // A release read before its admission (a standby reads the topics in any order) is kept until it is old.
+        released.values().removeIf(f -> (f.at() == null || f.at().isBefore(cutoff)) && unknown(f.workloadId()));
+        revokedUpTo.keySet().removeIf(id -> unknown(id) && !released.containsKey(id));
+        return before - finished.size();
+    }
+
+    /**
+     * What a restart needs to go on from this point of the log (see {@link Checkpoint}). Taken between cycles, after
+     * the decisions of the last one were published.
+     */
+    public Checkpoint checkpoint() {
+        List<Checkpoint.Workload> ws = workloads.values().stream().sorted(Comparator.comparingLong(e -> e.arrival))
+                .map(e -> new Checkpoint.Workload(e.id, e.spec, e.submittedAt, e.arrival, e.attempt, e.finished,
+                        e.finishedAt, e.cancelReason, e.pendingReason))
+                .toList();
+        List<Checkpoint.Held> held = live.entrySet().stream()
+                .map(e -> new Checkpoint.Held(e.getKey(), e.getValue().attempt(), e.getValue().pods)).toList();
+        return new Checkpoint(arrivals, List.copyOf(nodeEvents.values()), ws, held, List.copyOf(finished.values()),
+                List.copyOf(released.values()), Map.copyOf(revokedUpTo));
+    }
+
+    /**
+     * A core that knows what the checkpoint holds and is replaying: apply the log from the checkpoint's positions on,
+     * then {@link #finishReplay()} (which takes the capacity of the admissions, as after a full replay).
+     */
+    public static SchedulerCore restore(PlacementPolicy policy, Checkpoint cp) {
+        SchedulerCore core = new SchedulerCore(policy);
+        cp.nodes().forEach(core::applyNode);
+        cp.admissions().forEach(h -> core.live.put(h.workloadId(), new Admission(h.attempt(), h.pods(), null)));
+        for (Checkpoint.Workload w : cp.workloads()) {
+            Entry e = new Entry(w.id(), w.spec(), w.submittedAt(), w.arrival());
+            e.attempt = w.attempt();
+            e.finished = w.finished();
+            e.finishedAt = w.finishedAt();
+            e.cancelReason = w.cancelReason();
+            e.pendingReason = w.pendingReason();
+            core.workloads.put(e.id, e);
+            if (!e.finished && !core.live.containsKey(e.id)) {
+                core.enqueue(e); // in arrival order: the checkpoint lists them so
+            }
+        }
+        cp.finished().forEach(f -> core.finished.put(f.workloadId(), f));
+        cp.released().forEach(f -> core.released.put(f.workloadId(), f));
+        core.revokedUpTo.putAll(cp.revokedUpTo());
+        core.arrivals = cp.arrivals();
+        return core;
+    }
+
+    /** How many finished workloads are remembered. */
+    public int finishedRemembered() {
+        return finished.size();
     }
 
     /** Whether anything changed since the last cycle that could let a waiting workload in. */
@@ -281,10 +423,10 @@ public final class SchedulerCore {
     private void revoke(Instant now, List<PlacementEvent> out) {
         for (String id : toRevoke) {
             Admission a = live.get(id);
-            Entry e = workloads.get(id);
-            if (a != null && e != null && revokedUpTo.getOrDefault(id, 0) < a.attempt()) {
+            String reason = cancelReason(id);
+            if (a != null && reason != null && revokedUpTo.getOrDefault(id, 0) < a.attempt()) {
                 revokedUpTo.put(id, a.attempt());
-                out.add(new PlacementEvent.AdmissionRevoked(id, a.attempt(), e.cancelReason, now));
+                out.add(new PlacementEvent.AdmissionRevoked(id, a.attempt(), reason, now));
             }
         }
         toRevoke.clear();
