@@ -31,6 +31,11 @@ public class FallbackProblemMappers {
     }
 
     @ServerExceptionMapper(priority = FALLBACK)
+    public Response tooLarge(BodyLimitInterceptor.TooLarge e) {
+        return Problems.response(413, "Payload too large", e.getMessage(), List.of()).build();
+    }
+
+    @ServerExceptionMapper(priority = FALLBACK)
     public Response unexpected(Throwable e) {
         return failure(e);
     }
@@ -48,6 +53,17 @@ public class FallbackProblemMappers {
             }
         });
         return r.build();
+    }
+
+    /** The HTTP layer's own refusal of a body read past {@code quarkus.http.limits.max-body-size}. */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyLimitInterceptor.TooLarge
+                    || t instanceof java.io.IOException && "Request too large".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 503 with Retry-After for an outage of a dependency, otherwise a 500 naming the error id in the log. */
@@ -68,6 +84,10 @@ public class FallbackProblemMappers {
             LOG.infof("answering 409, a concurrent request created the same thing first: %s", e.toString());
             return Problems.response(409, "Conflict", "it already exists: a concurrent request created it first; "
                     + "read it, or try again", List.of()).build();
+        }
+        if (tooLarge(e)) {
+            return Problems.response(413, "Payload too large", "the request body is larger than this service accepts",
+                    List.of()).build();
         }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);

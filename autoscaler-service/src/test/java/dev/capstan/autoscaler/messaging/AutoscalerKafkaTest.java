@@ -125,7 +125,7 @@ class AutoscalerKafkaTest {
     /** Junk service names and query strings: no 5xx, every refusal problem+json. */
     @Test
     void junkServiceNamesNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
-        Fuzz fuzz = new Fuzz().junkUnder(autoscaling, "window", 3_000);
+        Fuzz fuzz = new Fuzz().junkUnder(autoscaling, "window", 10_000);
 
         String firstViolations = fuzz.report("GET /api/v1/autoscaling/{service}");
         assertThat(fuzz.violations()).as(firstViolations).isEmpty();

@@ -256,7 +256,7 @@ class ExecutorServiceTest {
 
     @Test
     void junkWorkloadIdsNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
-        Fuzz fuzz = new Fuzz().junkUnder(executions, null, 3_000);
+        Fuzz fuzz = new Fuzz().junkUnder(executions, null, 10_000);
 
         String firstViolations = fuzz.report("GET /api/v1/executions/{workloadId}");
         assertThat(fuzz.violations()).as(firstViolations).isEmpty();

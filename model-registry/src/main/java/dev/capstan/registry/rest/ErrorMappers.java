@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.capstan.registry.domain.FieldError;
+import dev.capstan.rest.BodyLimitInterceptor;
 import dev.capstan.rest.FallbackProblemMappers;
 import dev.capstan.rest.JsonProblems;
 import dev.capstan.registry.service.RegistryException;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -99,6 +101,42 @@ public class ErrorMappers {
                     : status < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR", e.getMessage());
         }
         return FallbackProblemMappers.refusal(e);
+    }
+
+    /**
+     * Everything else (a database outage, a value PostgreSQL refuses, a body over the size limit, a bug): the shared
+     * answer of every service ({@link FallbackProblemMappers}), in MLflow's shape under its API.
+     */
+    @ServerExceptionMapper(priority = Priorities.USER + 500)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        Response problem = e instanceof BodyLimitInterceptor.TooLarge
+                ? dev.capstan.rest.Problems.response(413, "Payload too large", e.getMessage(), List.of()).build()
+                : FallbackProblemMappers.failure(e);
+        if (!mlflow(uri)) {
+            return problem;
+        }
+        int status = problem.getStatus();
+        @SuppressWarnings("unchecked")
+        Object detail = problem.getEntity() instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("detail") : null;
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of(
+                "error_code", switch (status) {
+                    case 400, 413 -> "INVALID_PARAMETER_VALUE";
+                    case 409 -> "RESOURCE_ALREADY_EXISTS";
+                    case 503 -> "TEMPORARILY_UNAVAILABLE";
+                    default -> "INTERNAL_ERROR";
+                },
+                "message", detail == null ? "error " + status : detail.toString()));
+        String retryAfter = problem.getHeaderString(HttpHeaders.RETRY_AFTER);
+        if (retryAfter != null) {
+            r.header(HttpHeaders.RETRY_AFTER, retryAfter);
+        }
+        return r.build();
+    }
+
+    /** A body over the size limit: a more specific class than {@link #unexpected} catches. */
+    @ServerExceptionMapper(priority = Priorities.USER + 500)
+    public Response tooLarge(BodyLimitInterceptor.TooLarge e, UriInfo uri) {
+        return unexpected(e, uri);
     }
 
     static boolean mlflow(UriInfo uri) {

@@ -152,6 +152,8 @@ public final class Fuzz {
                         + (queryParameter == null ? "" : "?" + queryParameter + "=" + enc(j)))).GET().build());
     }
 
+    private java.util.function.Predicate<HttpResponse<String>> refusalShape = Fuzz::isProblem;
+
     /** Sends one request per input (8 in flight) and checks every answer. */
     public <T> Fuzz run(List<T> inputs, Function<T, HttpRequest> request) throws Exception {
         Semaphore inFlight = new Semaphore(8);
@@ -176,10 +178,19 @@ public final class Fuzz {
         }
         int status = resp.statusCode();
         statuses.merge(status, 1, Integer::sum);
-        if (status >= 500 || (status >= 400 && !isProblem(resp))) {
+        if (status >= 500 || (status >= 400 && !refusalShape.test(resp))) {
             violations.add(r.method() + " " + r.uri().getRawPath() + " " + input + " -> " + status + " "
                     + resp.headers().firstValue("Content-Type").orElse("") + " " + resp.body());
         }
+    }
+
+    /**
+     * Checks refusals (4xx) with {@code shape} instead of {@link #isProblem}: for an API whose clients expect another
+     * error format (MLflow's {@code error_code} and {@code message}).
+     */
+    public Fuzz refusalsShaped(java.util.function.Predicate<HttpResponse<String>> shape) {
+        this.refusalShape = shape;
+        return this;
     }
 
     /** problem+json whose {@code status} is the response's. */

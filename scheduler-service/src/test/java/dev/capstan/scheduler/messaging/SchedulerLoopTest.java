@@ -216,7 +216,7 @@ class SchedulerLoopTest {
     /** Junk paths and query strings on the scheduler's REST API: no 5xx, every refusal problem+json. */
     @Test
     void junkPathsNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
-        Fuzz fuzz = new Fuzz().junkUnder(schedulerApi, "queue", 3_000);
+        Fuzz fuzz = new Fuzz().junkUnder(schedulerApi, "queue", 10_000);
 
         String firstViolations = fuzz.report("GET /api/v1/scheduler/{junk}");
         assertThat(fuzz.violations()).as(firstViolations).isEmpty();

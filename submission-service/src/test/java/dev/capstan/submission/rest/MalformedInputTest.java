@@ -6,7 +6,11 @@ import dev.capstan.rest.testing.Fuzz;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -46,6 +50,38 @@ class MalformedInputTest {
 
     @TestHTTPResource("/api/v1/workloads")
     URI workloads;
+
+    /**
+     * A body over the limit (1 MiB here) gets 413 problem+json, whether its length is declared up front or it arrives
+     * in chunks, also past Quarkus' own limit (10 MiB); the service goes on answering.
+     */
+    @Test
+    void aBodyOverTheLimitIs413ProblemJsonDeclaredOrChunked() throws Exception {
+        String big = VALID.replace("\"name\":\"fuzz\"", "\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> declared = http.send(HttpRequest.newBuilder(workloads)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(workloads)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        String huge = VALID.replace("\"name\":\"fuzz\"", "\"name\":\"" + "x".repeat(11 * 1024 * 1024) + "\"");
+        HttpResponse<String> hugeChunked = http.send(HttpRequest.newBuilder(workloads)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        for (HttpResponse<String> r : List.of(declared, chunked, hugeChunked)) {
+            assertThat(r.statusCode()).as("%s %s", r.request().headers().map(), r.body()).isEqualTo(413);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(r.body()).contains("\"status\":413").contains("bytes");
+        }
+        HttpResponse<String> after = http.send(HttpRequest.newBuilder(workloads).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(after.statusCode()).isEqualTo(200);
+    }
 
     @Test
     void malformedBodiesNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {

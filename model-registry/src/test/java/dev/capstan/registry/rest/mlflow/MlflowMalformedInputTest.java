@@ -1,0 +1,123 @@
+package dev.capstan.registry.rest.mlflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.capstan.registry.rest.Fixtures;
+import dev.capstan.rest.testing.Fuzz;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated malformed requests ({@link Fuzz}) against the MLflow-compatible API: no 5xx, and every refusal in
+ * MLflow's own error shape ({@code error_code} and {@code message}, JSON), which MLflow clients parse. 10,000 bodies
+ * (each POST/PATCH endpoint's valid body with one field replaced by a value of any type or odd text, any JSON value,
+ * truncated JSON, text) and 10,000 requests with junk in every query parameter.
+ */
+@QuarkusTest
+class MlflowMalformedInputTest {
+
+    @TestHTTPResource("/api/2.0/mlflow")
+    URI mlflow;
+
+    String model;
+
+    @BeforeEach
+    void aModelWithAVersion() {
+        model = Fixtures.uniqueModel("mlfuzz");
+        Fixtures.modelWithVersions(model, 2);
+    }
+
+    /** One endpoint taking a body: its method, path, a valid body and the fields a mutation may replace. */
+    record Endpoint(String method, String path, String valid, List<String> fields) {
+    }
+
+    @Test
+    void malformedBodiesNeverGet5xxAndEveryRefusalIsAnMlflowError() throws Exception {
+        String n = "\"name\":\"" + model + "\"";
+        List<Endpoint> endpoints = List.of(
+                new Endpoint("POST", "/registered-models/create",
+                        "{\"name\":\"mlfuzz-new\",\"tags\":[{\"key\":\"k\",\"value\":\"v\"}],\"description\":\"d\"}",
+                        List.of("name", "tags", "tags[0]", "tags[0].key", "tags[0].value", "description", "x")),
+                new Endpoint("PATCH", "/registered-models/update", "{" + n + ",\"description\":\"d\"}",
+                        List.of("name", "description", "x")),
+                new Endpoint("POST", "/registered-models/rename", "{" + n + ",\"new_name\":\"" + model + "\"}",
+                        List.of("name", "new_name")),
+                new Endpoint("POST", "/registered-models/get-latest-versions", "{" + n + ",\"stages\":[\"None\"]}",
+                        List.of("name", "stages", "stages[0]")),
+                new Endpoint("POST", "/registered-models/set-tag", "{" + n + ",\"key\":\"k\",\"value\":\"v\"}",
+                        List.of("name", "key", "value")),
+                new Endpoint("POST", "/registered-models/alias", "{" + n + ",\"alias\":\"champion\",\"version\":\"1\"}",
+                        List.of("name", "alias", "version")),
+                new Endpoint("POST", "/model-versions/create",
+                        "{" + n + ",\"source\":\"s3://fuzz/m\",\"run_id\":\"r1\",\"tags\":[{\"key\":\"k\",\"value\":"
+                                + "\"v\"}],\"run_link\":\"http://x\",\"description\":\"d\"}",
+                        List.of("name", "source", "run_id", "tags", "tags[0].key", "run_link", "description")),
+                new Endpoint("PATCH", "/model-versions/update", "{" + n + ",\"version\":\"1\",\"description\":\"d\"}",
+                        List.of("name", "version", "description")),
+                new Endpoint("POST", "/model-versions/set-tag",
+                        "{" + n + ",\"version\":\"1\",\"key\":\"k\",\"value\":\"v\"}",
+                        List.of("name", "version", "key", "value")),
+                new Endpoint("POST", "/model-versions/transition-stage",
+                        "{" + n + ",\"version\":\"1\",\"stage\":\"Production\",\"archive_existing_versions\":false}",
+                        List.of("name", "version", "stage", "archive_existing_versions")));
+        Fuzz fuzz = new Fuzz().refusalsShaped(MlflowMalformedInputTest::isMlflowError);
+        for (Endpoint e : endpoints) {
+            fuzz.run(Fuzz.bodies(e.valid(), e.fields()).sampleStream().limit(1_000).toList(),
+                    b -> HttpRequest.newBuilder(URI.create(mlflow + e.path()))
+                            .header("Content-Type", "application/json")
+                            .method(e.method(), HttpRequest.BodyPublishers.ofString(b)).build());
+        }
+
+        String firstViolations = fuzz.report("MLflow bodies");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(400);
+    }
+
+    @Test
+    void junkParametersNeverGet5xxAndEveryRefusalIsAnMlflowError() throws Exception {
+        Arbitrary<String> queries = Combinators.combine(Fuzz.junk(), Fuzz.junk(), Arbitraries.integers().between(0, 8))
+                .as((a, b, which) -> {
+                    String x = Fuzz.enc(a);
+                    String y = Fuzz.enc(b);
+                    return switch (which) {
+                        case 0 -> "/registered-models/get?name=" + x;
+                        case 1 -> "/registered-models/search?filter=" + x + "&max_results=" + y;
+                        case 2 -> "/registered-models/search?order_by=" + x + "&page_token=" + y;
+                        case 3 -> "/registered-models/get-latest-versions?name=" + x + "&stages=" + y;
+                        case 4 -> "/registered-models/alias?name=" + model + "&alias=" + x;
+                        case 5 -> "/model-versions/get?name=" + model + "&version=" + x;
+                        case 6 -> "/model-versions/search?filter=" + x + "&max_results=" + y;
+                        case 7 -> "/model-versions/get-download-uri?name=" + x + "&version=" + y;
+                        default -> "/model-versions/search?filter=name%3D'" + x + "'&page_token=" + y;
+                    };
+                });
+
+        Fuzz fuzz = new Fuzz().refusalsShaped(MlflowMalformedInputTest::isMlflowError)
+                .run(queries.sampleStream().limit(10_000).toList(),
+                        q -> HttpRequest.newBuilder(URI.create(mlflow + q)).GET().build());
+
+        String firstViolations = fuzz.report("MLflow parameters");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(400, 404);
+    }
+
+    /** MLflow's error body: JSON with an {@code error_code} and a {@code message}. */
+    static boolean isMlflowError(HttpResponse<String> resp) {
+        try {
+            var body = Fuzz.JSON.readTree(resp.body());
+            return resp.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
+                    && body.path("error_code").isTextual() && body.path("message").isTextual();
+        } catch (java.io.IOException notJson) {
+            return false;
+        }
+    }
+}
