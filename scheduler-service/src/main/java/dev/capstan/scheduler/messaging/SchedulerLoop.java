@@ -140,32 +140,17 @@ public class SchedulerLoop {
         long started = System.nanoTime();
         List<TopicPartition> partitions = partitions(consumer);
         consumer.assign(partitions);
-        String from = "the beginning";
-        SchedulerCore core = null;
-        if (config.checkpoint().enabled()) {
-            checkpoints.ensureTopic();
-            var loaded = checkpoints.load();
-            if (loaded.isPresent()) {
-                core = SchedulerCore.restore(PlacementPolicies.byName(config.policy()), loaded.get().checkpoint());
-                for (TopicPartition p : partitions) {
-                    Long position = loaded.get().positions().get(p);
-                    if (position == null) {
-                        consumer.seekToBeginning(List.of(p)); // a partition added since
-                    } else {
-                        consumer.seek(p, position);
-                    }
-                }
-                var head = loaded.get().head();
-                from = String.format("checkpoint %s of %s (%d entries, %d chunks, read in %d ms)", head.id(),
-                        head.takenAt(), head.entries(), head.chunks(), (System.nanoTime() - started) / 1_000_000);
-            }
+        Start start = restore(consumer, partitions);
+        SchedulerCore core = start.core();
+        long replayed = readToEnd(consumer, core, partitions);
+        if (!running) {
+            return;
         }
-        if (core == null) {
-            core = new SchedulerCore(PlacementPolicies.byName(config.policy()));
-            consumer.seekToBeginning(partitions);
-        }
-        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-        long replayed = 0;
+        core.finishReplay();
+        caughtUp = true;
+        leadership.caughtUp(); // compete for the lease only now, as a standby that can take over at once
+        LOG.infof("replayed %d events in %d ms with policy %s, from %s", replayed,
+                (System.nanoTime() - started) / 1_000_000, config.policy(), start.from());
         boolean deciding = false;
         Timer cycleTimer = metrics.timer("capstan.scheduler.cycle");
         long nextHousekeeping = System.nanoTime() + config.checkpoint().interval().toNanos();
@@ -179,18 +164,6 @@ public class SchedulerLoop {
                 }
             }
             changesSinceCheckpoint += batch.size();
-            if (core.replaying()) {
-                replayed += batch.size();
-                end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
-                if (!end.isEmpty()) {
-                    continue;
-                }
-                core.finishReplay();
-                caughtUp = true;
-                leadership.caughtUp(); // compete for the lease only now, as a standby that can take over at once
-                LOG.infof("replayed %d events in %d ms with policy %s, from %s", replayed,
-                        (System.nanoTime() - started) / 1_000_000, config.policy(), from);
-            }
             if (System.nanoTime() - nextHousekeeping >= 0) {
                 int forgotten = core.forgetFinishedBefore(clock.instant().minus(config.finishedRetention()));
                 if (forgotten > 0) {
@@ -215,8 +188,7 @@ public class SchedulerLoop {
             }
             boolean cycled = core.needsCycle();
             if (cycled) {
-                SchedulerCore current = core;
-                List<PlacementEvent> decisions = cycleTimer.record(() -> current.cycle(clock.instant()));
+                List<PlacementEvent> decisions = cycleTimer.record(() -> core.cycle(clock.instant()));
                 publish(producer, decisions);
             }
             if (cycled || !batch.isEmpty() || snapshot.get() == null) {
@@ -230,6 +202,60 @@ public class SchedulerLoop {
                 LOG.warnf("no checkpoint at shutdown: %s", ex.getMessage());
             }
         }
+    }
+
+    /** The core to start from, and where it comes from (for the log). */
+    private record Start(SchedulerCore core, String from) {
+    }
+
+    /**
+     * The last checkpoint, with every partition positioned where it left off; without one (or with checkpoints off),
+     * an empty core and every partition at its beginning.
+     */
+    private Start restore(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
+        long t0 = System.nanoTime();
+        if (config.checkpoint().enabled()) {
+            checkpoints.ensureTopic();
+            var loaded = checkpoints.load();
+            if (loaded.isPresent()) {
+                for (TopicPartition p : partitions) {
+                    Long position = loaded.get().positions().get(p);
+                    if (position == null) {
+                        consumer.seekToBeginning(List.of(p)); // a partition added since
+                    } else {
+                        consumer.seek(p, position);
+                    }
+                }
+                var head = loaded.get().head();
+                return new Start(SchedulerCore.restore(PlacementPolicies.byName(config.policy()),
+                        loaded.get().checkpoint()), String.format("checkpoint %s of %s (%d entries, %d chunks, read in "
+                        + "%d ms)", head.id(), head.takenAt(), head.entries(), head.chunks(),
+                        (System.nanoTime() - t0) / 1_000_000));
+            }
+        }
+        consumer.seekToBeginning(partitions);
+        return new Start(new SchedulerCore(PlacementPolicies.byName(config.policy())), "the beginning");
+    }
+
+    /**
+     * Applies every record up to the end offsets as they are now (the replay at start, the catch-up of a takeover);
+     * returns how many were read.
+     */
+    private long readToEnd(KafkaConsumer<String, String> consumer, SchedulerCore core, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+        long read = 0;
+        while (running && !end.isEmpty()) {
+            for (ConsumerRecord<String, String> r : consumer.poll(config.pollTimeout())) {
+                CapstanEvent event = read(r);
+                if (event != null) {
+                    core.apply(event);
+                }
+                read++;
+            }
+            end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
+        }
+        changesSinceCheckpoint += read;
+        return read;
     }
 
     /**
@@ -269,19 +295,7 @@ public class SchedulerLoop {
             SchedulerCore core, List<TopicPartition> partitions) {
         long t0 = System.nanoTime();
         producer.initTransactions();
-        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-        long read = 0;
-        while (running && !end.isEmpty()) {
-            for (ConsumerRecord<String, String> r : consumer.poll(config.pollTimeout())) {
-                CapstanEvent event = read(r);
-                if (event != null) {
-                    core.apply(event);
-                }
-                read++;
-            }
-            end.entrySet().removeIf(p -> consumer.position(p.getKey()) >= p.getValue());
-        }
-        changesSinceCheckpoint += read;
+        long read = readToEnd(consumer, core, partitions);
         LOG.infof("%s decides: caught up with %d more events in %d ms", leadership.identity(), read,
                 (System.nanoTime() - t0) / 1_000_000);
     }
