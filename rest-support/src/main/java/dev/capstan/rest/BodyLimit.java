@@ -11,7 +11,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Refuses request bodies larger than {@code capstan.http.max-body-size} (default 1M) with {@code 413} problem+json
  * naming the limit: before the body is read when {@code Content-Length} declares it too large, and while it is read
- * when it comes in chunks ({@link BodyLimitInterceptor}). (Quarkus' own limit, {@code quarkus.http.limits.max-body-size}, stays above it as a last
+ * when it comes in chunks ({@link BodyLimitInterceptor}), and under the path prefixes of
+ * {@code capstan.http.max-body-size.refuse-while-reading} (an API whose errors have another shape: the service's own
+ * mappers then answer). (Quarkus' own limit, {@code quarkus.http.limits.max-body-size}, stays above it as a last
  * resort: its refusal has an empty body.)
  */
 @ApplicationScoped
@@ -23,8 +25,14 @@ public class BodyLimit {
         return limit;
     }
 
-    BodyLimit(@ConfigProperty(name = "capstan.http.max-body-size", defaultValue = "1M") MemorySize limit) {
+    /** Paths whose refusals have another shape (MLflow's API): their bodies are refused as they are read. */
+    private final java.util.List<String> readFirst;
+
+    BodyLimit(@ConfigProperty(name = "capstan.http.max-body-size", defaultValue = "1M") MemorySize limit,
+            @ConfigProperty(name = "capstan.http.max-body-size.refuse-while-reading")
+            java.util.Optional<java.util.List<String>> readFirst) {
         this.limit = limit.asLongValue();
+        this.readFirst = readFirst.orElse(java.util.List.of());
     }
 
     void install(@Observes Router router) {
@@ -41,7 +49,8 @@ public class BodyLimit {
                 // not ours to judge: the HTTP layer refuses a malformed length
             }
         }
-        if (length <= limit) {
+        String path = ctx.request().path();
+        if (length <= limit || path != null && readFirst.stream().anyMatch(path::startsWith)) {
             ctx.next();
             return;
         }

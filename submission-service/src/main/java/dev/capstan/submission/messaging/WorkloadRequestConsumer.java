@@ -1,7 +1,10 @@
 package dev.capstan.submission.messaging;
 
 import dev.capstan.events.CloudEventHeaders;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.capstan.events.EventCodec;
+import dev.capstan.rest.JsonProblems;
 import dev.capstan.events.EventTypes;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadRequest;
@@ -41,6 +44,26 @@ public class WorkloadRequestConsumer {
         this.workloads = workloads;
     }
 
+    /**
+     * Reads the request's JSON; what does not fit is refused with the field and what was expected, in JSON terms (as
+     * the REST API words it), for the dead-letter record's reason.
+     */
+    private static <T> T read(Class<T> type, String value, String what) {
+        try {
+            return EventCodec.fromJson(type, value);
+        } catch (EventCodec.MalformedEventException e) {
+            if (e.getCause() instanceof JsonMappingException m) {
+                throw new IllegalArgumentException("not " + what + ": " + JsonProblems.field(m) + ": "
+                        + JsonProblems.why(m), e);
+            }
+            if (e.getCause() instanceof JsonProcessingException p) {
+                throw new IllegalArgumentException("not " + what + ": the value is not JSON (" + JsonProblems.unreadable(p)
+                        + ")", e);
+            }
+            throw new IllegalArgumentException("not " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     @Incoming("workload-requests")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
@@ -61,11 +84,11 @@ public class WorkloadRequestConsumer {
                     + "CloudEvents id");
         }
         if (type == null || SUBMIT.equals(type)) {
-            TrainingJobSpec spec = EventCodec.fromJson(TrainingJobSpec.class, value);
+            TrainingJobSpec spec = read(TrainingJobSpec.class, value, "a training job");
             var result = workloads.submit(spec, requestId, "kafka");
             LOG.debugf("request %s -> workload %s (created=%s)", requestId, result.workload().id(), result.created());
         } else if (CANCEL.equals(type)) {
-            var cancel = EventCodec.fromJson(WorkloadRequest.CancelWorkload.class, value);
+            var cancel = read(WorkloadRequest.CancelWorkload.class, value, "a cancellation");
             try {
                 workloads.cancel(cancel.workloadId(), cancel.reason());
             } catch (WorkloadConflictException e) {

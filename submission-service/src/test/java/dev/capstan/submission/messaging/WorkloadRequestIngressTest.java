@@ -44,18 +44,27 @@ class WorkloadRequestIngressTest {
     void aMalformedRecordGoesToTheDeadLetterTopicAndTheNextRecordIsProcessed() {
         String badKey = "bad-" + UUID.randomUUID();
         String invalidKey = "invalid-" + UUID.randomUUID();
+        String mistypedKey = "mistyped-" + UUID.randomUUID();
         String queue = "kq-" + UUID.randomUUID().toString().substring(0, 8);
 
         TestKafka.send(Topics.WORKLOAD_REQUESTS, badKey, "{this is not json", Map.of());
         TestKafka.send(Topics.WORKLOAD_REQUESTS, invalidKey, body(queue).replace("\"workers\":2", "\"workers\":0")
                 .replace("registry/train:1", ""), Map.of());
+        TestKafka.send(Topics.WORKLOAD_REQUESTS, mistypedKey, body(queue).replace("\"workers\":2", "\"workers\":\"many\""),
+                Map.of());
         TestKafka.send(Topics.WORKLOAD_REQUESTS, "good-" + UUID.randomUUID(), body(queue), Map.of());
 
         awaitCount(queue, 1);
         var dead = TestKafka.await(Topics.deadLetter("submission-service"), r -> badKey.equals(r.key()),
                 Duration.ofSeconds(20));
         assertThat(dead.value()).isEqualTo("{this is not json");
-        assertThat(TestKafka.header(dead, "dead-letter-reason")).contains("TrainingJobSpec");
+        assertThat(TestKafka.header(dead, "dead-letter-reason")).startsWith("not a training job: the value is not JSON")
+                .doesNotContain("TrainingJobSpec");
+        var mistyped = TestKafka.await(Topics.deadLetter("submission-service"), r -> mistypedKey.equals(r.key()),
+                Duration.ofSeconds(20));
+        // The field and what was expected, as the REST API words it: no Java type names.
+        assertThat(TestKafka.header(mistyped, "dead-letter-reason"))
+                .isEqualTo("not a training job: workers: expected a number");
         var invalid = TestKafka.await(Topics.deadLetter("submission-service"), r -> invalidKey.equals(r.key()),
                 Duration.ofSeconds(20));
         assertThat(TestKafka.header(invalid, "dead-letter-reason")).contains("image is required");

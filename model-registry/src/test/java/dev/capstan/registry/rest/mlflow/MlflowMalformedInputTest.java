@@ -110,6 +110,23 @@ class MlflowMalformedInputTest {
         assertThat(fuzz.statuses().keySet()).contains(400, 404);
     }
 
+    /** A body over the size limit (1 MiB) is refused in MLflow's shape too, declared or chunked. */
+    @Test
+    void aBodyOverTheLimitIsRefusedInMlflowsShape() throws Exception {
+        String big = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        URI create = URI.create(mlflow + "/registered-models/create");
+        for (HttpRequest.BodyPublisher body : List.of(HttpRequest.BodyPublishers.ofString(big),
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8))))) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(create).header("Content-Type", "application/json")
+                    .POST(body).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(isMlflowError(r)).as(r.body()).isTrue();
+        }
+    }
+
     /** MLflow's error body: JSON with an {@code error_code} and a {@code message}. */
     static boolean isMlflowError(HttpResponse<String> resp) {
         try {
