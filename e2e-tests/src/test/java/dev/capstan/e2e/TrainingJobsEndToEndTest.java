@@ -286,7 +286,8 @@ class TrainingJobsEndToEndTest {
         // A gateway for one service: nothing for 6 s, then 8 rps (2 rps per replica: 4 replicas' worth).
         String service = "chat-" + UUID.randomUUID().toString().substring(0, 6);
         try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
-                InferenceGateway gateway = new InferenceGateway(stack.kafka(), service, 2.0, 5, 2000,
+                InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.url("submission-service"), service,
+                        2.0, 5, 2000,
                         second -> second < 6 ? 0 : 8, null).start()) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                     scaling.of(ScalingEvent.ScaleDecided.class).stream()

@@ -292,7 +292,7 @@ public final class LocalStack implements AutoCloseable {
         }
         if (demo) {
             // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate.
-            gateway.set(new InferenceGateway(stack.kafka(), "demo-chat", 2.0, 10, 2000,
+            gateway.set(new InferenceGateway(stack.kafka(), stack.url("submission-service"), "demo-chat", 2.0, 10, 2000,
                     InferenceGateway::demoDemand, System.out).start());
             System.out.println("[demo] inference service demo-chat: 3 rps, a 12 rps burst every 2 min, quiet 2 min in"
                     + " 10; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");

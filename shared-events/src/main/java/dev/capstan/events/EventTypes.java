@@ -23,6 +23,13 @@ public final class EventTypes {
         add("dev.capstan.workload.cancelled.v1", WorkloadEvent.WorkloadCancelled.class, Topics.WORKLOADS);
         add("dev.capstan.workload.finished.v1", WorkloadEvent.WorkloadFinished.class, Topics.WORKLOADS);
         add("dev.capstan.inferenceservice.changed.v1", WorkloadEvent.InferenceServiceChanged.class, Topics.WORKLOADS);
+        add("dev.capstan.inferenceservice.deleted.v1", WorkloadEvent.InferenceServiceDeleted.class, Topics.WORKLOADS);
+        add("dev.capstan.inferenceservice.create.v1", WorkloadRequest.CreateInferenceService.class,
+                Topics.WORKLOAD_REQUESTS);
+        add("dev.capstan.inferenceservice.change.v1", WorkloadRequest.ChangeInferenceService.class,
+                Topics.WORKLOAD_REQUESTS);
+        add("dev.capstan.inferenceservice.delete.v1", WorkloadRequest.DeleteInferenceService.class,
+                Topics.WORKLOAD_REQUESTS);
         add("dev.capstan.placement.admitted.v1", PlacementEvent.WorkloadAdmitted.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.pending.v1", PlacementEvent.WorkloadPending.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.preempted.v1", PlacementEvent.WorkloadPreempted.class, Topics.PLACEMENTS);

@@ -42,10 +42,26 @@ public sealed interface WorkloadEvent extends CapstanEvent {
      * @param coldStartSeconds  how long a new replica takes before it serves
      * @param queueTimeoutMillis how long the service's gateway holds a request that finds no free replica before
      *                          failing it (0 = not at all); absent in older records, read as 0
+     * @param image             the serving runtime's image (absent in older records)
+     * @param rollout           how a new revision replaces the stable one (absent in older records: the defaults)
+     * @param generation        1 at creation, +1 at every change (absent in older records, read as 0)
      */
     record InferenceServiceChanged(String workloadId, String queue, String model, Resources replica, int minReplicas,
             int maxReplicas, double targetRps, double targetConcurrency, boolean scaleToZero,
-            int scaleToZeroGraceSeconds, int coldStartSeconds, int queueTimeoutMillis, Instant changedAt)
-            implements WorkloadEvent {
+            int scaleToZeroGraceSeconds, int coldStartSeconds, int queueTimeoutMillis, Instant changedAt,
+            String image, RolloutPolicy rollout, long generation) implements WorkloadEvent {
+
+        /** The settings of older producers, which knew no image, rollout or generation. */
+        public InferenceServiceChanged(String workloadId, String queue, String model, Resources replica,
+                int minReplicas, int maxReplicas, double targetRps, double targetConcurrency, boolean scaleToZero,
+                int scaleToZeroGraceSeconds, int coldStartSeconds, int queueTimeoutMillis, Instant changedAt) {
+            this(workloadId, queue, model, replica, minReplicas, maxReplicas, targetRps, targetConcurrency,
+                    scaleToZero, scaleToZeroGraceSeconds, coldStartSeconds, queueTimeoutMillis, changedAt, null, null,
+                    0);
+        }
+    }
+
+    /** An inference service was deleted: its replicas go, its metrics and scaling stop. */
+    record InferenceServiceDeleted(String workloadId, String reason, Instant deletedAt) implements WorkloadEvent {
     }
 }

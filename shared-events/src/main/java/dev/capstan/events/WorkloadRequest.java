@@ -20,4 +20,16 @@ public sealed interface WorkloadRequest extends CapstanEvent {
     /** Cancel a workload by id. */
     record CancelWorkload(String requestId, String workloadId, String reason) implements WorkloadRequest {
     }
+
+    /** Create an inference service; the body is the same as {@code POST /api/v1/inference-services}. */
+    record CreateInferenceService(String requestId, InferenceServiceSpec spec) implements WorkloadRequest {
+    }
+
+    /** Change an inference service: the fields present in {@code change} replace the service's (a merge). */
+    record ChangeInferenceService(String requestId, String name, InferenceServiceSpec change) implements WorkloadRequest {
+    }
+
+    /** Delete an inference service. */
+    record DeleteInferenceService(String requestId, String name, String reason) implements WorkloadRequest {
+    }
 }

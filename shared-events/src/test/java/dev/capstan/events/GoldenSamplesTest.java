@@ -73,7 +73,10 @@ class GoldenSamplesTest {
             new WorkloadEvent.WorkloadSubmitted("wl-1", withOutput, SampleEvents.T),
             new WorkloadEvent.WorkloadFinished("wl-1", "SUCCEEDED", "done", SampleEvents.T, 3),
             new ModelEvent.ModelVersionRegistered("fraud", 8, "s3://m/8", "wl-1", SampleEvents.T, 3, "ab12", "ana"),
-            new ModelEvent.ModelAliasMoved("fraud", "production", 7, 8, "promote", SampleEvents.T, "ana")};
+            new ModelEvent.ModelAliasMoved("fraud", "production", 7, 8, "promote", SampleEvents.T, "ana"),
+            new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
+                    new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000,
+                    SampleEvents.T, "ghcr.io/acme/serve:2.1", RolloutPolicy.defaults(), 3)};
         for (CapstanEvent e : newer) {
             assertThat(EventCodec.fromJson(e.type(), EventCodec.toJson(e))).isEqualTo(e);
         }

@@ -14,6 +14,10 @@ final class SampleEvents {
             new Resources(2, 1000, List.of("A100", "H100"), 8000, 65536), 10,
             Map.of("sim.capstan.dev/run-seconds", "30"), Map.of("NCCL_DEBUG", "INFO"), null);
 
+    static final InferenceServiceSpec SERVICE = new InferenceServiceSpec("fraud-scorer", "team-risk", "fraud@production",
+            "ghcr.io/acme/serve:2.1", new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, null, true, 30,
+            45, 2000, new RolloutPolicy(2, List.of(10, 50, 100), 60, 200, 1.0, 1.5), Map.of("team", "risk"));
+
     static List<CapstanEvent> all() {
         return List.of(
                 new WorkloadRequest.SubmitTrainingJob("req-42", SPEC),
@@ -45,7 +49,12 @@ final class SampleEvents {
                         Map.of("observed_rps", 180.0, "target_rps", 50.0), T),
                 new ModelEvent.ModelVersionRegistered("fraud", 7, "s3://models/fraud/7", "wl-0001", T, null, null, null),
                 new ModelEvent.ModelAliasMoved("fraud", "production", 6, 7, "promote", T, null),
-                new ModelEvent.ModelAliasRemoved("fraud", "staging", 7, "retired", "ana", T));
+                new ModelEvent.ModelAliasRemoved("fraud", "staging", 7, "retired", "ana", T),
+                new WorkloadRequest.CreateInferenceService("req-50", SERVICE),
+                new WorkloadRequest.ChangeInferenceService("req-51", "fraud-scorer", new InferenceServiceSpec(null,
+                        null, "fraud:7", null, null, null, 40, null, null, null, null, null, null, null, null)),
+                new WorkloadRequest.DeleteInferenceService("req-52", "fraud-scorer", "replaced by fraud-v2"),
+                new WorkloadEvent.InferenceServiceDeleted("fraud-scorer", "replaced by fraud-v2", T));
     }
 
     /** Writes the golden files; run once per new event version, never to "fix" a failing test. */

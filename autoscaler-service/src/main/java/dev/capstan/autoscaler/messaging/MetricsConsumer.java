@@ -55,10 +55,13 @@ public class MetricsConsumer {
         if (EventTypes.classOf(type).isEmpty()) {
             return; // a newer event type on a shared topic is not ours to judge
         }
-        if (EventCodec.fromJson(type, record.value()) instanceof WorkloadEvent.InferenceServiceChanged c) {
+        var event = EventCodec.fromJson(type, record.value());
+        if (event instanceof WorkloadEvent.InferenceServiceChanged c) {
             autoscaling.applySettings(autoscaling.settings(c.workloadId(), c.targetRps(), c.targetConcurrency(),
                     c.minReplicas(), c.maxReplicas(), c.scaleToZero(), c.scaleToZeroGraceSeconds(),
                     c.coldStartSeconds(), c.queueTimeoutMillis()));
+        } else if (event instanceof WorkloadEvent.InferenceServiceDeleted d) {
+            autoscaling.forget(d.workloadId());
         }
     }
 

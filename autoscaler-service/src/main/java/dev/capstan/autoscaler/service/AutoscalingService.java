@@ -83,6 +83,11 @@ public class AutoscalingService {
         }
     }
 
+    /** Forgets a deleted inference service: no more decisions for it (samples that still come start afresh). */
+    public void forget(String service) {
+        services.remove(service);
+    }
+
     /** Records a request-rate sample; returns false when it was a duplicate or out of order. */
     public boolean observe(String service, RateSample sample, int readyReplicas) {
         Tracked t = track(service);

@@ -95,6 +95,12 @@ class AutoscalerKafkaTest {
             assertThat(metrics).containsPattern("capstan_autoscaler_scale_changes_total\\{[^}]*reason=\"from-zero\""
                     + "[^}]*service=\"" + service + "\"");
             assertThat(metrics).contains("capstan_autoscaler_loop_seconds_count");
+
+            // Deleted by its owner: the autoscaler forgets it.
+            send(producer, Topics.WORKLOADS, service, new WorkloadEvent.InferenceServiceDeleted(service, "retired",
+                    Instant.now()));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    given().when().get("/api/v1/autoscaling/" + service).statusCode() == 404);
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The user commands of {@code ./capstan}: submit a YAML or JSON spec, list, describe, cancel, against
+ * The user commands of {@code ./capstan}: submit a YAML or JSON spec, list, describe, cancel; serve (create or
+ * change an inference service from a YAML or JSON file), services, unserve; against
  * the REST API at {@code $CAPSTAN_API} (default http://127.0.0.1:8081); the scheduler's view from
  * {@code $CAPSTAN_SCHEDULER} (default http://127.0.0.1:8082); models, promote and rollback against the
  * model registry ({@link ModelCommands}).
@@ -27,12 +28,14 @@ public final class CapstanCli {
     }
 
     public static void main(String[] args) throws Exception {
-        String api = System.getenv().getOrDefault("CAPSTAN_API", "http://127.0.0.1:8081") + "/api/v1/workloads";
+        String base = System.getenv().getOrDefault("CAPSTAN_API", "http://127.0.0.1:8081");
+        String api = base + "/api/v1/workloads";
+        String services = base + "/api/v1/inference-services";
         String cmd = args.length > 0 ? args[0] : "";
         if (ModelCommands.handles(cmd)) {
             System.exit(ModelCommands.fromEnvironment().run(List.of(args)));
         }
-        HttpResponse<String> r;
+        Reply r;
         switch (cmd) {
             case "submit" -> {
                 if (args.length < 2) {
@@ -44,7 +47,18 @@ public final class CapstanCli {
                         .POST(HttpRequest.BodyPublishers.ofString(EventCodec.mapper().writeValueAsString(spec))));
             }
             case "list" -> r = send(HttpRequest.newBuilder(URI.create(api + (args.length > 1 ? "?" + args[1] : ""))));
-            case "describe" -> r = send(HttpRequest.newBuilder(URI.create(api + "/" + arg(args))));
+            case "describe" -> {
+                String id = arg(args);
+                r = send(HttpRequest.newBuilder(URI.create(api + "/" + id)));
+                if (r.statusCode() == 404 && !id.startsWith("wl-")) {
+                    r = describeService(services, id); // not a workload id: an inference service's name
+                }
+            }
+            case "serve" -> r = serve(services, arg(args));
+            case "services" -> r = send(HttpRequest.newBuilder(URI.create(services + "?size=500")));
+            case "unserve" -> r = send(HttpRequest.newBuilder(URI.create(services + "/" + arg(args)
+                    + (args.length > 2 ? "?reason=" + java.net.URLEncoder.encode(args[2],
+                    java.nio.charset.StandardCharsets.UTF_8) : ""))).DELETE());
             case "cancel" -> r = send(HttpRequest.newBuilder(URI.create(api + "/" + arg(args))).DELETE());
             case "nodes" -> {
                 String sched = System.getenv().getOrDefault("CAPSTAN_SCHEDULER", "http://127.0.0.1:8082");
@@ -62,12 +76,70 @@ public final class CapstanCli {
                     w.path("name").asText(), w.path("queue").asText(), w.path("status").asText(),
                     w.path("reason").asText()));
             System.out.println("(" + body.path("total").asLong() + " in all)");
+        } else if ("services".equals(cmd) && r.statusCode() == 200) {
+            System.out.printf("%-24s %-14s %-28s %-9s %-10s %s%n", "NAME", "QUEUE", "MODEL", "REPLICAS", "TARGET",
+                    "GENERATION");
+            body.path("items").forEach(s -> {
+                JsonNode spec = s.path("spec");
+                String target = spec.path("targetConcurrency").asDouble() > 0
+                        ? spec.path("targetConcurrency").asText() + " inflight" : spec.path("targetRps").asText() + " rps";
+                System.out.printf("%-24s %-14s %-28s %-9s %-10s %d%n", s.path("name").asText(), s.path("queue").asText(),
+                        spec.path("model").asText(), spec.path("minReplicas").asInt() + "-"
+                                + spec.path("maxReplicas").asInt(), target, s.path("generation").asLong());
+            });
+            System.out.println("(" + body.path("total").asLong() + " in all)");
+        } else if ("unserve".equals(cmd) && r.statusCode() == 204) {
+            System.out.println("deleted " + args[1]);
         } else if (body != null) {
             System.out.println(EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(body));
         }
         if (r.statusCode() >= 400) {
             System.exit(1);
         }
+    }
+
+    /**
+     * Creates the inference service a YAML or JSON file describes; when one of that name exists, changes it to the
+     * file's settings instead (a new model there starts a rollout).
+     */
+    private static Reply serve(String services, String file) throws Exception {
+        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of(file)));
+        String json = EventCodec.mapper().writeValueAsString(spec);
+        Reply r = send(HttpRequest.newBuilder(URI.create(services))
+                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        if (r.statusCode() == 409 && spec.hasNonNull("name")) {
+            r = send(HttpRequest.newBuilder(URI.create(services + "/" + spec.path("name").asText()))
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+        }
+        return r;
+    }
+
+    /** An inference service's settings, with the autoscaler's view of it when that answers. */
+    private static Reply describeService(String services, String name) throws Exception {
+        Reply r = send(HttpRequest.newBuilder(URI.create(services + "/" + name)));
+        if (r.statusCode() != 200) {
+            return r;
+        }
+        String autoscaler = System.getenv().getOrDefault("CAPSTAN_AUTOSCALER", "http://127.0.0.1:8084");
+        try {
+            HttpResponse<String> a = HTTP.send(HttpRequest.newBuilder(URI.create(autoscaler + "/api/v1/autoscaling/"
+                    + name)).build(), HttpResponse.BodyHandlers.ofString());
+            if (a.statusCode() == 200) {
+                var both = EventCodec.mapper().createObjectNode();
+                both.set("service", EventCodec.mapper().readTree(r.body()));
+                both.set("autoscaling", EventCodec.mapper().readTree(a.body()));
+                return new Reply(200, EventCodec.mapper().writeValueAsString(both));
+            }
+        } catch (java.io.IOException unreachable) {
+            // the settings alone
+        }
+        return r;
+    }
+
+    /** What an API answered: its status and body. */
+    private record Reply(int statusCode, String body) {
     }
 
     private static String arg(String[] args) {
@@ -77,9 +149,10 @@ public final class CapstanCli {
         return args[1];
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    private static Reply send(HttpRequest.Builder b) throws Exception {
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body());
         } catch (java.net.ConnectException e) {
             System.err.println("capstan: cannot reach the API; is ./capstan up running?");
             System.exit(1);
@@ -88,8 +161,8 @@ public final class CapstanCli {
     }
 
     private static void usage() {
-        System.err.println("usage: ./capstan submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID | cancel ID"
-                + " | nodes | models [describe NAME | history NAME ALIAS] | promote NAME ALIAS VERSION [--reason TEXT]"
+        System.err.println("usage: ./capstan submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID|SERVICE"
+                + " | cancel ID | serve FILE.yaml | services | unserve SERVICE [REASON] | nodes | models [describe NAME | history NAME ALIAS] | promote NAME ALIAS VERSION [--reason TEXT]"
                 + " | rollback NAME ALIAS [--to VERSION] [--reason TEXT]");
         System.exit(2);
     }

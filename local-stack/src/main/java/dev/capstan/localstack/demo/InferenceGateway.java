@@ -6,8 +6,11 @@ import dev.capstan.events.EventCodec;
 import dev.capstan.events.InferenceMetricsEvent;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
-import dev.capstan.events.WorkloadEvent;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +33,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A simulated inference gateway for one service, for the local stack: it announces the service's scaling settings
- * on {@code capstan.workloads}, reports one request-rate sample per second on {@code capstan.inference-metrics}
+ * A simulated inference gateway for one service, for the local stack: it creates the service through
+ * submission-service's API ({@code POST /api/v1/inference-services}), reports one request-rate sample per second on {@code capstan.inference-metrics}
  * (Poisson arrivals around a demand curve, served by the replicas the autoscaler asked for once their cold start
  * has passed) and follows the decisions on {@code capstan.scaling}. Nothing here decides anything: it is the
  * traffic an upstream gateway (Knative activator, an LLM router) would report.
@@ -47,6 +50,7 @@ public final class InferenceGateway implements AutoCloseable {
         return second % 120 < 20 ? 12 : 3;
     }
 
+    private final String submissionUrl;
     private final String service;
     private final double targetRps;
     private final int coldStartSeconds;
@@ -68,8 +72,9 @@ public final class InferenceGateway implements AutoCloseable {
     private volatile ScalingEvent.ScaleDecided last;
     private Thread thread;
 
-    public InferenceGateway(String kafka, String service, double targetRps, int coldStartSeconds,
-            int queueTimeoutMillis, LongToDoubleFunction demand, PrintStream out) {
+    public InferenceGateway(String kafka, String submissionUrl, String service, double targetRps,
+            int coldStartSeconds, int queueTimeoutMillis, LongToDoubleFunction demand, PrintStream out) {
+        this.submissionUrl = submissionUrl;
         this.service = service;
         this.targetRps = targetRps;
         this.coldStartSeconds = coldStartSeconds;
@@ -96,12 +101,38 @@ public final class InferenceGateway implements AutoCloseable {
         decisions.assign(partitions);
         decisions.seekToEnd(partitions);
         partitions.forEach(decisions::position);
-        send(Topics.WORKLOADS, new WorkloadEvent.InferenceServiceChanged(service, "default", service + "@production",
-                null, 0, 20, targetRps, 0, true, 30, coldStartSeconds, queueTimeoutMillis, clock.instant()));
+        create();
         thread = new Thread(this::loop, "inference-gateway-" + service);
         thread.setDaemon(true);
         thread.start();
         return this;
+    }
+
+    /**
+     * Creates the service through submission-service's API, as a user would (an earlier run's service of that name
+     * is changed to these settings instead).
+     */
+    private void create() throws Exception {
+        String settings = "\"queue\":\"default\",\"model\":\"" + service + "@production\","
+                + "\"image\":\"registry/serve:1\",\"replica\":{\"gpus\":1,\"gpuMilli\":500,\"cpuMilli\":1000,"
+                + "\"memoryMib\":4096},\"minReplicas\":0,\"maxReplicas\":20,\"targetRps\":" + targetRps
+                + ",\"scaleToZero\":true,\"scaleToZeroGraceSeconds\":30,\"coldStartSeconds\":" + coldStartSeconds
+                + ",\"queueTimeoutMillis\":" + queueTimeoutMillis;
+        URI api = URI.create(submissionUrl + "/api/v1/inference-services");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + service + "\"," + settings + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 409) {
+            r = http.send(HttpRequest.newBuilder(URI.create(api + "/" + service))
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{" + settings + "}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("creating inference service " + service + ": " + r.statusCode() + " "
+                    + r.body());
+        }
     }
 
     /** The newest decision the autoscaler published for this service, or null. */

@@ -34,10 +34,7 @@ public final class TrainingJobRules {
 
     /** Fills in defaults: framework none, one worker, whole GPUs. */
     public static TrainingJobSpec withDefaults(TrainingJobSpec s) {
-        Resources r = s.resources();
-        if (r != null && r.gpuMilli() == 0) {
-            r = new Resources(r.gpus(), 1000, r.gpuModels(), r.cpuMilli(), r.memoryMib());
-        }
+        Resources r = withWholeGpus(s.resources());
         return new TrainingJobSpec(s.name(), s.queue(), s.image(), s.command(),
                 s.framework() == null ? Framework.NONE : s.framework(), s.workers() == 0 ? 1 : s.workers(), r,
                 s.priority(), s.annotations(), s.env(), s.output());
@@ -46,23 +43,9 @@ public final class TrainingJobRules {
     /** Every problem of a spec (after defaults), empty when it is valid. */
     public static List<FieldError> validate(TrainingJobSpec s) {
         List<FieldError> errors = new ArrayList<>();
-        if (s.name() == null || s.name().isBlank()) {
-            errors.add(new FieldError("name", "is required"));
-        } else if (!NAME.matcher(s.name()).matches()) {
-            errors.add(new FieldError("name",
-                    "must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit"));
-        }
-        if (s.queue() == null || s.queue().isBlank()) {
-            errors.add(new FieldError("queue", "is required"));
-        } else if (!NAME.matcher(s.queue()).matches()) {
-            errors.add(new FieldError("queue", "must be 1-40 lower-case letters, digits or '-'"));
-        }
-        if (s.image() == null || s.image().isBlank()) {
-            errors.add(new FieldError("image", "is required"));
-        } else if (!IMAGE.matcher(s.image()).matches()) {
-            errors.add(new FieldError("image", "must be an image reference: at most 512 characters, no spaces or "
-                    + "control characters"));
-        }
+        nameErrors("name", s.name(), errors);
+        nameErrors("queue", s.queue(), errors);
+        imageErrors(s.image(), errors);
         textErrors(s, errors);
         if (s.workers() < 1 || s.workers() > MAX_WORKERS) {
             errors.add(new FieldError("workers", "must be between 1 and " + MAX_WORKERS));
@@ -71,34 +54,64 @@ public final class TrainingJobRules {
             errors.add(new FieldError("framework", "a job with several workers needs pytorch, tensorflow, ray or mpi"));
         }
         outputErrors(s.output(), errors);
-        Resources r = s.resources();
+        resourceErrors("resources", s.resources(), errors);
+        return errors;
+    }
+
+    /** A name or queue: a DNS label of at most 40 characters. */
+    static void nameErrors(String field, String value, List<FieldError> errors) {
+        if (value == null || value.isBlank()) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (!NAME.matcher(value).matches()) {
+            errors.add(new FieldError(field,
+                    "must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit"));
+        }
+    }
+
+    /** A container image reference. */
+    static void imageErrors(String image, List<FieldError> errors) {
+        if (image == null || image.isBlank()) {
+            errors.add(new FieldError("image", "is required"));
+        } else if (!IMAGE.matcher(image).matches()) {
+            errors.add(new FieldError("image", "must be an image reference: at most 512 characters, no spaces or "
+                    + "control characters"));
+        }
+    }
+
+    /** What one pod asks for (after defaults: {@code gpuMilli} 1000 when it was left out). */
+    static void resourceErrors(String field, Resources r, List<FieldError> errors) {
         if (r == null) {
-            errors.add(new FieldError("resources", "is required"));
-            return errors;
+            errors.add(new FieldError(field, "is required"));
+            return;
         }
         if (r.gpus() < 0 || r.gpus() > MAX_GPUS_PER_WORKER) {
-            errors.add(new FieldError("resources.gpus", "must be between 0 and " + MAX_GPUS_PER_WORKER));
+            errors.add(new FieldError(field + ".gpus", "must be between 0 and " + MAX_GPUS_PER_WORKER));
         }
         if (r.gpuMilli() < 1 || r.gpuMilli() > 1000) {
-            errors.add(new FieldError("resources.gpuMilli", "must be between 1 and 1000"));
+            errors.add(new FieldError(field + ".gpuMilli", "must be between 1 and 1000"));
         } else if (r.gpuMilli() < 1000 && r.gpus() != 1) {
-            errors.add(new FieldError("resources.gpuMilli", "a GPU share below 1000 needs exactly 1 GPU"));
+            errors.add(new FieldError(field + ".gpuMilli", "a GPU share below 1000 needs exactly 1 GPU"));
         }
         if (r.cpuMilli() <= 0) {
-            errors.add(new FieldError("resources.cpuMilli", "must be positive"));
+            errors.add(new FieldError(field + ".cpuMilli", "must be positive"));
         }
         if (r.memoryMib() <= 0) {
-            errors.add(new FieldError("resources.memoryMib", "must be positive"));
+            errors.add(new FieldError(field + ".memoryMib", "must be positive"));
         }
         for (int i = 0; i < r.gpuModels().size(); i++) {
             String m = r.gpuModels().get(i);
             if (m == null || m.isBlank()) {
-                errors.add(new FieldError("resources.gpuModels[" + i + "]", "must not be blank"));
+                errors.add(new FieldError(field + ".gpuModels[" + i + "]", "must not be blank"));
             } else if (m.chars().anyMatch(Character::isISOControl)) {
-                errors.add(new FieldError("resources.gpuModels[" + i + "]", NO_CONTROL));
+                errors.add(new FieldError(field + ".gpuModels[" + i + "]", NO_CONTROL));
             }
         }
-        return errors;
+    }
+
+    /** Resources with {@code gpuMilli} 1000 (whole GPUs) when it was left out. */
+    static Resources withWholeGpus(Resources r) {
+        return r != null && r.gpuMilli() == 0
+                ? new Resources(r.gpus(), 1000, r.gpuModels(), r.cpuMilli(), r.memoryMib()) : r;
     }
 
     /**
@@ -120,7 +133,12 @@ public final class TrainingJobRules {
                 errors.add(new FieldError("env." + k, NO_CONTROL_TEXT));
             }
         });
-        s.annotations().forEach((k, v) -> {
+        annotationErrors(s.annotations(), errors);
+    }
+
+    /** Annotations copied onto pods: Kubernetes' key rules, values without control characters but line breaks. */
+    static void annotationErrors(java.util.Map<String, String> annotations, List<FieldError> errors) {
+        annotations.forEach((k, v) -> {
             if (!ANNOTATION_KEY.matcher(k).matches()) {
                 errors.add(new FieldError("annotations." + printable(k), "must be a Kubernetes annotation key such as "
                         + "example.com/name: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' "

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.capstan.events.EventCodec;
 import dev.capstan.rest.JsonProblems;
+import dev.capstan.rest.Outages;
 import dev.capstan.events.EventTypes;
+import dev.capstan.events.InferenceServiceSpec;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadRequest;
+import dev.capstan.submission.service.InferenceServices;
 import dev.capstan.submission.service.WorkloadConflictException;
 import dev.capstan.submission.service.WorkloadNotFoundException;
 import dev.capstan.submission.service.WorkloadService;
@@ -22,7 +25,10 @@ import org.jboss.logging.Logger;
 /**
  * The Kafka ingress for upstream systems on {@code capstan.workload-requests}. The record key is the
  * request id (the same id twice yields one workload); the value is the REST body for a submit, or
- * {@code {"workloadId":…,"reason":…}} for a cancel ({@code ce_type} {@code dev.capstan.workload.cancel.v1}).
+ * {@code {"workloadId":…,"reason":…}} for a cancel ({@code ce_type} {@code dev.capstan.workload.cancel.v1}); for
+ * inference services, the REST body for a create ({@code dev.capstan.inferenceservice.create.v1}),
+ * {@code {"name":…,"change":{…}}} for a change ({@code ….change.v1}, the fields to replace) and
+ * {@code {"name":…,"reason":…}} for a delete ({@code ….delete.v1}).
  * A record without {@code ce_type} is a submit. Both CloudEvents bindings are read: binary mode ({@code ce_}
  * headers, the value is the data) and structured mode ({@code content-type: application/cloudevents+json}, the
  * value is the envelope with the data inside). Anything unreadable or invalid is thrown, which sends the
@@ -34,14 +40,19 @@ public class WorkloadRequestConsumer {
     private static final Logger LOG = Logger.getLogger(WorkloadRequestConsumer.class);
     private static final String SUBMIT = EventTypes.typeOf(WorkloadRequest.SubmitTrainingJob.class);
     private static final String CANCEL = EventTypes.typeOf(WorkloadRequest.CancelWorkload.class);
+    private static final String CREATE_SERVICE = EventTypes.typeOf(WorkloadRequest.CreateInferenceService.class);
+    private static final String CHANGE_SERVICE = EventTypes.typeOf(WorkloadRequest.ChangeInferenceService.class);
+    private static final String DELETE_SERVICE = EventTypes.typeOf(WorkloadRequest.DeleteInferenceService.class);
 
     /** The content type of a CloudEvent in structured mode (the other standard Kafka binding). */
     private static final String STRUCTURED = "application/cloudevents+json";
 
     private final WorkloadService workloads;
+    private final InferenceServices services;
 
-    WorkloadRequestConsumer(WorkloadService workloads) {
+    WorkloadRequestConsumer(WorkloadService workloads, InferenceServices services) {
         this.workloads = workloads;
+        this.services = services;
     }
 
     /**
@@ -64,9 +75,31 @@ public class WorkloadRequestConsumer {
         }
     }
 
+    /**
+     * Takes one request, again and again while the failure may pass (the database is down or restarting): the record
+     * is committed only once taken, so no upstream request is lost to an outage. Anything else (unreadable, invalid,
+     * unknown) goes to the dead-letter topic with its reason.
+     */
     @Incoming("workload-requests")
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
+    public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
+        for (int tries = 1;; tries++) {
+            try {
+                handle(record);
+                return;
+            } catch (RuntimeException e) {
+                if (!Outages.isTransient(e)) {
+                    throw e;
+                }
+                long wait = Math.min(5_000, 200L << Math.min(tries - 1, 5));
+                LOG.warnf("request %s at %s-%d@%d waits for the database (try %d, again in %d ms): %s", record.key(),
+                        record.topic(), record.partition(), record.offset(), tries, wait, e.toString());
+                Thread.sleep(wait);
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> record) {
         String type = KafkaHeaders.get(record, CloudEventHeaders.CE_TYPE);
         String id = KafkaHeaders.get(record, CloudEventHeaders.CE_ID);
         String value = record.value();
@@ -96,9 +129,20 @@ public class WorkloadRequestConsumer {
             } catch (WorkloadNotFoundException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
+        } else if (CREATE_SERVICE.equals(type)) {
+            var spec = read(InferenceServiceSpec.class, value, "an inference service");
+            var result = services.create(spec, requestId, "kafka");
+            LOG.debugf("request %s -> inference service %s (created=%s)", requestId, result.service().name(),
+                    result.created());
+        } else if (CHANGE_SERVICE.equals(type)) {
+            var change = read(WorkloadRequest.ChangeInferenceService.class, value, "an inference service change");
+            services.change(change.name(), change.change());
+        } else if (DELETE_SERVICE.equals(type)) {
+            var delete = read(WorkloadRequest.DeleteInferenceService.class, value, "an inference service deletion");
+            services.delete(delete.name(), delete.reason());
         } else {
-            throw new IllegalArgumentException("unknown request type '" + type + "', expected " + SUBMIT + " or "
-                    + CANCEL);
+            throw new IllegalArgumentException("unknown request type '" + type + "', expected one of " + SUBMIT + ", "
+                    + CANCEL + ", " + CREATE_SERVICE + ", " + CHANGE_SERVICE + ", " + DELETE_SERVICE);
         }
     }
 }

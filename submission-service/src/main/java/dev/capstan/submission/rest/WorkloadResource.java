@@ -61,9 +61,6 @@ public class WorkloadResource {
         // Read as text: a typed int parameter that does not parse is a bare 404 from JAX-RS, not a 400 naming it.
         int page = intParam("page", pageParam, 0, Integer.MAX_VALUE);
         int size = intParam("size", sizeParam, 1, 500);
-        if (queue != null && queue.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("queue must not contain control characters");
-        }
         WorkloadStatus s = null;
         if (status != null && !status.isBlank()) {
             try {
@@ -72,7 +69,7 @@ public class WorkloadResource {
                 throw new IllegalArgumentException("unknown status '" + status + "'");
             }
         }
-        return workloads.list(s, blankToNull(queue), page, size);
+        return workloads.list(s, queueParam(queue), page, size);
     }
 
     @DELETE
@@ -82,11 +79,19 @@ public class WorkloadResource {
         return workloads.cancel(id, reason);
     }
 
-    private static String blankToNull(String s) {
+    /** The queue filter, null when absent. */
+    static String queueParam(String queue) {
+        if (queue != null && queue.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("queue must not contain control characters");
+        }
+        return blankToNull(queue);
+    }
+
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static int intParam(String name, String value, int min, int max) {
+    static int intParam(String name, String value, int min, int max) {
         try {
             int v = Integer.parseInt(value.trim());
             if (v >= min && v <= max) {

@@ -1,8 +1,17 @@
 package dev.capstan.submission.service;
 
-/** No workload has this id. */
+/** No workload (or inference service) has this id. */
 public class WorkloadNotFoundException extends RuntimeException {
     public WorkloadNotFoundException(String id) {
         super("no workload with id '" + id + "'");
+    }
+
+    private WorkloadNotFoundException(String message, boolean unused) {
+        super(message);
+    }
+
+    /** No inference service has this name. */
+    public static WorkloadNotFoundException inferenceService(String name) {
+        return new WorkloadNotFoundException("no inference service named '" + name + "'", true);
     }
 }

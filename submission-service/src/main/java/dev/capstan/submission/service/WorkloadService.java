@@ -254,7 +254,7 @@ public class WorkloadService {
                 EventCodec.fromJson(TrainingJobSpec.class, w.spec), pods, w.createdAt, w.updatedAt, history);
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return EventCodec.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {

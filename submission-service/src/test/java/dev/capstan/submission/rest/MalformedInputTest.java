@@ -83,6 +83,42 @@ class MalformedInputTest {
         assertThat(after.statusCode()).isEqualTo(200);
     }
 
+    static final String SERVICE = """
+            {"name":"fuzz-svc","queue":"fuzz","model":"fuzz@production","image":"registry/serve:1",
+             "replica":{"gpus":1,"gpuMilli":500,"gpuModels":["FUZZ-GPU"],"cpuMilli":1000,"memoryMib":1024},
+             "minReplicas":1,"maxReplicas":4,"targetRps":5,"targetConcurrency":0,"scaleToZero":false,
+             "scaleToZeroGraceSeconds":60,"coldStartSeconds":10,"queueTimeoutMillis":100,
+             "rollout":{"maxSurge":1,"canarySteps":[10,100],"analysisWindowSeconds":30,"minRequests":10,
+                        "maxErrorRateIncrease":1,"maxLatencyRatio":2},"annotations":{"a":"b"}}
+            """;
+
+    static final List<String> SERVICE_FIELDS = List.of("name", "queue", "model", "image", "replica", "replica.gpus",
+            "replica.gpuMilli", "replica.cpuMilli", "minReplicas", "maxReplicas", "targetRps", "targetConcurrency",
+            "scaleToZero", "scaleToZeroGraceSeconds", "coldStartSeconds", "queueTimeoutMillis", "rollout",
+            "rollout.maxSurge", "rollout.canarySteps", "rollout.canarySteps[0]", "rollout.analysisWindowSeconds",
+            "rollout.maxLatencyRatio", "annotations", "annotations.a", "unknownField");
+
+    /** 5,000 bodies to create an inference service, 5,000 to change one. */
+    @Test
+    void malformedInferenceServiceBodiesNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
+        URI services = URI.create(workloads.toString().replace("/workloads", "/inference-services"));
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(services).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(SERVICE)).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> bodies = Fuzz.bodies(SERVICE, SERVICE_FIELDS).sampleStream().limit(10_000).toList();
+        Fuzz fuzz = new Fuzz()
+                .run(bodies.subList(0, 5_000), body -> HttpRequest.newBuilder(services)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build())
+                .run(bodies.subList(5_000, 10_000), body -> HttpRequest.newBuilder(URI.create(services + "/fuzz-svc"))
+                        .header("Content-Type", "application/json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
+
+        String firstViolations = fuzz.report("POST and PATCH /api/v1/inference-services");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(400, 422);
+    }
+
     @Test
     void malformedBodiesNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
         Fuzz fuzz = new Fuzz().run(Fuzz.bodies(VALID, FIELDS).sampleStream().limit(BODIES).toList(),

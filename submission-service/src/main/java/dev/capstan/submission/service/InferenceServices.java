@@ -1,0 +1,167 @@
+package dev.capstan.submission.service;
+
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.InferenceServiceSpec;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.submission.domain.FieldError;
+import dev.capstan.submission.domain.InferenceServiceRules;
+import dev.capstan.submission.persistence.InferenceServiceEntity;
+import dev.capstan.support.outbox.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The inference service use cases: create, read, list, change, delete. Every create and change publishes the
+ * service's whole settings ({@code InferenceServiceChanged}, with its generation) through the outbox, in the same
+ * transaction as the row; a delete publishes {@code InferenceServiceDeleted}. What runs for a service (revisions,
+ * replicas, traffic weights) is decided elsewhere (autoscaler-service) from these settings.
+ */
+@ApplicationScoped
+public class InferenceServices {
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    InferenceServices(Outbox outbox, Clock clock, MeterRegistry metrics) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** What a create did: the service, and whether it was created now or found by request id. */
+    public record Creation(InferenceServiceView service, boolean created) {
+    }
+
+    /** One page of services. */
+    public record ServicePage(List<InferenceServiceView> items, int page, int size, long total) {
+    }
+
+    /**
+     * Creates a service. A request id already seen returns the service it created; a name in use is a conflict; an
+     * invalid spec throws {@link InvalidWorkloadException} naming every bad field.
+     */
+    @Transactional
+    public Creation create(InferenceServiceSpec requested, String requestId, String channel) {
+        if (requestId != null) {
+            InferenceServiceEntity existing = InferenceServiceEntity.find("requestId", requestId).firstResult();
+            if (existing != null) {
+                return new Creation(view(existing), false);
+            }
+        }
+        if (requested == null) {
+            throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
+        }
+        InferenceServiceSpec spec = InferenceServiceRules.withDefaults(requested);
+        List<FieldError> errors = InferenceServiceRules.validate(spec);
+        if (!errors.isEmpty()) {
+            throw new InvalidWorkloadException(errors);
+        }
+        if (InferenceServiceEntity.findById(spec.name()) != null) {
+            throw new WorkloadConflictException("an inference service named '" + spec.name() + "' exists already: "
+                    + "change it with PATCH, or delete it first");
+        }
+        Instant now = clock.instant();
+        InferenceServiceEntity e = new InferenceServiceEntity();
+        e.name = spec.name();
+        e.requestId = requestId;
+        e.queue = spec.queue();
+        e.spec = WorkloadService.json(spec);
+        e.generation = 1;
+        e.createdAt = now;
+        e.updatedAt = now;
+        e.persist();
+        outbox.add(changed(spec, e.generation, now));
+        metrics.counter("capstan.submission.inference_services.created", "channel", channel).increment();
+        return new Creation(view(e), true);
+    }
+
+    /** The service, if it exists. */
+    @Transactional
+    public Optional<InferenceServiceView> find(String name) {
+        return WorkloadService.possibleId(name)
+                ? InferenceServiceEntity.<InferenceServiceEntity>findByIdOptional(name).map(InferenceServices::view)
+                : Optional.empty();
+    }
+
+    /** Services by name, optionally of one queue. */
+    @Transactional
+    public ServicePage list(String queue, int page, int size) {
+        var query = queue == null
+                ? InferenceServiceEntity.<InferenceServiceEntity>findAll(Sort.ascending("name"))
+                : InferenceServiceEntity.<InferenceServiceEntity>find("queue", Sort.ascending("name"), queue);
+        List<InferenceServiceView> items = query.page(Page.of(page, size)).list().stream()
+                .map(InferenceServices::view).toList();
+        return new ServicePage(items, page, size, query.count());
+    }
+
+    /**
+     * Changes a service: the fields the change holds replace the service's, the result is validated whole. A change
+     * that changes nothing publishes nothing and keeps the generation.
+     */
+    @Transactional
+    public InferenceServiceView change(String name, InferenceServiceSpec change) {
+        InferenceServiceEntity e = locked(name);
+        if (change == null) {
+            throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
+        }
+        InferenceServiceSpec current = EventCodec.fromJson(InferenceServiceSpec.class, e.spec);
+        List<FieldError> errors = new ArrayList<>(InferenceServiceRules.changeErrors(current, change));
+        InferenceServiceSpec next = InferenceServiceRules.withDefaults(InferenceServiceRules.merge(current, change));
+        errors.addAll(InferenceServiceRules.validate(next));
+        if (!errors.isEmpty()) {
+            throw new InvalidWorkloadException(errors);
+        }
+        if (next.equals(current)) {
+            return view(e);
+        }
+        Instant now = clock.instant();
+        e.spec = WorkloadService.json(next);
+        e.queue = next.queue();
+        e.generation++;
+        e.updatedAt = now;
+        outbox.add(changed(next, e.generation, now));
+        return view(e);
+    }
+
+    /** Deletes a service: its replicas go, scaling and rollouts stop. */
+    @Transactional
+    public void delete(String name, String reason) {
+        InferenceServiceEntity e = locked(name);
+        e.delete();
+        outbox.add(new WorkloadEvent.InferenceServiceDeleted(name,
+                reason == null || reason.isBlank() ? "deleted" : reason, clock.instant()));
+    }
+
+    private static InferenceServiceEntity locked(String name) {
+        if (!WorkloadService.possibleId(name)) {
+            throw WorkloadNotFoundException.inferenceService(name);
+        }
+        InferenceServiceEntity e = InferenceServiceEntity.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            throw WorkloadNotFoundException.inferenceService(name);
+        }
+        return e;
+    }
+
+    private static WorkloadEvent.InferenceServiceChanged changed(InferenceServiceSpec s, long generation,
+            Instant now) {
+        return new WorkloadEvent.InferenceServiceChanged(s.name(), s.queue(), s.model(), s.replica(), s.minReplicas(),
+                s.maxReplicas(), s.targetRps(), s.targetConcurrency(), s.scaleToZero(), s.scaleToZeroGraceSeconds(),
+                s.coldStartSeconds(), s.queueTimeoutMillis(), now, s.image(), s.rollout(), generation);
+    }
+
+    private static InferenceServiceView view(InferenceServiceEntity e) {
+        return new InferenceServiceView(e.name, e.queue, e.generation,
+                EventCodec.fromJson(InferenceServiceSpec.class, e.spec), e.createdAt, e.updatedAt);
+    }
+}
