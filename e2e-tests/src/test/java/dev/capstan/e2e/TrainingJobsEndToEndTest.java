@@ -282,12 +282,57 @@ class TrainingJobsEndToEndTest {
     }
 
     @Test
+    void anInferenceServiceNeedsAModelTheRegistryKnows() throws Exception {
+        String name = "svc-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpClient http = HttpClient.newHttpClient();
+        URI services = URI.create(stack.url("submission-service") + "/api/v1/inference-services");
+        String body = "{\"name\":\"" + name + "\",\"queue\":\"default\",\"model\":\"" + name + "@production\","
+                + "\"image\":\"registry/serve:1\",\"replica\":{\"gpus\":1,\"gpuMilli\":250,\"cpuMilli\":500,"
+                + "\"memoryMib\":1024},\"targetRps\":3}";
+
+        // Not in the registry: refused with the field named, nothing published.
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(services)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        JsonNode problem = RestClient.read(refused, 422);
+        assertThat(problem.path("errors").get(0).path("field").asText()).isEqualTo("model");
+        assertThat(problem.path("errors").get(0).path("message").asText()).contains(name + "@production");
+
+        // Registered, with a version behind the alias: accepted.
+        String registry = stack.url("model-registry") + "/api/v1/models";
+        call(http, registry, "POST", "{\"name\":\"" + name + "\",\"queue\":\"default\"}", 201);
+        call(http, registry + "/" + name + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + name
+                + "/1\",\"format\":\"onnx\"}", 201);
+        call(http, registry + "/" + name + "/aliases/production", "PUT", "{\"version\":1,\"reason\":\"e2e\"}", 200);
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(services)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        // A change to a version that does not exist is refused too; one that exists is taken.
+        assertThat(call(http, services + "/" + name, "PATCH", "{\"model\":\"" + name + ":9\"}", 422).body())
+                .contains(name + ":9");
+        assertThat(RestClient.read(call(http, services + "/" + name, "PATCH", "{\"model\":\"" + name + ":1\"}", 200),
+                200).path("generation").asInt()).isEqualTo(2);
+    }
+
+    private static HttpResponse<String> call(HttpClient http, String url, String method, String body, int want)
+            throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + url + ": " + r.body()).isEqualTo(want);
+        return r;
+    }
+
+    @Test
     void anInferenceServiceIsSizedFromTheRequestRateItsGatewayReports() throws Exception {
         // A gateway for one service: nothing for 6 s, then 8 rps (2 rps per replica: 4 replicas' worth).
         String service = "chat-" + UUID.randomUUID().toString().substring(0, 6);
         try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
-                InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.url("submission-service"), service,
-                        2.0, 5, 2000,
+                InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.url("submission-service"),
+                        stack.url("model-registry"), service, 2.0, 5, 2000,
                         second -> second < 6 ? 0 : 8, null).start()) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                     scaling.of(ScalingEvent.ScaleDecided.class).stream()

@@ -151,6 +151,9 @@ public final class LocalStack implements AutoCloseable {
                 props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
                 // The scheduler decides on a Lease even alone: a second instance (--replicas 2) is a hot standby.
                 props.put("capstan.scheduler.leader-election.enabled", "true");
+                // submission-service asks the registry whether an inference service's model exists.
+                props.put("capstan.submission.registry-url", "http://127.0.0.1:"
+                        + (SERVICES.get("model-registry") + options.servicePortOffset()));
                 ServiceProcess p = new ServiceProcess(instance,
                         e.getValue() + options.servicePortOffset() + (i - 1) * 10,
                         options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
@@ -292,7 +295,8 @@ public final class LocalStack implements AutoCloseable {
         }
         if (demo) {
             // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate.
-            gateway.set(new InferenceGateway(stack.kafka(), stack.url("submission-service"), "demo-chat", 2.0, 10, 2000,
+            gateway.set(new InferenceGateway(stack.kafka(), stack.url("submission-service"),
+                    stack.url("model-registry"), "demo-chat", 2.0, 10, 2000,
                     InferenceGateway::demoDemand, System.out).start());
             System.out.println("[demo] inference service demo-chat: 3 rps, a 12 rps burst every 2 min, quiet 2 min in"
                     + " 10; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");

@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A simulated inference gateway for one service, for the local stack: it creates the service through
- * submission-service's API ({@code POST /api/v1/inference-services}), reports one request-rate sample per second on {@code capstan.inference-metrics}
+ * submission-service's API ({@code POST /api/v1/inference-services}; its model is registered first when the registry
+ * does not have it), reports one request-rate sample per second on {@code capstan.inference-metrics}
  * (Poisson arrivals around a demand curve, served by the replicas the autoscaler asked for once their cold start
  * has passed) and follows the decisions on {@code capstan.scaling}. Nothing here decides anything: it is the
  * traffic an upstream gateway (Knative activator, an LLM router) would report.
@@ -51,6 +52,7 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     private final String submissionUrl;
+    private final String registryUrl;
     private final String service;
     private final double targetRps;
     private final int coldStartSeconds;
@@ -72,9 +74,10 @@ public final class InferenceGateway implements AutoCloseable {
     private volatile ScalingEvent.ScaleDecided last;
     private Thread thread;
 
-    public InferenceGateway(String kafka, String submissionUrl, String service, double targetRps,
+    public InferenceGateway(String kafka, String submissionUrl, String registryUrl, String service, double targetRps,
             int coldStartSeconds, int queueTimeoutMillis, LongToDoubleFunction demand, PrintStream out) {
         this.submissionUrl = submissionUrl;
+        this.registryUrl = registryUrl;
         this.service = service;
         this.targetRps = targetRps;
         this.coldStartSeconds = coldStartSeconds;
@@ -120,6 +123,7 @@ public final class InferenceGateway implements AutoCloseable {
                 + ",\"queueTimeoutMillis\":" + queueTimeoutMillis;
         URI api = URI.create(submissionUrl + "/api/v1/inference-services");
         HttpClient http = HttpClient.newHttpClient();
+        ensureModel(http);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(api).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + service + "\"," + settings + "}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -133,6 +137,43 @@ public final class InferenceGateway implements AutoCloseable {
             throw new IllegalStateException("creating inference service " + service + ": " + r.statusCode() + " "
                     + r.body());
         }
+    }
+
+    /**
+     * Registers the service's model in the registry with a first version behind alias {@code production}, unless the
+     * alias exists already: submission-service refuses a service whose model the registry does not know.
+     */
+    private void ensureModel(HttpClient http) throws Exception {
+        if (registryUrl == null) {
+            return;
+        }
+        String model = registryUrl + "/api/v1/models/" + service;
+        if (http.send(HttpRequest.newBuilder(URI.create(model + "/aliases/production")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            return;
+        }
+        HttpResponse<String> created = http.send(json(URI.create(registryUrl + "/api/v1/models"), "POST",
+                "{\"name\":\"" + service + "\",\"queue\":\"default\",\"description\":\"the demo's inference model\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> version = http.send(json(URI.create(model + "/versions"), "POST",
+                "{\"artifactUri\":\"s3://demo/" + service + "/1\",\"format\":\"onnx\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        if (version.statusCode() != 201) {
+            throw new IllegalStateException("registering model " + service + ": " + created.statusCode() + ", "
+                    + version.statusCode() + " " + version.body());
+        }
+        int v = EventCodec.mapper().readTree(version.body()).path("version").asInt();
+        HttpResponse<String> alias = http.send(json(URI.create(model + "/aliases/production"), "PUT",
+                "{\"version\":" + v + ",\"reason\":\"first version of the demo\"}"), HttpResponse.BodyHandlers.ofString());
+        if (alias.statusCode() != 200) {
+            throw new IllegalStateException("promoting model " + service + ": " + alias.statusCode() + " "
+                    + alias.body());
+        }
+    }
+
+    private static HttpRequest json(URI uri, String method, String body) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** The newest decision the autoscaler published for this service, or null. */

@@ -5,7 +5,7 @@ import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent;
-import dev.capstan.rest.Outages;
+import dev.capstan.rest.Retry;
 import dev.capstan.submission.service.WorkloadService;
 import dev.capstan.support.messaging.DeadLetters;
 import dev.capstan.support.messaging.KafkaHeaders;
@@ -31,9 +31,12 @@ import org.jboss.logging.Logger;
 public class StatusEventConsumer {
 
     private static final Logger LOG = Logger.getLogger(StatusEventConsumer.class);
-    /** Tries of a batch whose failure is not a known passing one, before it is dead-lettered. */
-    static final int OTHER_FAILURE_TRIES = 3;
-    static final long MAX_WAIT_MS = 5_000;
+    /**
+     * A batch waits while the database is down or restarting, or PostgreSQL aborted it for a deadlock (it is committed
+     * only once applied, so no status change is lost to an outage); any other failure is tried again for a second,
+     * then the batch goes to the dead-letter topic.
+     */
+    private static final Retry APPLYING = Retry.whileTransient().othersFor(java.time.Duration.ofSeconds(1));
 
     private final WorkloadService workloads;
     private final Emitter<String> deadLetters;
@@ -61,21 +64,7 @@ public class StatusEventConsumer {
      * lost to an outage. Any other failure is retried a few times, then the batch goes to the dead-letter topic.
      */
     private void apply(List<WorkloadService.Applied> events) throws InterruptedException {
-        for (int tries = 1;; tries++) {
-            try {
-                workloads.applyAll(events);
-                return;
-            } catch (RuntimeException e) {
-                boolean passing = Outages.isTransient(e);
-                if (!passing && tries >= OTHER_FAILURE_TRIES) {
-                    throw e; // dead-lettered with its records by the channel's failure strategy
-                }
-                long wait = Math.min(MAX_WAIT_MS, 200L << Math.min(tries - 1, 6));
-                LOG.warnf("applying %d status events failed (try %d, %s), again in %d ms: %s", events.size(), tries,
-                        passing ? "may pass" : "unexpected", wait, e.toString());
-                Thread.sleep(wait);
-            }
-        }
+        APPLYING.run("applying " + events.size() + " status events", () -> workloads.applyAll(events));
     }
 
     private List<WorkloadService.Applied> read(ConsumerRecords<String, String> records) {

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.capstan.events.EventCodec;
 import dev.capstan.rest.JsonProblems;
-import dev.capstan.rest.Outages;
+import dev.capstan.rest.Retry;
 import dev.capstan.events.EventTypes;
 import dev.capstan.events.InferenceServiceSpec;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadRequest;
 import dev.capstan.submission.service.InferenceServices;
+import dev.capstan.submission.service.ModelCheck;
 import dev.capstan.submission.service.WorkloadConflictException;
 import dev.capstan.submission.service.WorkloadNotFoundException;
 import dev.capstan.submission.service.WorkloadService;
@@ -46,6 +47,10 @@ public class WorkloadRequestConsumer {
 
     /** The content type of a CloudEvent in structured mode (the other standard Kafka binding). */
     private static final String STRUCTURED = "application/cloudevents+json";
+
+    /** A request waits while the database, or the registry checking a model, cannot answer. */
+    private static final Retry WAITING = Retry.whileTransient()
+            .alsoWaitingFor(e -> e instanceof ModelCheck.RegistryUnavailable);
 
     private final WorkloadService workloads;
     private final InferenceServices services;
@@ -83,20 +88,8 @@ public class WorkloadRequestConsumer {
     @Incoming("workload-requests")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        for (int tries = 1;; tries++) {
-            try {
-                handle(record);
-                return;
-            } catch (RuntimeException e) {
-                if (!Outages.isTransient(e)) {
-                    throw e;
-                }
-                long wait = Math.min(5_000, 200L << Math.min(tries - 1, 5));
-                LOG.warnf("request %s at %s-%d@%d waits for the database (try %d, again in %d ms): %s", record.key(),
-                        record.topic(), record.partition(), record.offset(), tries, wait, e.toString());
-                Thread.sleep(wait);
-            }
-        }
+        WAITING.run("request " + record.key() + " at " + record.topic() + "-" + record.partition() + "@"
+                + record.offset(), () -> handle(record));
     }
 
     private void handle(ConsumerRecord<String, String> record) {

@@ -7,6 +7,7 @@ import dev.capstan.rest.FallbackProblemMappers;
 import dev.capstan.rest.JsonProblems;
 import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.service.InvalidWorkloadException;
+import dev.capstan.submission.service.ModelCheck;
 import dev.capstan.submission.service.WorkloadConflictException;
 import dev.capstan.submission.service.WorkloadNotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -30,6 +31,14 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response conflict(WorkloadConflictException e) {
         return Problem.response(409, "Conflict", e.getMessage(), List.of());
+    }
+
+    /** The model registry cannot check a model now: the client tries again later. */
+    @ServerExceptionMapper
+    public Response registryUnavailable(ModelCheck.RegistryUnavailable e) {
+        return Response.fromResponse(Problem.response(503, "Service unavailable", e.getMessage() + "; try again in "
+                + FallbackProblemMappers.RETRY_AFTER_SECONDS + " s", List.of()))
+                .header("Retry-After", Integer.toString(FallbackProblemMappers.RETRY_AFTER_SECONDS)).build();
     }
 
     @ServerExceptionMapper

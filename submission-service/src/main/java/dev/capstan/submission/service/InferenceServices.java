@@ -31,11 +31,13 @@ public class InferenceServices {
     private final Outbox outbox;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final ModelCheck models;
 
-    InferenceServices(Outbox outbox, Clock clock, MeterRegistry metrics) {
+    InferenceServices(Outbox outbox, Clock clock, MeterRegistry metrics, ModelCheck models) {
         this.outbox = outbox;
         this.clock = clock;
         this.metrics = metrics;
+        this.models = models;
     }
 
     /** What a create did: the service, and whether it was created now or found by request id. */
@@ -66,6 +68,9 @@ public class InferenceServices {
         if (!errors.isEmpty()) {
             throw new InvalidWorkloadException(errors);
         }
+        models.check(spec.model()).ifPresent(e -> {
+            throw new InvalidWorkloadException(List.of(e));
+        });
         if (InferenceServiceEntity.findById(spec.name()) != null) {
             throw new WorkloadConflictException("an inference service named '" + spec.name() + "' exists already: "
                     + "change it with PATCH, or delete it first");
@@ -123,6 +128,11 @@ public class InferenceServices {
         }
         if (next.equals(current)) {
             return view(e);
+        }
+        if (!next.model().equals(current.model())) {
+            models.check(next.model()).ifPresent(err -> {
+                throw new InvalidWorkloadException(List.of(err));
+            });
         }
         Instant now = clock.instant();
         e.spec = WorkloadService.json(next);
