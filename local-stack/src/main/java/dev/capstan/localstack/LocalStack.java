@@ -248,7 +248,11 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("[local-stack] " + s);
     }
 
-    /** {@code ./capstan up [--no-demo]}: start, print where things are, run the demo, wait for Ctrl-C. */
+    /**
+     * {@code ./capstan up [--no-demo] [--trace FILE]}: start, print where things are, run the demo (its inference
+     * service plays {@code --trace}, by default shared/traces' Azure LLM conversation trace when it is there, else a
+     * synthetic curve), wait for Ctrl-C.
+     */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         List<String> flags = List.of(args);
@@ -257,6 +261,9 @@ public final class LocalStack implements AutoCloseable {
         SimulatedClusterConfig cluster = nodes >= 0 && nodes + 1 < args.length
                 ? SimulatedClusterConfig.load(Path.of(args[nodes + 1]).toAbsolutePath(), 6443)
                 : SimulatedClusterConfig.demo(6443);
+        int traceAt = flags.indexOf("--trace");
+        Path trace = traceAt >= 0 && traceAt + 1 < args.length ? Path.of(args[traceAt + 1]).toAbsolutePath()
+                : root.resolve("../shared/traces/azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv").normalize();
         int replicasAt = flags.indexOf("--replicas");
         int replicas = replicasAt >= 0 && replicasAt + 1 < args.length ? Integer.parseInt(args[replicasAt + 1]) : 1;
         LocalStack stack = start(Options.up(root, cluster).withReplicas(replicas));
@@ -295,11 +302,20 @@ public final class LocalStack implements AutoCloseable {
         }
         if (demo) {
             // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate.
+            java.util.function.LongToDoubleFunction demand = InferenceGateway::demoDemand;
+            String played = "3 rps, a 12 rps burst every 2 min, quiet 2 min in 10";
+            if (java.nio.file.Files.isRegularFile(trace)) {
+                var t = InferenceGateway.busiest(trace);
+                demand = InferenceGateway.traceDemand(t);
+                played = String.format(java.util.Locale.ROOT, "trace %s (%d s, %.1f rps on average, looped)",
+                        trace.getFileName(), t.requestsPerSec().length, t.total() / t.requestsPerSec().length);
+            } else if (traceAt >= 0) {
+                throw new IllegalArgumentException("--trace " + trace + ": no such file");
+            }
             gateway.set(new InferenceGateway(stack.kafka(), stack.url("submission-service"),
-                    stack.url("model-registry"), "demo-chat", 2.0, 10, 2000,
-                    InferenceGateway::demoDemand, System.out).start());
-            System.out.println("[demo] inference service demo-chat: 3 rps, a 12 rps burst every 2 min, quiet 2 min in"
-                    + " 10; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");
+                    stack.url("model-registry"), "demo-chat", 2.0, 10, 2000, demand, System.out).start());
+            System.out.println("[demo] inference service demo-chat: " + played
+                    + "; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");
             // The registry's part runs beside the training demo, so it adds no time to it.
             Thread models = new Thread(new ModelDemo(stack.url("submission-service"), stack.url("model-registry"),
                     System.out)::run, "model-demo");

@@ -1,5 +1,8 @@
 package dev.capstan.autoscaler.bench;
 
+import dev.capstan.traces.Trace;
+import dev.capstan.traces.TraceFiles;
+
 import dev.capstan.autoscaler.domain.PolicyKind;
 import dev.capstan.autoscaler.domain.ScalingPolicy;
 import dev.capstan.autoscaler.domain.ScalingSettings;

@@ -1,5 +1,7 @@
 package dev.capstan.autoscaler.bench;
 
+import dev.capstan.traces.Trace;
+
 import dev.capstan.autoscaler.domain.ScalingPolicy;
 import dev.capstan.autoscaler.domain.RateSample;
 import dev.capstan.autoscaler.domain.ScaleDecision;

@@ -1,5 +1,7 @@
 package dev.capstan.autoscaler.bench;
 
+import dev.capstan.traces.Trace;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

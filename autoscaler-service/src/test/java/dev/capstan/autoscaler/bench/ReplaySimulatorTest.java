@@ -1,5 +1,7 @@
 package dev.capstan.autoscaler.bench;
 
+import dev.capstan.traces.Trace;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

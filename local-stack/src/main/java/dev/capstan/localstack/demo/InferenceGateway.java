@@ -6,12 +6,15 @@ import dev.capstan.events.EventCodec;
 import dev.capstan.events.InferenceMetricsEvent;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
+import dev.capstan.traces.Trace;
+import dev.capstan.traces.TraceFiles;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +52,24 @@ public final class InferenceGateway implements AutoCloseable {
             return 0;
         }
         return second % 120 < 20 ? 12 : 3;
+    }
+
+    /**
+     * A trace's demand, played from its first second and again from the start when it ends: second {@code s} asks
+     * for the requests the trace has in second {@code s mod length}.
+     */
+    public static LongToDoubleFunction traceDemand(Trace trace) {
+        double[] perSecond = trace.requestsPerSec();
+        if (perSecond.length == 0) {
+            throw new IllegalArgumentException("trace " + trace.name() + " is empty");
+        }
+        return second -> perSecond[(int) (second % perSecond.length)];
+    }
+
+    /** The trace of a file with the most requests (Azure Functions files hold one per function). */
+    public static Trace busiest(Path file) throws java.io.IOException {
+        return TraceFiles.read(file).stream().max(java.util.Comparator.comparingDouble(Trace::total))
+                .orElseThrow(() -> new java.io.IOException(file + " holds no trace"));
     }
 
     private final String submissionUrl;

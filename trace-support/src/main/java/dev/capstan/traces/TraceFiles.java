@@ -1,4 +1,4 @@
-package dev.capstan.autoscaler.bench;
+package dev.capstan.traces;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,12 +23,13 @@ import java.util.List;
  *       skipped); requests of the same second are added up.</li>
  * </ul>
  */
-final class TraceFiles {
+public final class TraceFiles {
 
     private TraceFiles() {
     }
 
-    static List<Trace> read(Path file) throws IOException {
+    /** Every trace the file holds (one per function for Azure Functions, else one). */
+    public static List<Trace> read(Path file) throws IOException {
         String name = file.getFileName().toString();
         try (BufferedReader r = Files.newBufferedReader(file)) {
             String header = r.readLine();

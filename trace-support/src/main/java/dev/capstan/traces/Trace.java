@@ -1,4 +1,4 @@
-package dev.capstan.autoscaler.bench;
+package dev.capstan.traces;
 
 /**
  * Demand of one service, requests per second of trace time.
@@ -6,9 +6,10 @@ package dev.capstan.autoscaler.bench;
  * @param name           printed as {@code trace=…}
  * @param requestsPerSec requests arriving in second {@code i}
  */
-record Trace(String name, double[] requestsPerSec) {
+public record Trace(String name, double[] requestsPerSec) {
 
-    double total() {
+    /** Requests in the whole trace. */
+    public double total() {
         double s = 0;
         for (double d : requestsPerSec) {
             s += d;
