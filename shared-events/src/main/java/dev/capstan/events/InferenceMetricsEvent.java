@@ -21,8 +21,20 @@ public sealed interface InferenceMetricsEvent extends CapstanEvent {
      * @param concurrency   mean in-flight requests over the window
      * @param p99LatencyMs  99th percentile latency in the window
      * @param readyReplicas replicas that served in the window, as the gateway saw them
+     * @param revision      the revision these requests went to (e.g. the model version {@code v7}); absent in older
+     *                      records and for a sample of the whole service
+     * @param errors        requests that failed (errors of the replicas, and requests no replica could take in
+     *                      time); absent in older records, read as 0
+     * @param p50LatencyMs  median latency in the window; absent in older records, read as 0
      */
     record RequestRateSample(String service, Instant windowStart, double windowSeconds, long requests,
-            double concurrency, double p99LatencyMs, int readyReplicas) implements InferenceMetricsEvent {
+            double concurrency, double p99LatencyMs, int readyReplicas, String revision, long errors,
+            double p50LatencyMs) implements InferenceMetricsEvent {
+
+        /** A sample of the whole service, as older gateways sent it. */
+        public RequestRateSample(String service, Instant windowStart, double windowSeconds, long requests,
+                double concurrency, double p99LatencyMs, int readyReplicas) {
+            this(service, windowStart, windowSeconds, requests, concurrency, p99LatencyMs, readyReplicas, null, 0, 0);
+        }
     }
 }

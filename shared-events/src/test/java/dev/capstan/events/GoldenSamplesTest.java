@@ -76,7 +76,9 @@ class GoldenSamplesTest {
             new ModelEvent.ModelAliasMoved("fraud", "production", 7, 8, "promote", SampleEvents.T, "ana"),
             new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
                     new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000,
-                    SampleEvents.T, "ghcr.io/acme/serve:2.1", RolloutPolicy.defaults(), 3)};
+                    SampleEvents.T, "ghcr.io/acme/serve:2.1", RolloutPolicy.defaults(), 3),
+            new InferenceMetricsEvent.RequestRateSample("fraud-scorer", SampleEvents.T, 1.0, 180, 3.5, 42.0, 3, "v7",
+                    4, 12.5)};
         for (CapstanEvent e : newer) {
             assertThat(EventCodec.fromJson(e.type(), EventCodec.toJson(e))).isEqualTo(e);
         }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +41,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * submission-service's API ({@code POST /api/v1/inference-services}; its model is registered first when the registry
  * does not have it), reports one request-rate sample per second on {@code capstan.inference-metrics}
  * (Poisson arrivals around a demand curve, served by the replicas the autoscaler asked for once their cold start
- * has passed) and follows the decisions on {@code capstan.scaling}. Nothing here decides anything: it is the
+ * has passed; errors and latency of the model version the alias points at, per its {@link RevisionBehaviour} tags;
+ * the sample names that version as its revision) and follows the decisions on {@code capstan.scaling}. Nothing here decides anything: it is the
  * traffic an upstream gateway (Knative activator, an LLM router) would report.
  */
 public final class InferenceGateway implements AutoCloseable {
@@ -93,6 +95,9 @@ public final class InferenceGateway implements AutoCloseable {
     private int desired;
     private int inForceAtHorizon;
     private volatile ScalingEvent.ScaleDecided last;
+    /** The version the alias points at ({@code v7}) and how its replicas answer; refreshed every 10 s. */
+    private String revision;
+    private RevisionBehaviour behaviour = RevisionBehaviour.HEALTHY;
     private Thread thread;
 
     public InferenceGateway(String kafka, String submissionUrl, String registryUrl, String service, double targetRps,
@@ -210,16 +215,56 @@ public final class InferenceGateway implements AutoCloseable {
                 Instant windowStart = start.plusSeconds(second);
                 long sleep = Duration.between(clock.instant(), windowStart.plusSeconds(1)).toMillis();
                 pollDecisions(Math.max(1, sleep));
+                if (second % 10 == 0) {
+                    refreshRevision();
+                }
                 long requests = poisson(demand.applyAsDouble(second));
                 int ready = readyReplicas(clock.instant());
+                long capacity = (long) Math.ceil(ready * targetRps);
+                RevisionBehaviour.Second answered = behaviour.serve(requests, capacity, random);
                 send(Topics.INFERENCE_METRICS, new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0,
-                        requests, Math.min(requests, (long) Math.ceil(ready * targetRps)), 0, ready));
+                        requests, Math.min(requests, capacity), answered.p99LatencyMs(), ready, revision,
+                        answered.errors(), answered.p50LatencyMs()));
                 second++;
             }
         } catch (Exception e) {
             if (running.get()) {
                 out.println("[inference-demo] gateway stopped: " + e);
             }
+        }
+    }
+
+    /**
+     * Which version the service's alias points at now, and how that version's simulated replicas answer (its tags,
+     * see {@link RevisionBehaviour}); unchanged when the registry cannot say.
+     */
+    private void refreshRevision() {
+        if (registryUrl == null) {
+            return;
+        }
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String model = registryUrl + "/api/v1/models/" + service;
+            HttpResponse<String> alias = http.send(HttpRequest.newBuilder(URI.create(model + "/aliases/production"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (alias.statusCode() != 200) {
+                return;
+            }
+            int v = EventCodec.mapper().readTree(alias.body()).path("version").asInt();
+            HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(model + "/versions/" + v))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (version.statusCode() != 200) {
+                return;
+            }
+            Map<String, String> tags = new java.util.HashMap<>();
+            EventCodec.mapper().readTree(version.body()).path("tags").fields()
+                    .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+            revision = "v" + v;
+            behaviour = RevisionBehaviour.of(tags);
+        } catch (java.io.IOException e) {
+            // the registry is restarting: keep serving as before
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
