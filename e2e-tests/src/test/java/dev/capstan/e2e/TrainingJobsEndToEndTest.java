@@ -59,6 +59,9 @@ class TrainingJobsEndToEndTest {
     static final int SERVICE_PORT_OFFSET = 20000;
     static final String ACTOR = "e2e-tester";
 
+    /** The stack's own PostgreSQL, so that the kill test can restart it. */
+    static final int EMBEDDED_PG_PORT = 25433;
+
     static LocalStack stack;
     static EventLog log;
     static RestClient rest;
@@ -71,9 +74,9 @@ class TrainingJobsEndToEndTest {
                 new SimulatedClusterConfig.NodeGroup("a100", 4, "A100", 8, 81920, 96000, 786432, 2, 2),
                 new SimulatedClusterConfig.NodeGroup("t4", 4, "T4", 4, 16384, 48000, 196608, 1, 1)),
                 Duration.ofMillis(300), Duration.ofSeconds(3), 0.0, 7);
-        stack = LocalStack.start(new LocalStack.Options(root, state, null,
-                System.getProperty("capstan.pg.base", "jdbc:postgresql://127.0.0.1:5432"), KAFKA_PORT, KUBE_PORT, true,
-                cluster, "_e2e", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, 0, 2));
+        // Its own broker and its own (embedded) PostgreSQL: the kill test restarts both.
+        stack = LocalStack.start(new LocalStack.Options(root, state, null, null, KAFKA_PORT, KUBE_PORT, true,
+                cluster, "_e2e", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, EMBEDDED_PG_PORT, 2));
         log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
         rest = new RestClient(stack.url("submission-service"));
     }
@@ -183,22 +186,24 @@ class TrainingJobsEndToEndTest {
      * Under a steady load of submissions, each service is killed with SIGKILL in turn, as an operator's {@code kill -9}
      * would: the supervisor starts it again, and no job is failed, lost or run twice because of it. The stack runs
      * two schedulers (one deciding on a Lease, one hot standby), two executors and two submission services: the
-     * deciding scheduler is the one killed, and the standby must decide within 15 s.
+     * deciding scheduler is the one killed, and the standby must decide within 15 s. Then, still under load, the Kafka
+     * broker is restarted, and PostgreSQL.
      */
     @Test
-    void aKill9OfEachServiceUnderLoadFailsLosesAndDuplicatesNoJob() throws Exception {
+    void aKill9OfEachServiceAndRestartsOfKafkaAndPostgresUnderLoadFailLoseAndDuplicateNoJob() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String queue = "chaos-" + run;
         String leader = schedulerLeader();
         List<String> victims = List.of("executor-service", leader, "submission-service", "autoscaler-service",
                 "model-registry", "executor-service-2", "submission-service-2");
+        List<String> restarts = List.of("kafka", "postgres");
         Map<String, Integer> restartsBefore = new HashMap<>();
         victims.forEach(v -> restartsBefore.put(v, stack.service(v).restarts()));
         List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
         var submitters = java.util.concurrent.Executors.newFixedThreadPool(4);
         int jobs = 120;
-        long every = 5_000L * victims.size() / jobs; // the load lasts as long as the kills (one each 5 s)
+        long every = 5_000L * (victims.size() + restarts.size()) / jobs; // as long as the faults (one each 5 s)
         Thread load = new Thread(() -> {
             for (int i = 0; i < jobs; i++) {
                 int n = i;
@@ -234,6 +239,16 @@ class TrainingJobsEndToEndTest {
                                 .anyMatch(s -> "leader".equals(schedulerRole(s))));
                 takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
             }
+        }
+        for (String dependency : restarts) {
+            Thread.sleep(5_000);
+            long t0 = System.nanoTime();
+            if (dependency.equals("kafka")) {
+                stack.restartKafka();
+            } else {
+                stack.restartPostgres();
+            }
+            System.out.println("[e2e] restarted " + dependency + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
         System.out.println("[e2e] a scheduler decided again " + takeoverMillis + " ms after the leader was killed");
         assertThat(takeoverMillis).as("takeover after kill -9 of the deciding scheduler").isBetween(0L, 15_000L);
