@@ -59,8 +59,8 @@ public final class Retry {
                 attempt.run();
                 return;
             } catch (RuntimeException e) {
-                boolean passes = !hopeless.test(e) && passing.test(e);
-                if (!passes && (hopeless.test(e) || System.nanoTime() - deadline >= 0)) {
+                boolean passes = passing.test(e);
+                if (hopeless.test(e) || !passes && System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
                 LOG.warnf("%s failed (try %d, %s), again in %d ms: %s", what, tries,

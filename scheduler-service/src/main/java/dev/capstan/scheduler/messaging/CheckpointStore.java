@@ -173,7 +173,12 @@ final class CheckpointStore {
         return out;
     }
 
-    /** The last complete checkpoint, or empty when there is none (or it cannot be read: the caller replays all). */
+    /**
+     * The last complete checkpoint, or empty when there is none or its content cannot be read (the caller then replays
+     * the whole log).
+     *
+     * @throws org.apache.kafka.common.KafkaException when the broker cannot be read
+     */
     Optional<Loaded> load() {
         try (KafkaConsumer<String, String> consumer = consumer()) {
             Optional<ConsumerRecord<String, String>> headRecord = latestHeadRecord(consumer);
@@ -220,7 +225,10 @@ final class CheckpointStore {
                 positions.put(new TopicPartition(k.substring(0, slash), Integer.parseInt(k.substring(slash + 1))), v);
             });
             return Optional.of(new Loaded(parse(chunks, head.arrivals()), positions, head, chars));
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (JsonProcessingException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            // What the checkpoint holds cannot be read (another format, a damaged record): the whole log is read
+            // instead. A broker that cannot be reached is not that: its exception goes up and the loop tries again,
+            // rather than replaying from the beginning of topics whose oldest records may be gone already.
             LOG.warnf(e, "the last checkpoint on %s cannot be read: replaying the whole log", partition.topic());
             return Optional.empty();
         }
@@ -248,7 +256,7 @@ final class CheckpointStore {
                         Revoked r = JSON.readValue(body, Revoked.class);
                         revoked.put(r.id(), r.upTo());
                     }
-                    default -> throw new IllegalStateException("unknown checkpoint line kind " + line.charAt(0));
+                    default -> throw new IllegalArgumentException("unknown checkpoint line kind " + line.charAt(0));
                 }
             }
         }
