@@ -44,6 +44,7 @@ public final class EventTypes {
         add("dev.capstan.inferencemetrics.sampled.v1", InferenceMetricsEvent.RequestRateSample.class,
                 Topics.INFERENCE_METRICS);
         add("dev.capstan.scaling.decided.v1", ScalingEvent.ScaleDecided.class, Topics.SCALING);
+        add("dev.capstan.scaling.planned.v1", ScalingEvent.RevisionsPlanned.class, Topics.SCALING);
         add("dev.capstan.model.version-registered.v1", ModelEvent.ModelVersionRegistered.class, Topics.MODELS);
         add("dev.capstan.model.alias-moved.v1", ModelEvent.ModelAliasMoved.class, Topics.MODELS);
         add("dev.capstan.model.alias-removed.v1", ModelEvent.ModelAliasRemoved.class, Topics.MODELS);

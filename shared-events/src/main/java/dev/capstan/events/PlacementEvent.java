@@ -17,12 +17,19 @@ public sealed interface PlacementEvent extends CapstanEvent {
      * The whole gang was placed: every pod has a node and GPUs. {@code attempt} counts admissions. {@code spec} is the
      * workload's spec as the scheduler admitted it, so the admission alone says what to run: the executor needs no
      * other topic, and after a restart it acts on it without waiting for anything (null in records written before
-     * the field existed).
+     * the field existed). {@code serving} is set when the admission is a replica of an inference service (null for a
+     * training gang, and in records written before the field existed).
      */
     record WorkloadAdmitted(String workloadId, int attempt, String queue, List<PodAssignment> pods, Instant admittedAt,
-            TrainingJobSpec spec) implements PlacementEvent {
+            TrainingJobSpec spec, ServingReplica serving) implements PlacementEvent {
         public WorkloadAdmitted {
             pods = List.copyOf(pods);
+        }
+
+        /** The admission of a training gang. */
+        public WorkloadAdmitted(String workloadId, int attempt, String queue, List<PodAssignment> pods,
+                Instant admittedAt, TrainingJobSpec spec) {
+            this(workloadId, attempt, queue, pods, admittedAt, spec, null);
         }
     }
 

@@ -72,6 +72,10 @@ class GoldenSamplesTest {
         CapstanEvent[] newer = {
             new WorkloadEvent.WorkloadSubmitted("wl-1", withOutput, SampleEvents.T),
             new WorkloadEvent.WorkloadFinished("wl-1", "SUCCEEDED", "done", SampleEvents.T, 3),
+            new PlacementEvent.WorkloadAdmitted("fraud-scorer-v7-3", 1, "team-risk", List.of(new PodAssignment(
+                    "fraud-scorer-v7-3-a1-worker-0", "worker", 0, "gpu-node-3", List.of(1), 500, "T4", null)),
+                    SampleEvents.T, withOutput, new ServingReplica("fraud-scorer", "v7", "fraud", 7,
+                            "s3://models/fraud/7", 45)),
             new ModelEvent.ModelVersionRegistered("fraud", 8, "s3://m/8", "wl-1", SampleEvents.T, 3, "ab12", "ana"),
             new ModelEvent.ModelAliasMoved("fraud", "production", 7, 8, "promote", SampleEvents.T, "ana"),
             new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",

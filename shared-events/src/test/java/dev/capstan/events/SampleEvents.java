@@ -54,7 +54,12 @@ final class SampleEvents {
                 new WorkloadRequest.ChangeInferenceService("req-51", "fraud-scorer", new InferenceServiceSpec(null,
                         null, "fraud:7", null, null, null, 40, null, null, null, null, null, null, null, null)),
                 new WorkloadRequest.DeleteInferenceService("req-52", "fraud-scorer", "replaced by fraud-v2"),
-                new WorkloadEvent.InferenceServiceDeleted("fraud-scorer", "replaced by fraud-v2", T));
+                new WorkloadEvent.InferenceServiceDeleted("fraud-scorer", "replaced by fraud-v2", T),
+                new ScalingEvent.RevisionsPlanned("fraud-scorer", "team-risk", "ghcr.io/acme/serve:2.1",
+                        new Resources(1, 500, List.of("T4"), 2000, 8192), 45, List.of(
+                                new ScalingEvent.Revision("v6", "fraud", 6, "s3://models/fraud/6", 5, 90),
+                                new ScalingEvent.Revision("v7", "fraud", 7, "s3://models/fraud/7", 1, 10)),
+                        "canary step 1 of 3", new ScalingEvent.Rollout("v6", "v7", "canary", 0, T, null), T));
     }
 
     /** Writes the golden files; run once per new event version, never to "fix" a failing test. */

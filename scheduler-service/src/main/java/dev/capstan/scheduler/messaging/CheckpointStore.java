@@ -154,6 +154,7 @@ final class CheckpointStore {
         cp.finished().forEach(f -> lines.add("F " + json(f)));
         cp.released().forEach(f -> lines.add("R " + json(f)));
         cp.revokedUpTo().forEach((w, upTo) -> lines.add("V " + json(new Revoked(w, upTo))));
+        cp.served().forEach(s -> lines.add("S " + json(s)));
         for (String line : lines) {
             if (chunk.length() > 0 && chunk.length() + line.length() + 1 > CHUNK_CHARS) {
                 out.add(chunk.toString());
@@ -241,6 +242,7 @@ final class CheckpointStore {
         List<Checkpoint.Finished> finished = new ArrayList<>();
         List<Checkpoint.Released> released = new ArrayList<>();
         Map<String, Integer> revoked = new HashMap<>();
+        List<Checkpoint.Served> served = new ArrayList<>();
         for (String chunk : chunks) {
             String[] lines = chunk.split("\n");
             for (int i = 1; i < lines.length; i++) {
@@ -256,11 +258,12 @@ final class CheckpointStore {
                         Revoked r = JSON.readValue(body, Revoked.class);
                         revoked.put(r.id(), r.upTo());
                     }
+                    case 'S' -> served.add(JSON.readValue(body, Checkpoint.Served.class));
                     default -> throw new IllegalArgumentException("unknown checkpoint line kind " + line.charAt(0));
                 }
             }
         }
-        return new Checkpoint(arrivals, nodes, workloads, held, finished, released, revoked);
+        return new Checkpoint(arrivals, nodes, workloads, held, finished, released, revoked, served);
     }
 
     private Optional<Head> latestHead() {

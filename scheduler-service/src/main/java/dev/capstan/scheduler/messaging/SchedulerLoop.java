@@ -47,7 +47,8 @@ import org.jboss.logging.Logger;
 /**
  * The scheduler's single event loop. Its state is the event log: at start it restores the last checkpoint (see
  * {@link CheckpointStore}) and reads every partition of {@code capstan.nodes}, {@code capstan.workloads},
- * {@code capstan.placements} (its own past decisions) and {@code capstan.executions} from the checkpoint's positions
+ * {@code capstan.placements} (its own past decisions), {@code capstan.executions} and {@code capstan.scaling} (the
+ * serving plans whose replicas it places) from the checkpoint's positions
  * (from the beginning without one) up to the end offsets seen at start, then schedules and keeps following. One
  * thread owns the core, so there are no locks; decisions are published and acknowledged before the next cycle, so
  * what the log holds is what was decided. The deciding instance writes a checkpoint every
@@ -61,7 +62,7 @@ public class SchedulerLoop {
 
     private static final Logger LOG = Logger.getLogger(SchedulerLoop.class);
     private static final List<String> INPUTS = List.of(Topics.NODES, Topics.WORKLOADS, Topics.PLACEMENTS,
-            Topics.EXECUTIONS);
+            Topics.EXECUTIONS, Topics.SCALING);
 
     private final SchedulerConfig config;
     private final String bootstrap;

@@ -2,6 +2,7 @@ package dev.capstan.scheduler.domain.queue;
 
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.PodAssignment;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.TrainingJobSpec;
 import java.time.Instant;
 import java.util.List;
@@ -20,13 +21,23 @@ import java.util.Map;
  * @param finished     finished workloads still remembered
  * @param released     the highest released attempt of workloads not finished, and when
  * @param revokedUpTo  the highest revoked attempt per workload
+ * @param served       the replicas each inference service's plans ask for (absent in older checkpoints)
  */
 public record Checkpoint(long arrivals, List<NodeEvent.NodeUpdated> nodes, List<Workload> workloads,
-        List<Held> admissions, List<Finished> finished, List<Released> released, Map<String, Integer> revokedUpTo) {
+        List<Held> admissions, List<Finished> finished, List<Released> released, Map<String, Integer> revokedUpTo,
+        List<Served> served) {
+
+    public Checkpoint {
+        served = served == null ? List.of() : served;
+    }
+
+    /** The replicas of one inference service, per revision, and the number its next replica gets. */
+    public record Served(String service, Map<String, List<String>> replicas, long nextReplica) {
+    }
 
     /** A workload the scheduler still waits on. */
     public record Workload(String id, TrainingJobSpec spec, Instant submittedAt, long arrival, int attempt,
-            boolean finished, Instant finishedAt, String cancelReason, String pendingReason) {
+            boolean finished, Instant finishedAt, String cancelReason, String pendingReason, ServingReplica serving) {
     }
 
     /** An admission that holds capacity. */

@@ -5,6 +5,8 @@ import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.PodAssignment;
+import dev.capstan.events.ScalingEvent;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.scheduler.domain.placement.ClusterState;
@@ -13,6 +15,7 @@ import dev.capstan.scheduler.domain.placement.GpuDevice;
 import dev.capstan.scheduler.domain.placement.NodeSpec;
 import dev.capstan.scheduler.domain.placement.PlacementPolicy;
 import dev.capstan.scheduler.domain.placement.PlacementResult;
+import dev.capstan.scheduler.domain.placement.GangRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +39,14 @@ import java.util.TreeSet;
  * <p>A cycle: 1. waiting workloads by priority, then submission time, 2. place each workload's gang all-or-nothing
  * with the placement policy on the current cluster state, 3. admit what fits (taking capacity at
  * once so the next workload sees it), 4. report a pending reason for what does not, once per change.
+ *
+ * <p>Inference replicas are workloads too: a serving plan ({@link ScalingEvent.RevisionsPlanned}) becomes one
+ * single-pod workload per replica, named {@code <service>-<revision>-<n>} with {@code n} counting up per service, so
+ * a name is never used twice. They wait, are placed and count against their queue like any workload, preferably on
+ * nodes that hold no other replica of their service (a node's loss then takes one replica, not the service). Unlike
+ * a training job, a replica whose pod ended comes back (a new attempt), until a plan scales it away: then it is
+ * cancelled, and its admission revoked. Which replicas exist follows from the plans alone, in their order, so every
+ * scheduler reading the log agrees on their names.
  */
 public final class SchedulerCore {
 
@@ -69,6 +80,8 @@ public final class SchedulerCore {
         final TrainingJobSpec spec;
         final Instant submittedAt;
         final long arrival;
+        /** Set for a replica of an inference service, null for a training job. */
+        final ServingReplica serving;
         int attempt;
         boolean finished;
         /** The user cancelled it: an admission it still holds is revoked. */
@@ -76,13 +89,23 @@ public final class SchedulerCore {
         String pendingReason;
         Instant finishedAt;
 
-        Entry(String id, TrainingJobSpec spec, Instant submittedAt, long arrival) {
+        Entry(String id, TrainingJobSpec spec, Instant submittedAt, long arrival, ServingReplica serving) {
             this.id = id;
             this.spec = spec;
             this.submittedAt = submittedAt;
             this.arrival = arrival;
+            this.serving = serving;
         }
     }
+
+    /** The replicas one inference service's plans asked for, per revision, oldest first. */
+    static final class Served {
+        final Map<String, List<String>> replicas = new TreeMap<>();
+        long nextReplica;
+    }
+
+    /** The taint that keeps a replica off the nodes that hold one of its service already, while another node fits. */
+    static final String SPREAD_TAINT = "capstan.dev/replica-of-service";
 
     private final PlacementPolicy policy;
     private ClusterState cluster = new ClusterState();
@@ -96,6 +119,8 @@ public final class SchedulerCore {
     /** Waiting workloads per queue, in arrival order. */
     private final Map<String, LinkedHashMap<String, Entry>> queues = new TreeMap<>();
     private final Map<String, Admission> live = new HashMap<>();
+    /** Inference services by name: the replicas their plans ask for. */
+    private final Map<String, Served> served = new TreeMap<>();
     /**
      * The highest released attempt of workloads not in {@link #finished} (which keeps its own), and when it was
      * released.
@@ -155,7 +180,10 @@ public final class SchedulerCore {
         } else if (event instanceof PlacementEvent.AdmissionRevoked r) {
             revokedUpTo.merge(r.workloadId(), r.attempt(), Math::max);
         } else if (event instanceof ExecutionEvent e && e.releasesCapacity()) {
-            release(e.workloadId(), e.attempt(), e.at());
+            release(e.workloadId(), e.attempt(), e.at(), !(e instanceof ExecutionEvent.WorkloadFailed f)
+                    || f.retryable());
+        } else if (event instanceof ScalingEvent.RevisionsPlanned p) {
+            applyPlan(p);
         }
     }
 
@@ -179,31 +207,81 @@ public final class SchedulerCore {
 
     private void applyWorkload(WorkloadEvent w) {
         if (w instanceof WorkloadEvent.WorkloadSubmitted s) {
-            if (workloads.containsKey(s.workloadId()) || finished.containsKey(s.workloadId())) {
-                return; // redelivered
-            }
-            Entry e = new Entry(s.workloadId(), s.spec(), s.submittedAt(), arrivals++);
-            workloads.put(e.id, e);
-            Admission admitted = live.get(e.id);
-            Checkpoint.Released done = released.get(e.id);
-            if (admitted != null) {
-                e.attempt = admitted.attempt(); // the admission was read before the submission
-            } else if (done != null) {
-                e.attempt = done.attempt();
-                finish(e, done.at());
-            } else {
-                enqueue(e);
-            }
+            submit(s.workloadId(), s.spec(), null, s.submittedAt());
         } else if (w instanceof WorkloadEvent.WorkloadCancelled c) {
-            Entry e = workloads.get(c.workloadId());
-            if (e != null && !e.finished) {
-                dequeue(e);
-                e.cancelReason = c.reason() == null || c.reason().isBlank() ? "cancelled" : "cancelled: " + c.reason();
-                if (live.containsKey(e.id)) {
-                    toRevoke.add(e.id); // its pods must go: the executor hears it on the admission's partition
-                }
-                finish(e, c.cancelledAt());
+            cancel(c.workloadId(), c.reason() == null || c.reason().isBlank() ? "cancelled" : "cancelled: " + c.reason(),
+                    c.cancelledAt());
+        }
+        dirty = true;
+    }
+
+    private void submit(String id, TrainingJobSpec spec, ServingReplica serving, Instant at) {
+        if (workloads.containsKey(id) || finished.containsKey(id)) {
+            return; // redelivered
+        }
+        Entry e = new Entry(id, spec, at, arrivals++, serving);
+        workloads.put(e.id, e);
+        Admission admitted = live.get(e.id);
+        Checkpoint.Released done = released.get(e.id);
+        if (admitted != null) {
+            e.attempt = admitted.attempt(); // the admission was read before the submission
+        } else if (done != null) {
+            e.attempt = done.attempt();
+            if (serving != null) {
+                enqueue(e); // a replica comes back after its pod ended
+            } else {
+                finish(e, done.at());
             }
+        } else {
+            enqueue(e);
+        }
+    }
+
+    private void cancel(String id, String reason, Instant at) {
+        Entry e = workloads.get(id);
+        if (e != null && !e.finished) {
+            dequeue(e);
+            e.cancelReason = reason;
+            if (live.containsKey(e.id)) {
+                toRevoke.add(e.id); // its pods must go: the executor hears it on the admission's partition
+            }
+            finish(e, at);
+        }
+    }
+
+    /**
+     * Makes the replicas of a service match its plan: new replicas wait for placement, replicas beyond a revision's
+     * count (the newest first) and those of revisions no longer planned are cancelled.
+     */
+    private void applyPlan(ScalingEvent.RevisionsPlanned p) {
+        Served s = served.computeIfAbsent(p.service(), k -> new Served());
+        Set<String> planned = new HashSet<>();
+        for (ScalingEvent.Revision r : p.revisions()) {
+            planned.add(r.name());
+            List<String> ids = s.replicas.computeIfAbsent(r.name(), k -> new ArrayList<>());
+            while (ids.size() < r.replicas()) {
+                String id = p.service() + "-" + r.name() + "-" + s.nextReplica++;
+                ids.add(id);
+                submit(id, Replicas.spec(p), new ServingReplica(p.service(), r.name(), r.model(), r.modelVersion(),
+                        r.artifactUri(), p.coldStartSeconds()), p.plannedAt());
+            }
+            while (ids.size() > Math.max(0, r.replicas())) {
+                cancel(ids.remove(ids.size() - 1), "scaled down: revision " + r.name() + " needs " + r.replicas()
+                        + " replicas", p.plannedAt());
+            }
+        }
+        var it = s.replicas.entrySet().iterator();
+        while (it.hasNext()) {
+            var revision = it.next();
+            if (!planned.contains(revision.getKey())) {
+                String reason = p.revisions().isEmpty() ? ServingReplica.SERVICE_DELETED
+                        : "revision " + revision.getKey() + " retired";
+                revision.getValue().forEach(id -> cancel(id, reason, p.plannedAt()));
+                it.remove();
+            }
+        }
+        if (p.revisions().isEmpty()) {
+            served.remove(p.service());
         }
         dirty = true;
     }
@@ -232,7 +310,7 @@ public final class SchedulerCore {
         }
     }
 
-    private void release(String workloadId, int attempt, Instant at) {
+    private void release(String workloadId, int attempt, Instant at, boolean mayRunAgain) {
         Checkpoint.Finished done = finished.get(workloadId);
         if (done != null) {
             if (done.releasedUpTo() < attempt) {
@@ -253,10 +331,15 @@ public final class SchedulerCore {
         }
         Entry e = workloads.get(workloadId);
         if (e != null && e.attempt <= attempt) {
-            // No retries yet: an admission that ended ends the workload.
             e.attempt = attempt;
             dequeue(e);
-            finish(e, at);
+            if (e.serving != null && !e.finished && mayRunAgain) {
+                enqueue(e); // a replica its plan still wants: placed again
+                dirty = true;
+            } else {
+                // No retries of training jobs yet: an admission that ended ends the workload.
+                finish(e, at);
+            }
         }
     }
 
@@ -326,12 +409,14 @@ public final class SchedulerCore {
     public Checkpoint checkpoint() {
         List<Checkpoint.Workload> ws = workloads.values().stream().sorted(Comparator.comparingLong(e -> e.arrival))
                 .map(e -> new Checkpoint.Workload(e.id, e.spec, e.submittedAt, e.arrival, e.attempt, e.finished,
-                        e.finishedAt, e.cancelReason, e.pendingReason))
+                        e.finishedAt, e.cancelReason, e.pendingReason, e.serving))
                 .toList();
+        List<Checkpoint.Served> services = served.entrySet().stream().map(e -> new Checkpoint.Served(e.getKey(),
+                e.getValue().replicas, e.getValue().nextReplica)).toList();
         List<Checkpoint.Held> held = live.entrySet().stream()
                 .map(e -> new Checkpoint.Held(e.getKey(), e.getValue().attempt(), e.getValue().pods)).toList();
         return new Checkpoint(arrivals, List.copyOf(nodeEvents.values()), ws, held, List.copyOf(finished.values()),
-                List.copyOf(released.values()), Map.copyOf(revokedUpTo));
+                List.copyOf(released.values()), Map.copyOf(revokedUpTo), services);
     }
 
     /**
@@ -343,7 +428,7 @@ public final class SchedulerCore {
         cp.nodes().forEach(core::applyNode);
         cp.admissions().forEach(h -> core.live.put(h.workloadId(), new Admission(h.attempt(), h.pods(), null)));
         for (Checkpoint.Workload w : cp.workloads()) {
-            Entry e = new Entry(w.id(), w.spec(), w.submittedAt(), w.arrival());
+            Entry e = new Entry(w.id(), w.spec(), w.submittedAt(), w.arrival(), w.serving());
             e.attempt = w.attempt();
             e.finished = w.finished();
             e.finishedAt = w.finishedAt();
@@ -357,6 +442,12 @@ public final class SchedulerCore {
         cp.finished().forEach(f -> core.finished.put(f.workloadId(), f));
         cp.released().forEach(f -> core.released.put(f.workloadId(), f));
         core.revokedUpTo.putAll(cp.revokedUpTo());
+        for (Checkpoint.Served s : cp.served()) {
+            Served state = new Served();
+            s.replicas().forEach((revision, ids) -> state.replicas.put(revision, new ArrayList<>(ids)));
+            state.nextReplica = s.nextReplica();
+            core.served.put(s.service(), state);
+        }
         core.arrivals = cp.arrivals();
         return core;
     }
@@ -393,7 +484,8 @@ public final class SchedulerCore {
                 continue;
             }
             int attempt = e.attempt + 1;
-            PlacementResult result = policy.place(cluster, GangRequests.gang(e.id, attempt, e.spec));
+            GangRequest gang = GangRequests.gang(e.id, attempt, e.spec);
+            PlacementResult result = e.serving == null ? policy.place(cluster, gang) : placeSpread(e.serving, gang);
             if (result instanceof PlacementResult.Placed placed) {
                 cluster.commit(placed.placement());
                 e.attempt = attempt;
@@ -404,7 +496,8 @@ public final class SchedulerCore {
                 }
                 var pods = GangRequests.assignments(placed.placement(), e.spec, gpus);
                 live.put(e.id, new Admission(attempt, pods, placed.placement()));
-                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now, e.spec));
+                out.add(new PlacementEvent.WorkloadAdmitted(e.id, attempt, e.spec.queue(), pods, now, e.spec,
+                        e.serving));
             } else if (result instanceof PlacementResult.Unschedulable u) {
                 unfitShapes.add(shape);
                 if (!u.reason().equals(e.pendingReason)) {
@@ -414,6 +507,38 @@ public final class SchedulerCore {
             }
         }
         return out;
+    }
+
+    /**
+     * Places a replica away from the nodes that hold its service's other replicas when some other node fits it, else
+     * wherever it fits: those nodes carry {@link #SPREAD_TAINT} for the first try.
+     */
+    private PlacementResult placeSpread(ServingReplica replica, GangRequest gang) {
+        Set<String> crowded = new TreeSet<>();
+        for (var a : live.entrySet()) {
+            Entry w = workloads.get(a.getKey());
+            if (w != null && w.serving != null && w.serving.service().equals(replica.service())) {
+                a.getValue().pods.forEach(p -> crowded.add(p.node()));
+            }
+        }
+        crowded.retainAll(cluster.nodeNames());
+        if (crowded.isEmpty()) {
+            return policy.place(cluster, gang);
+        }
+        PlacementResult spread;
+        try {
+            for (String node : crowded) {
+                NodeSpec n = nodes.get(node);
+                Set<String> taints = new HashSet<>(n.taints());
+                taints.add(SPREAD_TAINT);
+                cluster.upsertNode(new NodeSpec(n.name(), n.cpuMilli(), n.memoryMib(), n.gpus(), n.labels(), taints,
+                        n.ready()));
+            }
+            spread = policy.place(cluster, gang);
+        } finally {
+            crowded.forEach(node -> cluster.upsertNode(nodes.get(node)));
+        }
+        return spread instanceof PlacementResult.Placed ? spread : policy.place(cluster, gang);
     }
 
     /**

@@ -200,6 +200,6 @@ class CheckpointTest {
                 c.admissions().stream().sorted(Comparator.comparing(Checkpoint.Held::workloadId)).toList(),
                 c.finished().stream().sorted(Comparator.comparing(Checkpoint.Finished::workloadId)).toList(),
                 c.released().stream().sorted(Comparator.comparing(Checkpoint.Released::workloadId)).toList(),
-                c.revokedUpTo());
+                c.revokedUpTo(), c.served());
     }
 }
