@@ -50,7 +50,7 @@ public final class GangState {
         if (byRank.stream().allMatch(PodObservation::succeeded)) {
             return Verdict.of(Stage.SUCCEEDED);
         }
-        if (byRank.stream().allMatch(p -> p.running() || p.succeeded())) {
+        if (byRank.stream().allMatch(p -> p.serving() || p.succeeded())) {
             return Verdict.of(Stage.RUNNING);
         }
         return Verdict.of(Stage.CREATED);

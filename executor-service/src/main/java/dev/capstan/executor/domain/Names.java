@@ -55,6 +55,15 @@ public final class Names {
     }
 
     /**
+     * The Kubernetes Service of an inference service: its name when that is a valid DNS-1035 label (the API refuses
+     * an inference service name that is not one), else a label derived from it.
+     */
+    public static String serviceOf(String inferenceService) {
+        String base = dnsLabel(inferenceService, MAX_LABEL);
+        return Character.isLetter(base.charAt(0)) ? base : dnsLabel("s-" + base, MAX_LABEL);
+    }
+
+    /**
      * The pod name: the scheduler's deterministic name when it is a valid DNS label, else one derived
      * from workload, attempt, role and rank. A label (not a longer subdomain) because it is also the
      * pod's hostname in the headless service.

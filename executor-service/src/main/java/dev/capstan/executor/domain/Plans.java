@@ -19,10 +19,12 @@ public final class Plans {
      * @param hostname  the pod's hostname (its DNS name inside the headless service)
      * @param subdomain the headless service, or null when the attempt has none
      * @param wholeGpus {@code nvidia.com/gpu} request and limit; 0 for a GPU share or a CPU pod
+     * @param serving   how a serving replica is probed and kept running; null for a training pod (never restarted)
      */
     public record PodPlan(String name, String hostname, String subdomain, String node, String role, int rank,
             String image, List<String> command, Map<String, String> env, Map<String, String> labels,
-            Map<String, String> annotations, int wholeGpus, long cpuMilli, long memoryMib, List<Port> ports) {
+            Map<String, String> annotations, int wholeGpus, long cpuMilli, long memoryMib, List<Port> ports,
+            Serving serving) {
         public PodPlan {
             command = List.copyOf(command);
             env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
@@ -32,9 +34,19 @@ public final class Plans {
         }
     }
 
-    /** The headless service that gives each pod of the gang a stable DNS name. */
+    /**
+     * A serving replica's container: restarted in place when it exits, and ready once {@code readinessPath} answers
+     * on {@code port}, probed from {@code initialDelaySeconds} (the cold start) on.
+     */
+    public record Serving(int port, String readinessPath, int initialDelaySeconds) {
+    }
+
+    /**
+     * The headless service that gives each pod of a gang a stable DNS name, or ({@code headless == false}) the
+     * Service in front of an inference service's ready replicas.
+     */
     public record ServicePlan(String name, Map<String, String> labels, Map<String, String> selector,
-            List<Port> ports) {
+            List<Port> ports, boolean headless) {
         public ServicePlan {
             labels = Map.copyOf(labels);
             selector = Map.copyOf(selector);

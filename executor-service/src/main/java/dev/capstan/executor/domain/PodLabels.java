@@ -16,6 +16,10 @@ public final class PodLabels {
     /** Label set once the attempt's outcome was reported: {@code succeeded} or {@code failed}. */
     public static final String OUTCOME = "capstan.dev/outcome";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** Label: the inference service a replica pod (and its Kubernetes Service) belongs to. */
+    public static final String INFERENCE_SERVICE = "capstan.dev/inference-service";
+    /** Label: the revision a replica serves ({@code v7}). */
+    public static final String REVISION = "capstan.dev/revision";
     public static final String MANAGER = "capstan-executor";
 
     /** Annotation: the workload id exactly as in the events. */
@@ -29,6 +33,8 @@ public final class PodLabels {
     public static final String GPU_MILLI = "capstan.dev/gpu-milli";
     public static final String GPU_MODEL = "capstan.dev/gpu-model";
     public static final String MIG_PROFILE = "capstan.dev/mig-profile";
+    /** Annotation: the model a replica serves, {@code name:version}. */
+    public static final String MODEL = "capstan.dev/model";
     /** Annotation: the MPI hostfile, one {@code host slots=N} line per pod. */
     public static final String MPI_HOSTFILE = "capstan.dev/mpi-hostfile";
 

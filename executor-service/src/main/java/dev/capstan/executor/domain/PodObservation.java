@@ -8,9 +8,16 @@ package dev.capstan.executor.domain;
  * @param message   the pod-level message, or null
  * @param container the first container that failed or cannot start, or null
  * @param outcome   the outcome label written after reporting ({@code succeeded}/{@code failed}), or null
+ * @param ready     the pod's Ready condition (null = not reported): a serving replica runs once it is ready
  */
 public record PodObservation(String pod, int rank, String phase, String reason, String message,
-        ContainerProblem container, String outcome) {
+        ContainerProblem container, String outcome, Boolean ready) {
+
+    /** A pod whose readiness is not known (no Ready condition reported). */
+    public PodObservation(String pod, int rank, String phase, String reason, String message,
+            ContainerProblem container, String outcome) {
+        this(pod, rank, phase, reason, message, container, outcome, null);
+    }
 
     /**
      * A container that terminated with an error, or that waits for a reason a retry cannot fix.
@@ -28,5 +35,10 @@ public record PodObservation(String pod, int rank, String phase, String reason, 
 
     public boolean running() {
         return "Running".equals(phase);
+    }
+
+    /** Running and not reported unready: its readiness probe (if any) passed. */
+    public boolean serving() {
+        return running() && !Boolean.FALSE.equals(ready);
     }
 }

@@ -4,6 +4,7 @@ import dev.capstan.events.Framework;
 import dev.capstan.events.PlacementEvent.WorkloadAdmitted;
 import dev.capstan.events.PodAssignment;
 import dev.capstan.events.Resources;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.executor.domain.Plans.AttemptPlan;
 import dev.capstan.executor.domain.Plans.PodPlan;
@@ -51,8 +52,15 @@ public final class PodPlanner {
         this.settings = Objects.requireNonNull(settings);
     }
 
-    /** The plan of one admission of {@code spec}. */
+    /** The port a serving replica listens on, and the path that answers once the model is loaded (KServe's V2). */
+    public static final int SERVING_PORT = 8080;
+    public static final String READINESS_PATH = "/v2/health/ready";
+
+    /** The plan of one admission of {@code spec}: a training gang's pods, or one serving replica. */
     public AttemptPlan plan(WorkloadAdmitted admission, TrainingJobSpec spec) {
+        if (admission.serving() != null) {
+            return replica(admission, spec, admission.serving());
+        }
         String workloadId = admission.workloadId();
         int attempt = admission.attempt();
         List<PodAssignment> assignments = admission.pods().stream()
@@ -82,8 +90,58 @@ public final class PodPlanner {
             pods.add(pod(admission, spec, framework, a, self, members, serviceName, selector, ports));
         }
         ServicePlan service = serviceName == null ? null
-                : new ServicePlan(serviceName, withManagedBy(selector), selector, ports);
+                : new ServicePlan(serviceName, withManagedBy(selector), selector, ports, true);
         return new AttemptPlan(workloadId, attempt, service, pods);
+    }
+
+    /**
+     * One replica of an inference service: a pod labelled with its service and revision, restarted in place when
+     * its server exits, ready once it answers {@link #READINESS_PATH} (probed from its cold start on), and the
+     * service's Service, which selects the ready replicas of every revision (it outlives any one replica and goes
+     * with the service). The model comes in KServe's environment names ({@code STORAGE_URI}, {@code MODEL_NAME}).
+     */
+    private AttemptPlan replica(WorkloadAdmitted admission, TrainingJobSpec spec, ServingReplica serving) {
+        if (admission.pods().size() != 1) {
+            throw new IllegalArgumentException("a replica of " + serving.service() + " has one pod, the admission names "
+                    + admission.pods().size());
+        }
+        PodAssignment a = admission.pods().get(0);
+        String name = Names.podName(a.pod(), admission.workloadId(), admission.attempt(), "replica", 0);
+        String serviceLabel = Names.dnsLabel(serving.service(), Names.MAX_LABEL);
+        Map<String, String> labels = new LinkedHashMap<>(withManagedBy(Map.of(PodLabels.WORKLOAD,
+                Names.workloadLabel(admission.workloadId()), PodLabels.ATTEMPT, Integer.toString(admission.attempt()))));
+        labels.put(PodLabels.ROLE, "replica");
+        labels.put(PodLabels.RANK, "0");
+        labels.put(PodLabels.INFERENCE_SERVICE, serviceLabel);
+        labels.put(PodLabels.REVISION, Names.dnsLabel(serving.revision(), Names.MAX_LABEL));
+
+        boolean share = a.gpuMilli() > 0 && a.gpuMilli() < 1000;
+        Map<String, String> annotations = annotations(admission, spec, a, share, 1);
+        annotations.put(PodLabels.MODEL, serving.model() + ":" + serving.modelVersion());
+
+        Map<String, String> env = new LinkedHashMap<>(spec.env());
+        env.putAll(gpuEnv(a, share));
+        env.put("CAPSTAN_WORKLOAD_ID", admission.workloadId());
+        env.put("CAPSTAN_ATTEMPT", Integer.toString(admission.attempt()));
+        env.put("CAPSTAN_INFERENCE_SERVICE", serving.service());
+        env.put("CAPSTAN_REVISION", serving.revision());
+        env.put("MODEL_NAME", serving.model());
+        env.put("MODEL_VERSION", Integer.toString(serving.modelVersion()));
+        if (serving.artifactUri() != null) {
+            env.put("STORAGE_URI", serving.artifactUri());
+        }
+        env.put("PORT", Integer.toString(SERVING_PORT));
+
+        List<Port> ports = List.of(new Port("http", SERVING_PORT));
+        Resources r = spec.resources();
+        PodPlan pod = new PodPlan(name, name, null, a.node(), "replica", 0, spec.image(), spec.command(), env, labels,
+                annotations, share ? 0 : a.gpuIndices().size(), r == null ? 0 : r.cpuMilli(),
+                r == null ? 0 : r.memoryMib(), ports,
+                new Plans.Serving(SERVING_PORT, READINESS_PATH, Math.max(0, serving.coldStartSeconds())));
+        Map<String, String> selector = Map.of(PodLabels.INFERENCE_SERVICE, serviceLabel);
+        ServicePlan service = new ServicePlan(Names.serviceOf(serving.service()),
+                withManagedBy(selector), selector, ports, false);
+        return new AttemptPlan(admission.workloadId(), admission.attempt(), service, List.of(pod));
     }
 
     private PodPlan pod(WorkloadAdmitted admission, TrainingJobSpec spec, Framework framework, PodAssignment a,
@@ -96,25 +154,7 @@ public final class PodPlanner {
         labels.put(PodLabels.ROLE, Names.dnsLabel(self.role(), Names.MAX_LABEL));
         labels.put(PodLabels.RANK, Integer.toString(a.rank()));
 
-        Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
-        annotations.keySet().removeIf(k -> k.startsWith("capstan.dev/"));
-        annotations.put(PodLabels.WORKLOAD_ID, admission.workloadId());
-        annotations.put(PodLabels.GANG_SIZE, Integer.toString(members.size()));
-        if (admission.queue() != null) {
-            annotations.put(PodLabels.QUEUE, admission.queue());
-        }
-        if (!a.gpuIndices().isEmpty()) {
-            annotations.put(PodLabels.GPU_INDICES, join(a.gpuIndices()));
-        }
-        if (share) {
-            annotations.put(PodLabels.GPU_MILLI, Integer.toString(a.gpuMilli()));
-        }
-        if (a.gpuModel() != null) {
-            annotations.put(PodLabels.GPU_MODEL, a.gpuModel());
-        }
-        if (a.migProfile() != null) {
-            annotations.put(PodLabels.MIG_PROFILE, a.migProfile());
-        }
+        Map<String, String> annotations = annotations(admission, spec, a, share, members.size());
 
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.putAll(gpuEnv(a, share));
@@ -132,7 +172,35 @@ public final class PodPlanner {
         long cpu = r == null ? 0 : r.cpuMilli();
         long mem = r == null ? 0 : r.memoryMib();
         return new PodPlan(self.name(), self.name(), serviceName, a.node(), self.role(), a.rank(), spec.image(),
-                spec.command(), env, labels, annotations, wholeGpus, cpu, mem, ports);
+                spec.command(), env, labels, annotations, wholeGpus, cpu, mem, ports, null);
+    }
+
+    /**
+     * The user's annotations without {@code capstan.dev/*} ones, then the executor's: the workload, its gang size,
+     * queue and the pod's GPUs, so that all of it can be read back from the API alone.
+     */
+    private static Map<String, String> annotations(WorkloadAdmitted admission, TrainingJobSpec spec, PodAssignment a,
+            boolean share, int gangSize) {
+        Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
+        annotations.keySet().removeIf(k -> k.startsWith("capstan.dev/"));
+        annotations.put(PodLabels.WORKLOAD_ID, admission.workloadId());
+        annotations.put(PodLabels.GANG_SIZE, Integer.toString(gangSize));
+        if (admission.queue() != null) {
+            annotations.put(PodLabels.QUEUE, admission.queue());
+        }
+        if (!a.gpuIndices().isEmpty()) {
+            annotations.put(PodLabels.GPU_INDICES, join(a.gpuIndices()));
+        }
+        if (share) {
+            annotations.put(PodLabels.GPU_MILLI, Integer.toString(a.gpuMilli()));
+        }
+        if (a.gpuModel() != null) {
+            annotations.put(PodLabels.GPU_MODEL, a.gpuModel());
+        }
+        if (a.migProfile() != null) {
+            annotations.put(PodLabels.MIG_PROFILE, a.migProfile());
+        }
+        return annotations;
     }
 
     /**

@@ -57,6 +57,12 @@ public class KubeGateway {
                 .withLabel(PodLabels.ATTEMPT, Integer.toString(attempt)).delete();
     }
 
+    /** Deletes the Kubernetes Service of an inference service (by its label); deleting nothing is fine. */
+    public void deleteInferenceService(String serviceLabel) {
+        client.services().inNamespace(namespace).withLabel(PodLabels.INFERENCE_SERVICE, serviceLabel)
+                .withLabel(PodLabels.MANAGED_BY, PodLabels.MANAGER).delete();
+    }
+
     /** Deletes the named pods (the unfinished members of a failed gang). */
     public void deletePods(Collection<String> names) {
         for (String name : names) {

@@ -7,8 +7,10 @@ import dev.capstan.executor.domain.Plans.ServicePlan;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -26,7 +28,10 @@ public final class KubeObjects {
     private KubeObjects() {
     }
 
-    /** The pod of a plan: bound to its node (no scheduler involved), never restarted in place. */
+    /**
+     * The pod of a plan: bound to its node (no scheduler involved). A training pod is never restarted in place; a
+     * serving replica is, and has a readiness probe.
+     */
     public static Pod pod(PodPlan plan, String namespace) {
         Map<String, Quantity> requests = new LinkedHashMap<>();
         Map<String, Quantity> limits = new LinkedHashMap<>();
@@ -56,13 +61,17 @@ public final class KubeObjects {
                 .withLabels(plan.labels()).withAnnotations(plan.annotations()).endMetadata()
                 .withNewSpec()
                 .withNodeName(plan.node())
-                .withRestartPolicy("Never")
+                .withRestartPolicy(plan.serving() == null ? "Never" : "Always")
                 .withHostname(plan.hostname())
                 .withSubdomain(plan.subdomain())
                 .withTolerations(tolerations)
                 .addNewContainer().withName("main").withImage(plan.image())
                 .withCommand(plan.command().isEmpty() ? null : plan.command())
                 .withEnv(env).withPorts(ports)
+                .withReadinessProbe(plan.serving() == null ? null : new ProbeBuilder().withNewHttpGet()
+                        .withPath(plan.serving().readinessPath()).withPort(new IntOrString(plan.serving().port()))
+                        .endHttpGet().withInitialDelaySeconds(plan.serving().initialDelaySeconds())
+                        .withPeriodSeconds(2).withFailureThreshold(3).build())
                 .withNewResources().withRequests(requests).withLimits(limits).endResources()
                 .endContainer()
                 .endSpec()
@@ -70,14 +79,17 @@ public final class KubeObjects {
     }
 
     /**
-     * The headless service of an admission. Not-ready addresses are published because gang members
-     * must find each other while they start (as Kubeflow's training operator does).
+     * The headless service of an admission, or the ClusterIP Service of an inference service. A headless service
+     * publishes not-ready addresses because gang members must find each other while they start (as Kubeflow's
+     * training operator does); an inference service's Service sends traffic to ready replicas only.
      */
     public static Service service(ServicePlan plan, String namespace) {
         ServiceBuilder b = new ServiceBuilder()
                 .withNewMetadata().withName(plan.name()).withNamespace(namespace).withLabels(plan.labels()).endMetadata()
-                .withNewSpec().withClusterIP("None").withPublishNotReadyAddresses(true)
-                .withSelector(plan.selector()).endSpec();
+                .withNewSpec().withSelector(plan.selector()).endSpec();
+        if (plan.headless()) {
+            b.editSpec().withClusterIP("None").withPublishNotReadyAddresses(true).endSpec();
+        }
         for (Port p : plan.ports()) {
             b.editSpec().addToPorts(new ServicePortBuilder().withName(p.name()).withPort(p.port()).build()).endSpec();
         }

@@ -106,7 +106,16 @@ public class PodWatch {
         String reason = pod.getStatus() == null ? null : pod.getStatus().getReason();
         String message = pod.getStatus() == null ? null : pod.getStatus().getMessage();
         return new PodObservation(pod.getMetadata().getName(), intOr(label(pod, PodLabels.RANK), 0), phase, reason,
-                message, problem(pod), label(pod, PodLabels.OUTCOME));
+                message, problem(pod), label(pod, PodLabels.OUTCOME), ready(pod));
+    }
+
+    /** The pod's Ready condition, or null when none is reported. */
+    private static Boolean ready(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return null;
+        }
+        return pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+                .map(c -> "True".equals(c.getStatus())).orElse(null);
     }
 
     private static ContainerProblem problem(Pod pod) {

@@ -3,6 +3,7 @@ package dev.capstan.executor.service;
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent.WorkloadAdmitted;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.executor.config.ExecutorConfig;
 import dev.capstan.executor.domain.AttemptTracker;
@@ -187,8 +188,16 @@ public class ExecutionService {
         }, config.finishedTtl().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The scheduler revoked the admission (its workload was cancelled): its pods go, its capacity is released. */
+    /**
+     * The scheduler revoked the admission (its workload was cancelled, or a replica was scaled away): its pods go, its
+     * capacity is released. The replica of a deleted inference service takes the service's Kubernetes Service along.
+     */
     public void revoke(String workloadId, int attempt, String reason) {
+        if (ServingReplica.SERVICE_DELETED.equals(reason)) {
+            pods.podsOf(Names.workloadLabel(workloadId), attempt).stream()
+                    .map(p -> PodWatch.label(p, PodLabels.INFERENCE_SERVICE)).filter(s -> s != null).distinct()
+                    .forEach(kube::deleteInferenceService);
+        }
         release(new AttemptKey(workloadId, attempt), reason == null || reason.isBlank() ? "cancelled" : reason);
     }
 

@@ -31,6 +31,7 @@ public final class Fixtures {
         private final List<PodAssignment> pods = new ArrayList<>();
         private TrainingJobSpec spec;
         private boolean withoutSpec;
+        private dev.capstan.events.ServingReplica serving;
 
         AdmissionBuilder(String workloadId) {
             this.workloadId = workloadId;
@@ -62,6 +63,12 @@ public final class Fixtures {
             return this;
         }
 
+        /** The admission of a replica of an inference service. */
+        public AdmissionBuilder serving(dev.capstan.events.ServingReplica replica) {
+            this.serving = replica;
+            return this;
+        }
+
         /** An admission as a scheduler older than the spec field wrote it. */
         public AdmissionBuilder withoutSpec() {
             this.withoutSpec = true;
@@ -70,7 +77,8 @@ public final class Fixtures {
 
         public WorkloadAdmitted build() {
             TrainingJobSpec s = withoutSpec ? null : spec != null ? spec : aSpec().workers(Math.max(1, pods.size())).build();
-            return new WorkloadAdmitted(workloadId, attempt, "team-a", pods, Instant.parse("2026-01-01T00:00:00Z"), s);
+            return new WorkloadAdmitted(workloadId, attempt, "team-a", pods, Instant.parse("2026-01-01T00:00:00Z"), s,
+                    serving);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.Framework;
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.PlacementEvent;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.Topics;
 import dev.capstan.executor.domain.Fixtures;
 import dev.capstan.executor.service.Watches;
@@ -118,6 +119,49 @@ class ExecutorServiceTest {
                 .body("pods.size()", equalTo(2)).body("pods[1].node", equalTo("a100-1"));
         given().get("/api/v1/executions/no-such-workload").then().statusCode(404)
                 .contentType("application/problem+json").body("title", equalTo("Not Found"));
+    }
+
+    @Test
+    void aReplicaIsAServingPodBehindItsServiceAndRunsOnlyOnceReadyAndADeletedServiceTakesItsServiceAlong()
+            throws Exception {
+        String service = "chat-" + run;
+        String id = service + "-v3-0";
+        kafka.send(Fixtures.anAdmission(id).share("t4-0", 1, 500)
+                .serving(new ServingReplica(service, "v3", "chat", 3, "s3://models/chat/3", 25)).build());
+
+        Pod pod = await().atMost(Duration.ofSeconds(30)).until(() -> kube.pods().inNamespace("capstan")
+                .withLabel("capstan.dev/workload", id).list().getItems(), l -> l.size() == 1).get(0);
+        assertThat(pod.getMetadata().getLabels()).containsEntry("capstan.dev/inference-service", service)
+                .containsEntry("capstan.dev/revision", "v3");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("capstan.dev/model", "chat:3")
+                .containsEntry("capstan.dev/gpu-milli", "500");
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Always");
+        var container = pod.getSpec().getContainers().get(0);
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+        assertThat(container.getReadinessProbe().getInitialDelaySeconds()).isEqualTo(25);
+        assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(org.assertj.core.groups.Tuple.tuple("STORAGE_URI", "s3://models/chat/3"),
+                        org.assertj.core.groups.Tuple.tuple("MODEL_NAME", "chat"),
+                        org.assertj.core.groups.Tuple.tuple("CAPSTAN_REVISION", "v3"));
+        var svc = kube.services().inNamespace("capstan").withName(service).get();
+        assertThat(svc.getSpec().getSelector()).isEqualTo(Map.of("capstan.dev/inference-service", service));
+        assertThat(svc.getSpec().getClusterIP()).isNotEqualTo("None");
+
+        setReady(pod.getMetadata().getName(), "False");
+        awaitEvent(id, e -> e instanceof ExecutionEvent.PodsCreated);
+        Thread.sleep(500); // nothing may come for a replica that runs but is not ready: checked below
+        setReady(pod.getMetadata().getName(), "True");
+        var running = awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadRunning);
+        assertThat(kafka.received().indexOf(running)).isGreaterThan(kafka.received().stream()
+                .filter(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.PodsCreated).findFirst()
+                .map(kafka.received()::indexOf).orElseThrow());
+
+        kafka.send(new PlacementEvent.AdmissionRevoked(id, 1, ServingReplica.SERVICE_DELETED, Instant.now()));
+        awaitEvent(id, e -> e instanceof ExecutionEvent.CapacityReleased);
+        assertThat(kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems())
+                .isEmpty();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kube.services().inNamespace("capstan").withName(service).get() == null);
     }
 
     @Test
@@ -261,6 +305,15 @@ class ExecutorServiceTest {
         String firstViolations = fuzz.report("GET /api/v1/executions/{workloadId}");
         assertThat(fuzz.violations()).as(firstViolations).isEmpty();
         assertThat(fuzz.statuses().keySet()).contains(404);
+    }
+
+    /** The pod runs, its Ready condition as given (a readiness probe's verdict). */
+    private void setReady(String pod, String ready) {
+        kube.pods().inNamespace("capstan").withName(pod).editStatus(p -> {
+            p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+                    .addNewCondition().withType("Ready").withStatus(ready).endCondition().build());
+            return p;
+        });
     }
 
     private void setPhase(String pod, String phase) {

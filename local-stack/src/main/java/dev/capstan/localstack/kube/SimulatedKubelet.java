@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -41,10 +42,13 @@ import java.util.logging.Logger;
  *       {@code PodScheduled=False/NodeNotFound} condition (and is reconsidered when the node appears);
  *       one that asks for more {@code nvidia.com/gpu} than the node has left fails with reason
  *       {@code OutOfnvidia.com/gpu}, as a real kubelet does — so a double allocation is visible.</li>
- *   <li>After {@code podStartDelay} the pod is Running (start time, pod IP, containers running, Ready).</li>
+ *   <li>After {@code podStartDelay} the pod is Running (start time, pod IP, containers running, Ready). A pod
+ *       with a readiness probe is Ready only once the probe's initial delay has passed (an inference replica's
+ *       cold start).</li>
  *   <li>After the annotation {@value #RUN_SECONDS} (else {@code defaultRunTime}) it is Succeeded, or Failed
  *       with exit code 1 / reason Error with probability {@code failureRate} (drawn from the seed and the
- *       pod's name, so a run is reproducible), or with the exit code of the annotation {@value #EXIT_CODE}.</li>
+ *       pod's name, so a run is reproducible), or with the exit code of the annotation {@value #EXIT_CODE}.
+ *       A pod with restart policy {@code Always} (a serving replica) runs until it is deleted.</li>
  * </ol>
  * Deleted pods stop being simulated and free their GPUs. Status is written through the status
  * subresource (a plain update would overwrite it). Timers run on one small scheduled executor; no
@@ -253,18 +257,55 @@ final class SimulatedKubelet implements AutoCloseable {
         int n = podIps.incrementAndGet(); // one number for both parts: four status writers share the counter
         String podIp = "10.244." + ((n / 250) % 250) + "." + (n % 250 + 1);
         String hostIp = nodeIps.getOrDefault(pod.getSpec().getNodeName(), "10.0.255.1");
-        if (!writeStatus(pod, uid, s -> running(s, pod, podIp, hostIp))) {
+        Probe probe = readinessProbe(pod);
+        if (!writeStatus(pod, uid, s -> running(s, pod, podIp, hostIp, probe == null))) {
             forget(key, uid);
             return;
         }
-        long runMillis = runTime(pod).toMillis();
+        boolean serving = "Always".equals(pod.getSpec().getRestartPolicy());
         synchronized (this) {
             Tracked t = tracked.get(key);
             if (t != null && java.util.Objects.equals(t.uid, uid)) {
                 t.stage = Stage.RUNNING;
-                t.timer = timers.schedule(() -> finish(key, uid, exitCode(pod)), runMillis, TimeUnit.MILLISECONDS);
+                if (probe != null) {
+                    // The readiness probe passes once its initial delay is over: a replica's cold start.
+                    long delay = probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds() * 1000L;
+                    t.timer = timers.schedule(() -> ready(key, uid), delay, TimeUnit.MILLISECONDS);
+                } else if (!serving) {
+                    t.timer = timers.schedule(() -> finish(key, uid, exitCode(pod)), runTime(pod).toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
             }
         }
+    }
+
+    /** A pod restarted in place runs until it is deleted; one with a readiness probe is ready after its delay. */
+    private void ready(String key, String uid) {
+        Pod pod = podInformer.getStore().getByKey(key);
+        if (pod != null && stillTracked(key, uid)) {
+            writeStatus(pod, uid, s -> {
+                s.setConditions(conditions("True", null));
+                if (s.getContainerStatuses() != null) {
+                    s.getContainerStatuses().forEach(c -> c.setReady(true));
+                }
+                return s;
+            });
+        }
+        boolean serving = pod != null && "Always".equals(pod.getSpec().getRestartPolicy());
+        if (pod != null && !serving) {
+            synchronized (this) {
+                Tracked t = tracked.get(key);
+                if (t != null && java.util.Objects.equals(t.uid, uid)) {
+                    t.timer = timers.schedule(() -> finish(key, uid, exitCode(pod)), runTime(pod).toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    private static Probe readinessProbe(Pod pod) {
+        var containers = pod.getSpec().getContainers();
+        return containers == null || containers.isEmpty() ? null : containers.get(0).getReadinessProbe();
     }
 
     private void finish(String key, String uid, int exitCode) {
@@ -390,7 +431,7 @@ final class SimulatedKubelet implements AutoCloseable {
         return s;
     }
 
-    private PodStatus running(PodStatus s, Pod pod, String podIp, String hostIp) {
+    private PodStatus running(PodStatus s, Pod pod, String podIp, String hostIp, boolean ready) {
         String t = now();
         s.setPhase("Running");
         s.setReason(null);
@@ -398,8 +439,8 @@ final class SimulatedKubelet implements AutoCloseable {
         s.setStartTime(t);
         s.setPodIP(podIp);
         s.setHostIP(hostIp);
-        s.setConditions(conditions("True", null));
-        s.setContainerStatuses(containerStatuses(pod, true,
+        s.setConditions(conditions(ready ? "True" : "False", ready ? null : "ContainersNotReady"));
+        s.setContainerStatuses(containerStatuses(pod, ready,
                 new ContainerStateBuilder().withNewRunning().withStartedAt(t).endRunning().build()));
         return s;
     }

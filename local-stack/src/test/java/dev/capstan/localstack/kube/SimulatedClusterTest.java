@@ -91,6 +91,25 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void aServingReplicaIsReadyAfterItsProbesInitialDelayAndRunsUntilDeleted() throws Exception {
+        Pod replica = new PodBuilder(pod("chat-v1-0", "a100-1", 1, Map.of(SimulatedKubelet.RUN_SECONDS, "0.2")))
+                .editSpec().withRestartPolicy("Always").editFirstContainer().withNewReadinessProbe().withNewHttpGet()
+                .withPath("/v2/health/ready").withNewPort(8080).endHttpGet().withInitialDelaySeconds(1)
+                .endReadinessProbe().endContainer().endSpec().build();
+        kube.pods().inNamespace("capstan").resource(replica).create();
+
+        Pod cold = awaitPod("chat-v1-0", p -> "Running".equals(phase(p)));
+        assertThat(cold.getStatus().getConditions())
+                .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=False"));
+        Pod ready = awaitPod("chat-v1-0", p -> p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+        Thread.sleep(600); // past its run-seconds: a pod restarted in place does not end
+        assertThat(phase(kube.pods().inNamespace("capstan").withName("chat-v1-0").get())).isEqualTo("Running");
+        assertThat(ready.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
+        kube.pods().inNamespace("capstan").withName("chat-v1-0").delete();
+    }
+
+    @Test
     void aPodAskingForFailureFailsWithItsExitCode() {
         kube.pods().inNamespace("capstan").resource(pod("crash-0", "t4-0", 1, Map.of(
                 SimulatedKubelet.RUN_SECONDS, "0.1", SimulatedKubelet.EXIT_CODE, "3"))).create();
