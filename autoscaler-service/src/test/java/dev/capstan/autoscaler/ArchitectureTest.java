@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decision engine and the benchmark are plain JDK (plus trace-support, itself plain JDK, for the benchmark's
+ * The decision engine and the benchmark are plain JDK; the rollout state machine adds only the event contracts (plus trace-support, itself plain JDK, for the benchmark's
  * trace files): the benchmark runs from the two modules' target/classes alone.
  */
 class ArchitectureTest {
@@ -16,6 +16,15 @@ class ArchitectureTest {
         classes().that().resideInAnyPackage("dev.capstan.autoscaler.domain..", "dev.capstan.autoscaler.bench..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.capstan.autoscaler.domain..",
                         "dev.capstan.autoscaler.bench..", "dev.capstan.traces..")
+                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.capstan.autoscaler"));
+    }
+
+    @Test
+    void theRolloutStateMachineUsesOnlyTheJdkAndTheEventContracts() {
+        classes().that().resideInAPackage("dev.capstan.autoscaler.rollout..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.capstan.autoscaler.rollout..",
+                        "dev.capstan.events..")
                 .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .importPackages("dev.capstan.autoscaler"));
     }

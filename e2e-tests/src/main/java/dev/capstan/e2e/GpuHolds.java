@@ -22,22 +22,22 @@ public final class GpuHolds {
     private GpuHolds() {
     }
 
-    /** One GPU held by one admission over a time. */
-    public record Hold(String workload, int attempt, String node, int gpu, Instant from, Instant to) {
+    /** One GPU (or {@code milli} thousandths of it) held by one admission over a time. */
+    public record Hold(String workload, int attempt, String node, int gpu, int milli, Instant from, Instant to) {
     }
 
-    /** Every overlap, described ("GPU n1/3 given to b while a held it"); empty when no GPU was held twice. */
+    /**
+     * Every overcommitment, described ("GPU n1/3 given to b while a held it"): a GPU held by admissions whose shares
+     * add up to more than the whole GPU at one time. Empty when no GPU was ever held twice over.
+     */
     public static List<String> overlaps(List<PlacementEvent.WorkloadAdmitted> admitted, List<ExecutionEvent> executions) {
         Map<String, Instant> released = new HashMap<>();
         for (ExecutionEvent e : executions) {
             if (e.releasesCapacity()) {
-                Instant at = e instanceof ExecutionEvent.WorkloadSucceeded s ? s.at()
-                        : e instanceof ExecutionEvent.WorkloadFailed f ? f.at()
-                        : ((ExecutionEvent.CapacityReleased) e).at();
-                released.merge(e.workloadId() + "#" + e.attempt(), at, (a, b) -> a.isBefore(b) ? a : b);
+                released.merge(e.workloadId() + "#" + e.attempt(), e.at(), (a, b) -> a.isBefore(b) ? a : b);
             }
         }
-        List<Hold> holds = new ArrayList<>();
+        Map<String, List<Hold>> byGpu = new java.util.TreeMap<>();
         Set<String> admissions = new HashSet<>();
         for (PlacementEvent.WorkloadAdmitted a : admitted) {
             if (!admissions.add(a.workloadId() + "#" + a.attempt())) {
@@ -45,19 +45,26 @@ public final class GpuHolds {
             }
             Instant to = released.getOrDefault(a.workloadId() + "#" + a.attempt(), Instant.MAX);
             for (PodAssignment p : a.pods()) {
+                int milli = p.gpuMilli() > 0 && p.gpuMilli() < 1000 ? p.gpuMilli() : 1000;
                 for (int g : p.gpuIndices()) {
-                    holds.add(new Hold(a.workloadId(), a.attempt(), p.node(), g, a.admittedAt(), to));
+                    byGpu.computeIfAbsent(p.node() + "/" + g, k -> new ArrayList<>())
+                            .add(new Hold(a.workloadId(), a.attempt(), p.node(), g, milli, a.admittedAt(), to));
                 }
             }
         }
-        holds.sort(Comparator.comparing(Hold::node).thenComparing(Hold::gpu).thenComparing(Hold::from));
         List<String> out = new ArrayList<>();
-        for (int i = 1; i < holds.size(); i++) {
-            Hold prev = holds.get(i - 1);
-            Hold cur = holds.get(i);
-            if (prev.node().equals(cur.node()) && prev.gpu() == cur.gpu() && cur.from().isBefore(prev.to())) {
-                out.add("GPU " + cur.node() + "/" + cur.gpu() + " given to " + cur.workload() + " while "
-                        + prev.workload() + " held it");
+        for (List<Hold> holds : byGpu.values()) {
+            holds.sort(Comparator.comparing(Hold::from));
+            List<Hold> open = new ArrayList<>();
+            for (Hold cur : holds) {
+                open.removeIf(h -> !cur.from().isBefore(h.to()));
+                int taken = open.stream().mapToInt(Hold::milli).sum();
+                if (taken + cur.milli() > 1000) {
+                    out.add("GPU " + cur.node() + "/" + cur.gpu() + " given to " + cur.workload() + " ("
+                            + cur.milli() + " milli) while " + open.stream().map(Hold::workload).toList()
+                            + " held " + taken + " milli of it");
+                }
+                open.add(cur);
             }
         }
         return out;

@@ -346,8 +346,8 @@ class TrainingJobsEndToEndTest {
         // A gateway for one service: nothing for 6 s, then 8 rps (2 rps per replica: 4 replicas' worth).
         String service = "chat-" + UUID.randomUUID().toString().substring(0, 6);
         try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
-                InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.url("submission-service"),
-                        stack.url("model-registry"), service, 2.0, 5, 2000,
+                InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.cluster().client(),
+                        stack.url("submission-service"), stack.url("model-registry"), service, 2.0, 5, 2000,
                         second -> second < 6 ? 0 : 8, null).start()) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                     scaling.of(ScalingEvent.ScaleDecided.class).stream()
@@ -365,7 +365,7 @@ class TrainingJobsEndToEndTest {
                 assertThat(decisions.get(i).currentReplicas()).isEqualTo(decisions.get(i - 1).desiredReplicas());
             }
             assertThat(decisions).allSatisfy(d -> assertThat(d.desiredReplicas()).isBetween(0, 20));
-            assertThat(gateway.lastDecision()).isNotNull();
+            assertThat(gateway.lastPlan()).isNotNull();
             // The operator's view: the settings as announced (the gateway's 2 s queue included) and live windows.
             JsonNode view = RestClient.fetch(stack.url("autoscaler-service") + "/api/v1/autoscaling/" + service);
             assertThat(view.path("settings").path("queueTimeoutMillis").asLong()).isEqualTo(2000);
@@ -373,6 +373,123 @@ class TrainingJobsEndToEndTest {
             assertThat(view.path("windows").path("rps60s").asDouble()).isPositive();
             assertThat(view.path("lastDecision").path("reason").asText()).isNotEmpty();
         }
+    }
+
+    /**
+     * Serving end to end: the gateway creates a service whose replicas become pods on the simulated cluster; under
+     * load it scales up (spread over nodes); a healthy new version behind the alias is rolled out through the canary
+     * steps and promoted without the ready replicas dropping below the minimum; a version failing 30 % of its
+     * requests is rolled back by the autoscaler, which moves the alias back with its verdict; deleting the service
+     * removes every replica pod and its Service.
+     */
+    @Test
+    void anInferenceServiceRunsAsReplicaPodsScalesUnderLoadAndRollsOutAndBackOnItsOwn() throws Exception {
+        String service = "serve-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpClient http = HttpClient.newHttpClient();
+        String models = stack.url("model-registry") + "/api/v1/models/" + service;
+        String api = stack.url("submission-service") + "/api/v1/inference-services/" + service;
+        var kube = stack.cluster().client();
+        try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
+                InferenceGateway gateway = new InferenceGateway(stack.kafka(), kube, stack.url("submission-service"),
+                        stack.url("model-registry"), service, 4.0, 2, 2000, second -> 24, null).start()) {
+            // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests.
+            call(http, api, "PATCH", "{\"minReplicas\":3,\"rollout\":{\"canarySteps\":[50,100],"
+                    + "\"analysisWindowSeconds\":5,\"minRequests\":30,\"maxErrorRateIncrease\":2.0,\"maxLatencyRatio\":2.0}}", 200);
+            // 24 rps at 4 rps per replica (70 % utilisation): 9 replicas, on different nodes while they fit apart.
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> readyReplicas(service, "v1") >= 6);
+            List<Pod> v1 = replicaPods(service);
+            assertThat(v1).allSatisfy(p -> assertThat(p.getMetadata().getLabels())
+                    .containsEntry("capstan.dev/revision", "v1"));
+            assertThat(v1.stream().map(p -> p.getSpec().getNodeName()).distinct().count()).isGreaterThanOrEqualTo(6);
+            assertThat(kube.services().inNamespace("capstan").withName(service).get()).isNotNull();
+
+            // A healthy v2: surge, 50 %, 100 %, promoted; v1's replicas released.
+            call(http, models + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + service + "/2\"}", 201);
+            int minimumBefore = 3;
+            ReadyWatch watch = new ReadyWatch(service);
+            call(http, models + "/aliases/production", "PUT", "{\"version\":2,\"reason\":\"e2e promote\"}", 200);
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                watch.sample();
+                return plans(scaling, service).stream().anyMatch(pl -> pl.rollout() != null
+                        && "promoted".equals(pl.rollout().phase()) && pl.rollout().to().equals("v2"));
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                watch.sample();
+                return replicaPods(service).stream().allMatch(p -> "v2".equals(
+                        p.getMetadata().getLabels().get("capstan.dev/revision")));
+            });
+            assertThat(watch.lowest).as("ready replicas during the rollout").isGreaterThanOrEqualTo(minimumBefore);
+            assertThat(plans(scaling, service)).extracting(pl -> pl.rollout() == null ? "-" : pl.rollout().phase())
+                    .contains("surging", "canary", "promoted");
+
+            // A v3 that fails 30 % of its requests: rolled back at its first window, the alias moved back.
+            call(http, models + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + service + "/3\","
+                    + "\"tags\":{\"sim.capstan.dev/error-rate\":\"0.3\"}}", 201);
+            call(http, models + "/aliases/production", "PUT", "{\"version\":3,\"reason\":\"e2e bad\"}", 200);
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
+                    plans(scaling, service).stream().anyMatch(pl -> pl.rollout() != null
+                            && "rolled-back".equals(pl.rollout().phase()) && pl.rollout().to().equals("v3")));
+            ScalingEvent.RevisionsPlanned back = plans(scaling, service).stream().filter(pl -> pl.rollout() != null
+                    && "rolled-back".equals(pl.rollout().phase())).findFirst().orElseThrow();
+            assertThat(back.revisions()).extracting(ScalingEvent.Revision::name, ScalingEvent.Revision::weight)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("v2", 100));
+            assertThat(back.reason()).startsWith("canary failed: errors");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    RestClient.fetch(models + "/aliases/production").path("version").asInt() == 2);
+            JsonNode last = RestClient.fetch(models + "/aliases/production/history").path("items").get(0);
+            assertThat(last.path("toVersion").asInt()).isEqualTo(2);
+            assertThat(last.path("fromVersion").asInt()).isEqualTo(3);
+            assertThat(last.path("actor").asText()).isEqualTo("autoscaler-service");
+            assertThat(last.path("reason").asText()).contains("canary failed: errors");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    replicaPods(service).stream().noneMatch(p -> "v3".equals(
+                            p.getMetadata().getLabels().get("capstan.dev/revision"))));
+            assertThat(gateway.lastPlan()).isNotNull();
+        }
+
+        // Deleted: every replica pod and the Service go.
+        call(http, api, "DELETE", "", 204);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                replicaPods(service).isEmpty() && kube.services().inNamespace("capstan").withName(service).get() == null);
+        assertNoGpuHeldTwice();
+    }
+
+    /** The lowest count of ready replicas seen while it samples. */
+    static final class ReadyWatch {
+        final String service;
+        int lowest = Integer.MAX_VALUE;
+
+        ReadyWatch(String service) {
+            this.service = service;
+            sample();
+        }
+
+        void sample() {
+            lowest = Math.min(lowest, readyReplicas(service, null));
+        }
+    }
+
+    static List<ScalingEvent.RevisionsPlanned> plans(EventLog scaling, String service) {
+        return scaling.of(ScalingEvent.RevisionsPlanned.class).stream().filter(p -> p.service().equals(service))
+                .toList();
+    }
+
+    /** The service's replica pods not being deleted. */
+    static List<Pod> replicaPods(String service) {
+        return stack.cluster().client().pods().inNamespace("capstan")
+                .withLabel("capstan.dev/inference-service", service).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    /** Ready replica pods of the service (of one revision, or of all when {@code revision} is null). */
+    static int readyReplicas(String service, String revision) {
+        return (int) replicaPods(service).stream()
+                .filter(p -> revision == null || revision.equals(p.getMetadata().getLabels().get("capstan.dev/revision")))
+                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+                        && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .count();
     }
 
     @Test

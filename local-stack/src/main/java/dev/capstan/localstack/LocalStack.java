@@ -3,6 +3,7 @@ package dev.capstan.localstack;
 import dev.capstan.localstack.demo.Demo;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.demo.ModelDemo;
+import dev.capstan.localstack.demo.ServingDemo;
 import dev.capstan.localstack.infra.KafkaBroker;
 import dev.capstan.localstack.infra.Postgres;
 import dev.capstan.localstack.infra.TopicSetup;
@@ -152,8 +153,11 @@ public final class LocalStack implements AutoCloseable {
                 // The scheduler decides on a Lease even alone: a second instance (--replicas 2) is a hot standby.
                 props.put("capstan.scheduler.leader-election.enabled", "true");
                 // submission-service asks the registry whether an inference service's model exists.
-                props.put("capstan.submission.registry-url", "http://127.0.0.1:"
-                        + (SERVICES.get("model-registry") + options.servicePortOffset()));
+                String registry = "http://127.0.0.1:" + (SERVICES.get("model-registry")
+                        + options.servicePortOffset());
+                props.put("capstan.submission.registry-url", registry);
+                // autoscaler-service moves an alias back when a canary of its version fails.
+                props.put("capstan.autoscaler.registry-url", registry);
                 ServiceProcess p = new ServiceProcess(instance,
                         e.getValue() + options.servicePortOffset() + (i - 1) * 10,
                         options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
@@ -301,7 +305,8 @@ public final class LocalStack implements AutoCloseable {
                     + "/q/health/ready), executor :8093");
         }
         if (demo) {
-            // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate.
+            // An inference service behind a simulated gateway: the autoscaler sizes it from its request rate, and the
+            // gateway routes to its replica pods by the autoscaler's plan.
             java.util.function.LongToDoubleFunction demand = InferenceGateway::demoDemand;
             String played = "3 rps, a 12 rps burst every 2 min, quiet 2 min in 10";
             if (java.nio.file.Files.isRegularFile(trace)) {
@@ -312,10 +317,13 @@ public final class LocalStack implements AutoCloseable {
             } else if (traceAt >= 0) {
                 throw new IllegalArgumentException("--trace " + trace + ": no such file");
             }
-            gateway.set(new InferenceGateway(stack.kafka(), stack.url("submission-service"),
-                    stack.url("model-registry"), "demo-chat", 2.0, 10, 2000, demand, System.out).start());
-            System.out.println("[demo] inference service demo-chat: " + played
-                    + "; decisions at http://127.0.0.1:8084/api/v1/autoscaling/demo-chat");
+            Thread serving = new Thread(new ServingDemo(stack.url("submission-service"), stack.url("model-registry"),
+                    stack.kafka(), stack.cluster().client(), demand, System.out, gateway::set), "serving-demo");
+            serving.setDaemon(true);
+            serving.start();
+            System.out.println("[demo] inference service " + ServingDemo.SERVICE + " (" + played + "): trained, "
+                    + "deployed, scaled, a bad version rolled back, a good one rolled out; its plans at "
+                    + "http://127.0.0.1:8084/api/v1/autoscaling/" + ServingDemo.SERVICE);
             // The registry's part runs beside the training demo, so it adds no time to it.
             Thread models = new Thread(new ModelDemo(stack.url("submission-service"), stack.url("model-registry"),
                     System.out)::run, "model-demo");

@@ -45,6 +45,9 @@ public sealed interface ScalingEvent extends CapstanEvent {
      */
     record RevisionsPlanned(String service, String queue, String image, Resources replica, int coldStartSeconds,
             List<Revision> revisions, String reason, Rollout rollout, Instant plannedAt) implements ScalingEvent {
+        /** The reason of the plan that ends a deleted service. */
+        public static final String DELETED = "inference service deleted";
+
         public RevisionsPlanned {
             revisions = revisions == null ? List.of() : List.copyOf(revisions);
         }
@@ -74,7 +77,15 @@ public sealed interface ScalingEvent extends CapstanEvent {
      * @param step          index into the canary steps (0-based)
      * @param stepStartedAt when the current step's analysis window began
      * @param verdict       the last analysis, for people (e.g. {@code canary failed: errors 7.9 % vs 0.4 %, n=1,204})
+     * @param baselineP99LatencyMs the stable revision's p99 latency over the window before the rollout began, when it
+     *                      served everything at its usual load per replica (absent in older records)
      */
-    record Rollout(String from, String to, String phase, int step, Instant stepStartedAt, String verdict) {
+    record Rollout(String from, String to, String phase, int step, Instant stepStartedAt, String verdict,
+            Double baselineP99LatencyMs) {
+
+        /** A rollout without a latency baseline. */
+        public Rollout(String from, String to, String phase, int step, Instant stepStartedAt, String verdict) {
+            this(from, to, phase, step, stepStartedAt, verdict, null);
+        }
     }
 }

@@ -35,4 +35,14 @@ public interface AutoscalerConfig {
     /** {@code capstan.autoscaler.target-utilisation}: share of the rated capacity to aim at (Knative default 0.7). */
     @WithDefault("0.7")
     double targetUtilisation();
+
+    /**
+     * {@code capstan.autoscaler.registry-url}: model-registry's base URL, where a failed rollout moves its alias back
+     * (absent: rollbacks move traffic and replicas back, and the alias stays for a person to move).
+     */
+    java.util.Optional<String> registryUrl();
+
+    /** {@code capstan.autoscaler.revision-history}: how long per-revision samples are kept for canary analysis. */
+    @WithDefault("15m")
+    Duration revisionHistory();
 }

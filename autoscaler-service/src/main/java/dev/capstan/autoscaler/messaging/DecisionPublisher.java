@@ -1,7 +1,9 @@
 package dev.capstan.autoscaler.messaging;
 
 import dev.capstan.autoscaler.domain.ScaleDecision;
+import dev.capstan.autoscaler.service.AliasRollback;
 import dev.capstan.autoscaler.service.AutoscalingService;
+import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.ScalingEvent;
@@ -10,25 +12,40 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 /**
- * Runs the decision loop every second (each policy decides at its own tick) and publishes decisions to
- * {@code capstan.scaling}, keyed by service so that one service's decisions stay in order. One scheduler
- * thread sends them in decision order, and the idempotent producer keeps that order per partition.
+ * Runs the decision loop every second (each policy decides at its own tick) and publishes to {@code capstan.scaling},
+ * keyed by service so that one service's records stay in order: the replica counts ({@code ScaleDecided}), then the
+ * serving plans ({@code RevisionsPlanned}: revisions, replicas, weights, rollout), once the models and earlier plans
+ * were read. One scheduler thread sends them in decision order, and the idempotent producer keeps that order per
+ * partition. A plan the broker did not take is published again at the next tick; an alias a failed rollout must move
+ * back is handed to {@link AliasRollback}.
  */
 @ApplicationScoped
 public class DecisionPublisher {
 
+    private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
+
     private final AutoscalingService autoscaling;
+    private final ServingLog servingLog;
+    private final AliasRollback rollback;
     private final Emitter<String> emitter;
     private final Clock clock;
 
-    DecisionPublisher(AutoscalingService autoscaling, @Channel("scaling") Emitter<String> emitter, Clock clock) {
+    DecisionPublisher(AutoscalingService autoscaling, ServingLog servingLog, AliasRollback rollback,
+            @Channel("scaling") Emitter<String> emitter, Clock clock) {
         this.autoscaling = autoscaling;
+        this.servingLog = servingLog;
+        this.rollback = rollback;
         this.emitter = emitter;
         this.clock = clock;
     }
@@ -36,17 +53,78 @@ public class DecisionPublisher {
     @Scheduled(every = "${capstan.autoscaler.loop:1s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void loop() {
         for (ScaleDecision d : autoscaling.decideDue()) {
-            publish(d);
+            try {
+                publish(d);
+            } catch (RuntimeException e) {
+                LOG.debugf("cannot publish the decision of %s yet: %s", d.service(), e.getMessage());
+            }
+        }
+        if (servingLog.caughtUp()) {
+            AutoscalingService.Plans due = autoscaling.planDue(servingLog.models());
+            for (ScalingEvent.RevisionsPlanned plan : due.plans()) {
+                LOG.infof("plan of %s: %s (%s)", plan.service(), shape(plan), plan.reason());
+                try {
+                    send(plan).whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            LOG.warnf("cannot publish the plan of %s, publishing it again: %s", plan.service(),
+                                    failure);
+                            autoscaling.publishFailed(plan.service());
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    // The channel is not connected yet (start-up): the plan goes out at the next tick.
+                    LOG.debugf("cannot publish the plan of %s yet: %s", plan.service(), e.getMessage());
+                    autoscaling.publishFailed(plan.service());
+                }
+            }
+            due.restores().forEach(rollback::request);
         }
     }
 
+    /** {@code v1×5 90 % | v2×1 10 % [canary step 0]}, for the log. */
+    static String shape(ScalingEvent.RevisionsPlanned plan) {
+        StringBuilder s = new StringBuilder();
+        plan.revisions().forEach(r -> s.append(s.isEmpty() ? "" : " | ").append(r.name()).append('×')
+                .append(r.replicas()).append(' ').append(r.weight()).append(" %"));
+        if (plan.rollout() != null) {
+            s.append(" [").append(plan.rollout().phase()).append(" step ").append(plan.rollout().step()).append(']');
+        }
+        return s.isEmpty() ? "no revisions" : s.toString();
+    }
+
     void publish(ScaleDecision d) {
-        ScalingEvent.ScaleDecided event = new ScalingEvent.ScaleDecided(d.service(), d.currentReplicas(),
-                d.desiredReplicas(), d.reason().wire(), d.policy(), d.figures(), d.decidedAt());
+        send(new ScalingEvent.ScaleDecided(d.service(), d.currentReplicas(), d.desiredReplicas(), d.reason().wire(),
+                d.policy(), d.figures(), d.decidedAt()));
+    }
+
+    /** Publishes a plan and returns once the broker has it (the plan that releases a deleted service's replicas). */
+    public void publishAndWait(ScalingEvent.RevisionsPlanned plan) {
+        try {
+            send(plan).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the plan of " + plan.service(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish the plan of " + plan.service(), e);
+        }
+    }
+
+    private CompletableFuture<Void> send(CapstanEvent event) {
         RecordHeaders headers = new RecordHeaders();
         CloudEventHeaders.forEvent(event, "autoscaler-service", clock.instant()).asHeaders()
                 .forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        emitter.send(Message.of(EventCodec.toJson(event)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(d.service()).withHeaders(headers).build()));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        emitter.send(Message.of(EventCodec.toJson(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.subject())
+                        .withHeaders(headers).build())
+                .withAck(() -> {
+                    done.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    done.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return done;
     }
 }

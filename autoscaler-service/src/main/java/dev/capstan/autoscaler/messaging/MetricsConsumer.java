@@ -1,11 +1,13 @@
 package dev.capstan.autoscaler.messaging;
 
 import dev.capstan.autoscaler.domain.RateSample;
+import dev.capstan.autoscaler.rollout.ServingPlanner;
 import dev.capstan.autoscaler.service.AutoscalingService;
 import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.EventTypes;
 import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.WorkloadEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +25,13 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class MetricsConsumer {
 
     private final AutoscalingService autoscaling;
+    private final ServingLog servingLog;
+    private final DecisionPublisher publisher;
 
-    MetricsConsumer(AutoscalingService autoscaling) {
+    MetricsConsumer(AutoscalingService autoscaling, ServingLog servingLog, DecisionPublisher publisher) {
         this.autoscaling = autoscaling;
+        this.servingLog = servingLog;
+        this.publisher = publisher;
     }
 
     @Incoming("inference-metrics")
@@ -40,6 +46,12 @@ public class MetricsConsumer {
         }
         if (s.service() == null || s.windowStart() == null) {
             throw new EventCodec.MalformedEventException("sample without service or window start");
+        }
+        if (s.revision() != null) {
+            // One revision's share: what a canary analysis judges. The whole service's sample scales it.
+            autoscaling.observeRevision(s.service(), s.revision(), s.windowStart(), s.requests(), s.errors(),
+                    s.p99LatencyMs(), s.readyReplicas());
+            return;
         }
         autoscaling.observe(s.service(), new RateSample(s.windowStart(), s.windowSeconds(), s.requests(),
                 s.concurrency()), s.readyReplicas());
@@ -56,12 +68,18 @@ public class MetricsConsumer {
             return; // a newer event type on a shared topic is not ours to judge
         }
         var event = EventCodec.fromJson(type, record.value());
+        // The plans in force must be known first: a deletion releases the replicas of the plan in force.
+        servingLog.awaitCaughtUp();
         if (event instanceof WorkloadEvent.InferenceServiceChanged c) {
             autoscaling.applySettings(autoscaling.settings(c.workloadId(), c.targetRps(), c.targetConcurrency(),
                     c.minReplicas(), c.maxReplicas(), c.scaleToZero(), c.scaleToZeroGraceSeconds(),
-                    c.coldStartSeconds(), c.queueTimeoutMillis()));
+                    c.coldStartSeconds(), c.queueTimeoutMillis()), new ServingPlanner.Spec(c.workloadId(),
+                    c.queue(), c.image(), c.replica(), c.coldStartSeconds(), c.model(), c.rollout()));
         } else if (event instanceof WorkloadEvent.InferenceServiceDeleted d) {
-            autoscaling.forget(d.workloadId());
+            ScalingEvent.RevisionsPlanned release = autoscaling.forget(d.workloadId());
+            if (release != null) {
+                publisher.publishAndWait(release);
+            }
         }
     }
 

@@ -25,8 +25,10 @@ public class AutoscalingResource {
     }
 
     /** Settings, window values and last decisions. */
+    /** {@code plan}: the serving plan in force (revisions, replicas, traffic weights, the rollout and its verdict). */
     public record ServiceView(String service, String policy, SettingsView settings, int replicas,
-            int readyReplicas, WindowView windows, DecisionView lastDecision, List<DecisionView> recentChanges) {
+            int readyReplicas, WindowView windows, DecisionView lastDecision, List<DecisionView> recentChanges,
+            dev.capstan.events.ScalingEvent.RevisionsPlanned plan) {
     }
 
     public record SettingsView(double targetRpsPerReplica, double targetConcurrencyPerReplica, int minReplicas,
@@ -67,6 +69,6 @@ public class AutoscalingResource {
     private static ServiceView view(AutoscalingService.Snapshot s) {
         return new ServiceView(s.service(), s.policy(), SettingsView.of(s.settings()), s.replicas(), s.readyReplicas(),
                 new WindowView(s.rps6s(), s.rps60s(), s.concurrency60s(), s.idleSeconds(), s.lastSampleEnd()),
-                DecisionView.of(s.lastDecision()), s.recentChanges().stream().map(DecisionView::of).toList());
+                DecisionView.of(s.lastDecision()), s.recentChanges().stream().map(DecisionView::of).toList(), s.plan());
     }
 }

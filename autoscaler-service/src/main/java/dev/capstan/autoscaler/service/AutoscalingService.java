@@ -1,5 +1,10 @@
 package dev.capstan.autoscaler.service;
 
+import dev.capstan.autoscaler.rollout.ModelAliases;
+import dev.capstan.autoscaler.rollout.RevisionSamples;
+import dev.capstan.autoscaler.rollout.ServingPlanner;
+import dev.capstan.events.ScalingEvent;
+
 import dev.capstan.autoscaler.config.AutoscalerConfig;
 import dev.capstan.autoscaler.domain.PolicyKind;
 import dev.capstan.autoscaler.domain.RateSample;
@@ -54,6 +59,12 @@ public class AutoscalingService {
         long nextDecisionMillis;
         ScaleDecision lastDecision;
         final ArrayDeque<ScaleDecision> published = new ArrayDeque<>();
+        /** What to serve, once the settings said (null before). */
+        ServingPlanner.Spec spec;
+        final ServingPlanner planner = new ServingPlanner();
+        RevisionSamples revisions;
+        /** The last plan's publication failed: publish the next one even if unchanged. */
+        boolean republish;
 
         Tracked(String service) {
             this.service = service;
@@ -63,13 +74,14 @@ public class AutoscalingService {
     /** A read-only copy of one service's state for the REST API. */
     public record Snapshot(String service, String policy, ScalingSettings settings, int replicas, int readyReplicas,
             double rps6s, double rps60s, double concurrency60s, double idleSeconds, Instant lastSampleEnd,
-            ScaleDecision lastDecision, List<ScaleDecision> recentChanges) {
+            ScaleDecision lastDecision, List<ScaleDecision> recentChanges, ScalingEvent.RevisionsPlanned plan) {
     }
 
-    /** Records the settings of an inference service (created or changed). */
-    public void applySettings(ScalingSettings settings) {
+    /** Records the settings of an inference service (created or changed), and what it serves. */
+    public void applySettings(ScalingSettings settings, ServingPlanner.Spec spec) {
         Tracked t = track(settings.service());
         synchronized (t) {
+            t.spec = spec;
             if (t.autoscaler == null) {
                 t.autoscaler = new ServiceAutoscaler(settings, policy.create(), config.staleAfter(), config.holdFor());
                 t.pending.forEach(t.autoscaler::observe);
@@ -83,9 +95,100 @@ public class AutoscalingService {
         }
     }
 
-    /** Forgets a deleted inference service: no more decisions for it (samples that still come start afresh). */
-    public void forget(String service) {
-        services.remove(service);
+    /**
+     * Forgets a deleted inference service: no more decisions for it (samples that still come start afresh). Returns
+     * the plan that releases its replicas when one of its plans is in force (null when none is: nothing to release).
+     */
+    public ScalingEvent.RevisionsPlanned forget(String service) {
+        Tracked t = services.remove(service);
+        if (t == null) {
+            return null;
+        }
+        synchronized (t) {
+            ScalingEvent.RevisionsPlanned last = t.planner.inForce();
+            if (last == null || last.revisions().isEmpty()) {
+                return null;
+            }
+            return new ScalingEvent.RevisionsPlanned(service, last.queue(), last.image(), last.replica(),
+                    last.coldStartSeconds(), java.util.List.of(), ScalingEvent.RevisionsPlanned.DELETED, null,
+                    clock.instant());
+        }
+    }
+
+    /**
+     * Records one revision's sample (the gateway sends one per revision besides the whole service's): what a canary
+     * analysis judges, and how many of the revision's replicas are ready.
+     */
+    public void observeRevision(String service, String revision, Instant windowStart, long requests, long errors,
+            double p99LatencyMs, int readyReplicas) {
+        Tracked t = track(service);
+        synchronized (t) {
+            if (t.revisions == null) {
+                t.revisions = new RevisionSamples(config.revisionHistory().toMillis());
+            }
+            t.revisions.add(revision, windowStart.toEpochMilli(), requests, errors, p99LatencyMs, readyReplicas);
+        }
+    }
+
+    /** Takes a serving plan read back from {@code capstan.scaling} (at start, or another instance's). */
+    public void restorePlan(ScalingEvent.RevisionsPlanned plan) {
+        Tracked t = track(plan.service());
+        synchronized (t) {
+            t.planner.restore(plan);
+        }
+    }
+
+    /**
+     * The serving decisions due now: for every service whose settings and replica count are known, the plan when it
+     * changed (revisions, replicas, weights, rollout), and the aliases failed rollouts must move back.
+     */
+    public Plans planDue(ModelAliases models) {
+        Instant now = clock.instant();
+        List<ScalingEvent.RevisionsPlanned> plans = new ArrayList<>();
+        List<ServingPlanner.AliasRestore> restores = new ArrayList<>();
+        for (Tracked t : services.values()) {
+            synchronized (t) {
+                if (t.spec == null || t.lastDecision == null) {
+                    continue;
+                }
+                if (t.revisions == null) {
+                    t.revisions = new RevisionSamples(config.revisionHistory().toMillis());
+                }
+                ServingPlanner.Outcome out;
+                synchronized (models) {
+                    out = t.planner.decide(t.spec, models.resolve(t.spec.modelRef()).orElse(null), t.desired,
+                            t.revisions, now);
+                }
+                ScalingEvent.RevisionsPlanned plan = out.plan() != null ? out.plan()
+                        : t.republish ? t.planner.inForce() : null;
+                t.republish = false;
+                if (plan != null) {
+                    plans.add(plan);
+                    if (plan.rollout() != null && out.plan() != null) {
+                        registry.counter("capstan.autoscaler.rollout.plans", Tags.of("service", t.service,
+                                "phase", plan.rollout().phase())).increment();
+                    }
+                }
+                if (out.restore() != null) {
+                    restores.add(out.restore());
+                }
+            }
+        }
+        return new Plans(plans, restores);
+    }
+
+    /** Plans to publish and aliases to move back. */
+    public record Plans(List<ScalingEvent.RevisionsPlanned> plans, List<ServingPlanner.AliasRestore> restores) {
+    }
+
+    /** A plan could not be published: the service's next one is published whether it changed or not. */
+    public void publishFailed(String service) {
+        Tracked t = services.get(service);
+        if (t != null) {
+            synchronized (t) {
+                t.republish = true;
+            }
+        }
     }
 
     /** Records a request-rate sample; returns false when it was a duplicate or out of order. */
@@ -165,14 +268,14 @@ public class AutoscalingService {
             ServiceAutoscaler a = t.autoscaler;
             if (a == null) {
                 return new Snapshot(t.service, policy.wire(), null, Math.max(0, t.replicas), t.readyReplicas, 0, 0, 0,
-                        0, null, null, List.of());
+                        0, null, null, List.of(), t.planner.inForce());
             }
             long last = a.windows().lastSampleEndMillis();
             return new Snapshot(t.service, a.policy().name(), a.settings(), Math.max(0, t.replicas), t.readyReplicas,
                     nan0(a.windows().rate(now, 6)), nan0(a.windows().rate(now, 60)),
                     nan0(a.windows().concurrency(now, 60)), a.windows().idleSeconds(now),
                     last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last), t.lastDecision,
-                    List.copyOf(t.published));
+                    List.copyOf(t.published), t.planner.inForce());
         }
     }
 

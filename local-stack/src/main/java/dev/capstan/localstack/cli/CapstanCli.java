@@ -90,6 +90,9 @@ public final class CapstanCli {
             System.out.println("(" + body.path("total").asLong() + " in all)");
         } else if ("unserve".equals(cmd) && r.statusCode() == 204) {
             System.out.println("deleted " + args[1]);
+        } else if ("describe".equals(cmd) && body != null && body.has("autoscaling")
+                && !List.of(args).contains("--json")) {
+            System.out.print(serviceSummary(body));
         } else if (body != null) {
             System.out.println(EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(body));
         }
@@ -136,6 +139,50 @@ public final class CapstanCli {
             // the settings alone
         }
         return r;
+    }
+
+    /**
+     * An inference service as people read it: its model and bounds, the plan in force (revisions, replicas, traffic
+     * weights), the rollout with its last analysis, and the autoscaler's last decision.
+     */
+    static String serviceSummary(JsonNode both) {
+        JsonNode service = both.path("service");
+        JsonNode spec = service.path("spec");
+        JsonNode scaling = both.path("autoscaling");
+        JsonNode plan = scaling.path("plan");
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("%-12s %s%n", "Name:", service.path("name").asText()));
+        s.append(String.format("%-12s %s%n", "Model:", spec.path("model").asText()));
+        s.append(String.format("%-12s %s%n", "Queue:", service.path("queue").asText()));
+        s.append(String.format("%-12s %d-%d, %s rps each, cold start %s s%n", "Replicas:",
+                spec.path("minReplicas").asInt(), spec.path("maxReplicas").asInt(), spec.path("targetRps").asText(),
+                spec.path("coldStartSeconds").asText()));
+        JsonNode last = scaling.path("lastDecision");
+        if (!last.isMissingNode() && !last.isNull()) {
+            s.append(String.format("%-12s %d → %d (%s) at %s%n", "Decision:", last.path("currentReplicas").asInt(),
+                    last.path("desiredReplicas").asInt(), last.path("reason").asText(),
+                    last.path("decidedAt").asText()));
+        }
+        if (plan.isMissingNode() || plan.isNull()) {
+            s.append("Plan:        none yet (the model does not resolve, or no replica count was decided)\n");
+            return s.toString();
+        }
+        s.append(String.format("%nREVISION   MODEL                      REPLICAS   WEIGHT%n"));
+        plan.path("revisions").forEach(r -> s.append(String.format("%-10s %-26s %-10d %d %%%n",
+                r.path("name").asText(), r.path("model").asText() + ":" + r.path("modelVersion").asInt(),
+                r.path("replicas").asInt(), r.path("weight").asInt())));
+        s.append(String.format("%n%-12s %s (%s)%n", "Plan:", plan.path("reason").asText(),
+                plan.path("plannedAt").asText()));
+        JsonNode rollout = plan.path("rollout");
+        if (!rollout.isMissingNode() && !rollout.isNull()) {
+            s.append(String.format("%-12s %s → %s, %s, step %d since %s%n", "Rollout:", rollout.path("from").asText(),
+                    rollout.path("to").asText(), rollout.path("phase").asText(), rollout.path("step").asInt() + 1,
+                    rollout.path("stepStartedAt").asText()));
+            if (rollout.hasNonNull("verdict")) {
+                s.append(String.format("%-12s %s%n", "Analysis:", rollout.path("verdict").asText()));
+            }
+        }
+        return s.toString();
     }
 
     /** What an API answered: its status and body. */

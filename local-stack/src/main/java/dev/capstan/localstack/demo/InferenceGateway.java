@@ -8,6 +8,7 @@ import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.traces.Trace;
 import dev.capstan.traces.TraceFiles;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,34 +19,53 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongToDoubleFunction;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A simulated inference gateway for one service, for the local stack: it creates the service through
  * submission-service's API ({@code POST /api/v1/inference-services}; its model is registered first when the registry
- * does not have it), reports one request-rate sample per second on {@code capstan.inference-metrics}
- * (Poisson arrivals around a demand curve, served by the replicas the autoscaler asked for once their cold start
- * has passed; errors and latency of the model version the alias points at, per its {@link RevisionBehaviour} tags;
- * the sample names that version as its revision) and follows the decisions on {@code capstan.scaling}. Nothing here decides anything: it is the
- * traffic an upstream gateway (Knative activator, an LLM router) would report.
+ * does not have it), follows the autoscaler's serving plans ({@link ScalingEvent.RevisionsPlanned} on
+ * {@code capstan.scaling}) and routes traffic to the replicas that serve, as the Kubernetes API shows them.
+ *
+ * <p>Every second: Poisson arrivals around a demand curve, split between the revisions by the plan's weights over
+ * the revisions that have a ready replica pod ({@link TrafficSplit}); each revision's share is served by its ready
+ * replicas with the errors and latency of its model version, per that version's {@link RevisionBehaviour} tags;
+ * requests no revision can take fail. It reports on {@code capstan.inference-metrics} one request-rate sample per
+ * revision that has ready replicas (what a canary analysis judges) and one of the whole service, without a revision
+ * (what the service is scaled from), sent every second even without requests. Nothing here decides anything: it is
+ * the traffic an upstream gateway (Knative activator, an LLM router) would report.
  */
 public final class InferenceGateway implements AutoCloseable {
+
+    /** Where the executor creates replica pods: its {@code capstan.executor.namespace}, as the local stack runs it. */
+    public static final String REPLICA_NAMESPACE = "capstan";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a model version's tags are read again from the registry, in seconds. */
+    private static final int BEHAVIOUR_REFRESH_SECONDS = 10;
 
     /** The demo's demand: a base of 3 rps, a 12 rps burst for 20 s every 2 min, silence for 2 min every 10 min. */
     public static double demoDemand(long second) {
@@ -74,6 +94,23 @@ public final class InferenceGateway implements AutoCloseable {
                 .orElseThrow(() -> new java.io.IOException(file + " holds no trace"));
     }
 
+    /** A model version a revision serves; the key of the behaviours read from the registry. */
+    private record ModelVersion(String model, int version) {
+
+        /** Parses {@code name:version} (a replica pod's annotation); null when it is not that. */
+        static ModelVersion parse(String text) {
+            int colon = text == null ? -1 : text.lastIndexOf(':');
+            if (colon <= 0) {
+                return null;
+            }
+            try {
+                return new ModelVersion(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
     private final String submissionUrl;
     private final String registryUrl;
     private final String service;
@@ -81,27 +118,43 @@ public final class InferenceGateway implements AutoCloseable {
     private final int coldStartSeconds;
     private final int queueTimeoutMillis;
     private final LongToDoubleFunction demand;
+    private final KubernetesClient kube;
     private final KafkaProducer<String, String> producer;
-    private final KafkaConsumer<String, String> decisions;
+    private final KafkaConsumer<String, String> plans;
+    private final HttpClient http;
     private final PrintStream out;
     private final Clock clock;
     private final Random random = new Random(42);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** The newest plan for this service; written by the reporting thread, read from outside. */
+    private volatile ScalingEvent.RevisionsPlanned last;
     /**
-     * Decided counts with the time they were decided: replicas serve a cold start after they were asked for. This
-     * and the counts below belong to the reporting thread; only {@link #last} is read from outside.
+     * How each model version's replicas answer, read from the registry when a version first serves and again every
+     * {@value #BEHAVIOUR_REFRESH_SECONDS} s. This and the rest below belong to the reporting thread.
      */
-    private final Deque<long[]> asked = new ArrayDeque<>();
-    private int desired;
-    private int inForceAtHorizon;
-    private volatile ScalingEvent.ScaleDecided last;
-    /** The version the alias points at ({@code v7}) and how its replicas answer; refreshed every 10 s. */
-    private String revision;
-    private RevisionBehaviour behaviour = RevisionBehaviour.HEALTHY;
+    private final Map<ModelVersion, RevisionBehaviour> behaviours = new HashMap<>();
+    private ReplicaPods replicas;
     private Thread thread;
 
-    public InferenceGateway(String kafka, String submissionUrl, String registryUrl, String service, double targetRps,
-            int coldStartSeconds, int queueTimeoutMillis, LongToDoubleFunction demand, PrintStream out) {
+    /**
+     * A gateway that has not started yet (see {@link #start()}).
+     *
+     * @param kafka              the broker's bootstrap servers
+     * @param kube               a client of the API server the replicas run on; the gateway watches their pods in
+     *                           {@link #REPLICA_NAMESPACE} and leaves the client open
+     * @param submissionUrl      submission-service's base URL
+     * @param registryUrl        model-registry's base URL, or null: no model is registered and every version is
+     *                           healthy
+     * @param service            the inference service
+     * @param targetRps          requests per second one replica takes (also the service's scaling target)
+     * @param coldStartSeconds   the service's cold start, as announced
+     * @param queueTimeoutMillis the service's queue timeout, as announced
+     * @param demand             mean requests of each second since the start
+     * @param out                where plans are told, or null
+     */
+    public InferenceGateway(String kafka, KubernetesClient kube, String submissionUrl, String registryUrl,
+            String service, double targetRps, int coldStartSeconds, int queueTimeoutMillis, LongToDoubleFunction demand,
+            PrintStream out) {
         this.submissionUrl = submissionUrl;
         this.registryUrl = registryUrl;
         this.service = service;
@@ -109,8 +162,10 @@ public final class InferenceGateway implements AutoCloseable {
         this.coldStartSeconds = coldStartSeconds;
         this.queueTimeoutMillis = queueTimeoutMillis;
         this.demand = demand;
+        this.kube = kube;
         this.out = out;
         this.clock = Clock.systemUTC();
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -118,19 +173,28 @@ public final class InferenceGateway implements AutoCloseable {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // assigned, not subscribed: no group
-        this.decisions = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        this.plans = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
     }
 
-    /** Announces the service and starts reporting, one sample per second, on a daemon thread. */
+    /**
+     * Starts watching the service's replica pods, announces the service and starts reporting, one second at a time,
+     * on a daemon thread. When it fails, everything it opened is closed again.
+     */
     public InferenceGateway start() throws Exception {
-        // Read every partition from its current end, fixed before the service is announced: no decision about
-        // it can be published before this position (a group join would race with the first decision).
-        List<TopicPartition> partitions = decisions.partitionsFor(Topics.SCALING).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        decisions.assign(partitions);
-        decisions.seekToEnd(partitions);
-        partitions.forEach(decisions::position);
-        create();
+        try {
+            // Read every partition from its current end, fixed before the service is announced: no plan for it can
+            // be published before this position (a group join would race with the first plan).
+            List<TopicPartition> partitions = plans.partitionsFor(Topics.SCALING).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            plans.assign(partitions);
+            plans.seekToEnd(partitions);
+            partitions.forEach(plans::position);
+            replicas = new ReplicaPods(kube, REPLICA_NAMESPACE, service);
+            create();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
         thread = new Thread(this::loop, "inference-gateway-" + service);
         thread.setDaemon(true);
         thread.start();
@@ -148,15 +212,11 @@ public final class InferenceGateway implements AutoCloseable {
                 + ",\"scaleToZero\":true,\"scaleToZeroGraceSeconds\":30,\"coldStartSeconds\":" + coldStartSeconds
                 + ",\"queueTimeoutMillis\":" + queueTimeoutMillis;
         URI api = URI.create(submissionUrl + "/api/v1/inference-services");
-        HttpClient http = HttpClient.newHttpClient();
-        ensureModel(http);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + service + "\"," + settings + "}")).build(),
+        ensureModel();
+        HttpResponse<String> r = http.send(json(api, "POST", "{\"name\":\"" + service + "\"," + settings + "}"),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 409) {
-            r = http.send(HttpRequest.newBuilder(URI.create(api + "/" + service))
-                    .header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{" + settings + "}")).build(),
+            r = http.send(json(URI.create(api + "/" + service), "PATCH", "{" + settings + "}"),
                     HttpResponse.BodyHandlers.ofString());
         }
         if (r.statusCode() / 100 != 2) {
@@ -169,13 +229,13 @@ public final class InferenceGateway implements AutoCloseable {
      * Registers the service's model in the registry with a first version behind alias {@code production}, unless the
      * alias exists already: submission-service refuses a service whose model the registry does not know.
      */
-    private void ensureModel(HttpClient http) throws Exception {
+    private void ensureModel() throws Exception {
         if (registryUrl == null) {
             return;
         }
         String model = registryUrl + "/api/v1/models/" + service;
-        if (http.send(HttpRequest.newBuilder(URI.create(model + "/aliases/production")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(get(URI.create(model + "/aliases/production")), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200) {
             return;
         }
         HttpResponse<String> created = http.send(json(URI.create(registryUrl + "/api/v1/models"), "POST",
@@ -197,13 +257,17 @@ public final class InferenceGateway implements AutoCloseable {
         }
     }
 
+    private static HttpRequest get(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
+    }
+
     private static HttpRequest json(URI uri, String method, String body) {
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    /** The newest decision the autoscaler published for this service, or null. */
-    public ScalingEvent.ScaleDecided lastDecision() {
+    /** The newest serving plan the autoscaler published for this service since the start, or null. */
+    public ScalingEvent.RevisionsPlanned lastPlan() {
         return last;
     }
 
@@ -213,87 +277,192 @@ public final class InferenceGateway implements AutoCloseable {
         try {
             while (running.get()) {
                 Instant windowStart = start.plusSeconds(second);
-                long sleep = Duration.between(clock.instant(), windowStart.plusSeconds(1)).toMillis();
-                pollDecisions(Math.max(1, sleep));
-                if (second % 10 == 0) {
-                    refreshRevision();
-                }
+                // A poll returns as soon as records come: poll again until the window is over, so that a burst on
+                // the topic does not report the next seconds ahead of time.
+                Instant windowEnd = windowStart.plusSeconds(1);
+                do {
+                    pollPlans(Math.max(1, Duration.between(clock.instant(), windowEnd).toMillis()));
+                } while (running.get() && clock.instant().isBefore(windowEnd));
+                ScalingEvent.RevisionsPlanned plan = last;
+                Map<String, Integer> ready = replicas.readyByRevision();
+                Map<String, ModelVersion> versions = versions(plan, ready.keySet());
+                refreshBehaviours(versions.values(), second % BEHAVIOUR_REFRESH_SECONDS == 0);
                 long requests = poisson(demand.applyAsDouble(second));
-                int ready = readyReplicas(clock.instant());
-                long capacity = (long) Math.ceil(ready * targetRps);
-                RevisionBehaviour.Second answered = behaviour.serve(requests, capacity, random);
-                send(Topics.INFERENCE_METRICS, new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0,
-                        requests, Math.min(requests, capacity), answered.p99LatencyMs(), ready, revision,
-                        answered.errors(), answered.p50LatencyMs()));
+                Map<String, Long> routed = TrafficSplit.split(requests, weights(plan), ready, random);
+                report(windowStart, requests, ready, routed, versions);
                 second++;
             }
         } catch (Exception e) {
-            if (running.get()) {
+            if (running.get() && out != null) {
                 out.println("[inference-demo] gateway stopped: " + e);
             }
         }
     }
 
+    /** The plan's weight per revision, or null before any plan. */
+    private static Map<String, Integer> weights(ScalingEvent.RevisionsPlanned plan) {
+        if (plan == null) {
+            return null;
+        }
+        Map<String, Integer> weights = new HashMap<>();
+        plan.revisions().forEach(r -> weights.merge(r.name(), r.weight(), Integer::sum));
+        return weights;
+    }
+
     /**
-     * Which version the service's alias points at now, and how that version's simulated replicas answer (its tags,
-     * see {@link RevisionBehaviour}); unchanged when the registry cannot say.
+     * The model version each revision serves: as the plan says for its revisions, as their pods say for revisions
+     * that have ready replicas but are not in the plan (any more, or before the first plan).
      */
-    private void refreshRevision() {
+    private Map<String, ModelVersion> versions(ScalingEvent.RevisionsPlanned plan, Set<String> serving) {
+        Map<String, ModelVersion> versions = new HashMap<>();
+        if (plan != null) {
+            plan.revisions().stream().filter(r -> r.model() != null)
+                    .forEach(r -> versions.put(r.name(), new ModelVersion(r.model(), r.modelVersion())));
+        }
+        for (String revision : serving) {
+            if (!versions.containsKey(revision)) {
+                ModelVersion v = ModelVersion.parse(replicas.modelVersionOf(revision));
+                if (v != null) {
+                    versions.put(revision, v);
+                }
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Reads the tags of the model versions that serve now from the registry: those not read before, or all of them
+     * when {@code all} (then the versions that no longer serve are forgotten). A version the registry cannot tell
+     * about keeps its earlier behaviour, or is healthy until it can.
+     */
+    private void refreshBehaviours(java.util.Collection<ModelVersion> serving, boolean all) {
         if (registryUrl == null) {
             return;
         }
-        try {
-            HttpClient http = HttpClient.newHttpClient();
-            String model = registryUrl + "/api/v1/models/" + service;
-            HttpResponse<String> alias = http.send(HttpRequest.newBuilder(URI.create(model + "/aliases/production"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (alias.statusCode() != 200) {
-                return;
+        Set<ModelVersion> wanted = new HashSet<>(serving);
+        wanted.remove(null);
+        if (all) {
+            behaviours.keySet().retainAll(wanted);
+        }
+        for (ModelVersion v : wanted) {
+            if (all || !behaviours.containsKey(v)) {
+                RevisionBehaviour read = readBehaviour(v);
+                if (read != null) {
+                    behaviours.put(v, read);
+                } else {
+                    behaviours.putIfAbsent(v, RevisionBehaviour.HEALTHY);
+                }
             }
-            int v = EventCodec.mapper().readTree(alias.body()).path("version").asInt();
-            HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(model + "/versions/" + v))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (version.statusCode() != 200) {
-                return;
-            }
-            Map<String, String> tags = new java.util.HashMap<>();
-            EventCodec.mapper().readTree(version.body()).path("tags").fields()
-                    .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
-            revision = "v" + v;
-            behaviour = RevisionBehaviour.of(tags);
-        } catch (java.io.IOException e) {
-            // the registry is restarting: keep serving as before
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private void pollDecisions(long millis) {
-        for (ConsumerRecord<String, String> r : decisions.poll(Duration.ofMillis(millis))) {
-            if (!service.equals(r.key())) {
+    /** A version's behaviour from its tags ({@code GET /api/v1/models/{model}/versions/{version}}), or null. */
+    private RevisionBehaviour readBehaviour(ModelVersion v) {
+        try {
+            HttpResponse<String> version = http.send(get(URI.create(registryUrl + "/api/v1/models/" + v.model()
+                    + "/versions/" + v.version())), HttpResponse.BodyHandlers.ofString());
+            if (version.statusCode() != 200) {
+                return null;
+            }
+            Map<String, String> tags = new HashMap<>();
+            EventCodec.mapper().readTree(version.body()).path("tags").fields()
+                    .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+            return RevisionBehaviour.of(tags);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null; // the registry is restarting (or the name makes no URI): keep serving as before
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Serves one second's routed requests revision by revision (capacity: its ready replicas × the target rate) and
+     * sends a sample for each revision with ready replicas, then the whole service's: all requests, the errors of
+     * every revision plus the requests nothing could take, the slowest revision's tail and the request-weighted
+     * median.
+     */
+    private void report(Instant windowStart, long requests, Map<String, Integer> ready, Map<String, Long> routed,
+            Map<String, ModelVersion> versions) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        // What no revision could take failed.
+        long errors = requests - routed.values().stream().mapToLong(Long::longValue).sum();
+        long served = 0;
+        double concurrency = 0;
+        double p99 = 0;
+        double p50Sum = 0;
+        int readyTotal = 0;
+        for (Map.Entry<String, Integer> e : ready.entrySet()) {
+            String revision = e.getKey();
+            int pods = e.getValue();
+            long share = routed.getOrDefault(revision, 0L);
+            long capacity = (long) Math.ceil(pods * targetRps);
+            RevisionBehaviour behaviour = behaviours.getOrDefault(versions.get(revision), RevisionBehaviour.HEALTHY);
+            RevisionBehaviour.Second answered = behaviour.serve(share, capacity, random);
+            long inFlight = Math.min(share, capacity);
+            sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, share, inFlight,
+                    answered.p99LatencyMs(), pods, revision, answered.errors(), answered.p50LatencyMs())));
+            readyTotal += pods;
+            errors += answered.errors();
+            concurrency += inFlight;
+            if (share > 0) {
+                served += share;
+                p99 = Math.max(p99, answered.p99LatencyMs());
+                p50Sum += answered.p50LatencyMs() * share;
+            }
+        }
+        sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, requests, concurrency,
+                p99, readyTotal, null, errors, served == 0 ? 0 : p50Sum / served)));
+        for (Future<RecordMetadata> f : sent) {
+            f.get();
+        }
+    }
+
+    /**
+     * Reads {@code capstan.scaling} for up to {@code millis} and keeps this service's newest plan. Records are read
+     * by their CloudEvents type: the topic holds other events too (the scale decisions), and what cannot be read is
+     * skipped.
+     */
+    private void pollPlans(long millis) {
+        for (ConsumerRecord<String, String> r : plans.poll(Duration.ofMillis(millis))) {
+            Header type = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
+            if (type == null || type.value() == null) {
                 continue;
             }
-            ScalingEvent.ScaleDecided d = EventCodec.fromJson(ScalingEvent.ScaleDecided.class, r.value());
-            last = d;
-            desired = d.desiredReplicas();
-            asked.addLast(new long[] {clock.millis(), desired});
-            if (out != null) {
-                out.printf("[inference-demo] %s: %d → %d replicas (%s)%n", service, d.currentReplicas(),
-                        d.desiredReplicas(), d.reason());
+            CapstanEvent event;
+            try {
+                event = EventCodec.fromJson(new String(type.value(), StandardCharsets.UTF_8), r.value());
+            } catch (EventCodec.MalformedEventException e) {
+                continue;
+            }
+            if (event instanceof ScalingEvent.RevisionsPlanned plan && service.equals(plan.service())) {
+                last = plan;
+                if (out != null) {
+                    out.println(describe(plan));
+                }
             }
         }
     }
 
     /**
-     * Replicas that serve now: removals take effect at once, additions a cold start after they were asked for, so
-     * the count in force a cold start ago, capped by the count wanted now.
+     * One line for a plan, e.g. {@code [inference-demo] chat: v1×3 90 % | v2×1 10 % (canary step; rollout v1 → v2
+     * canary)}.
      */
-    private int readyReplicas(Instant now) {
-        long horizon = now.toEpochMilli() - coldStartSeconds * 1000L;
-        while (!asked.isEmpty() && asked.peekFirst()[0] <= horizon) {
-            inForceAtHorizon = (int) asked.removeFirst()[1];
+    static String describe(ScalingEvent.RevisionsPlanned plan) {
+        String revisions = plan.revisions().isEmpty() ? "no revisions"
+                : plan.revisions().stream().map(r -> r.name() + "×" + r.replicas() + " " + r.weight() + " %")
+                        .collect(Collectors.joining(" | "));
+        List<String> why = new ArrayList<>();
+        if (plan.reason() != null && !plan.reason().isBlank()) {
+            why.add(plan.reason());
         }
-        return Math.min(desired, inForceAtHorizon);
+        ScalingEvent.Rollout rollout = plan.rollout();
+        if (rollout != null) {
+            why.add("rollout " + rollout.from() + " → " + rollout.to() + " " + rollout.phase()
+                    + (rollout.verdict() == null ? "" : ": " + rollout.verdict()));
+        }
+        return "[inference-demo] " + plan.service() + ": " + revisions
+                + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")");
     }
 
     private long poisson(double mean) {
@@ -311,20 +480,25 @@ public final class InferenceGateway implements AutoCloseable {
         return k - 1;
     }
 
-    private void send(String topic, CapstanEvent event) throws Exception {
-        ProducerRecord<String, String> r = new ProducerRecord<>(topic, service, EventCodec.toJson(event));
+    private Future<RecordMetadata> send(CapstanEvent event) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(Topics.INFERENCE_METRICS, service,
+                EventCodec.toJson(event));
         CloudEventHeaders.forEvent(event, "inference-gateway", clock.instant()).asHeaders()
                 .forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        producer.send(r).get();
+        return producer.send(r);
     }
 
+    /** Stops reporting and watching; the Kubernetes client stays open (it belongs to the caller). */
     @Override
     public void close() throws InterruptedException {
         running.set(false);
         if (thread != null) {
             thread.join(3000);
         }
+        if (replicas != null) {
+            replicas.close();
+        }
         producer.close(Duration.ofSeconds(2));
-        decisions.close(Duration.ofSeconds(2));
+        plans.close(Duration.ofSeconds(2));
     }
 }

@@ -39,18 +39,27 @@ public final class ModelDemo {
     private final String workloads;
     private final String registry;
     private final PrintStream out;
+    private final String model;
+    private final String tag;
 
     public ModelDemo(String submissionUrl, String registryUrl, PrintStream out) {
+        this(submissionUrl, registryUrl, out, MODEL, "models");
+    }
+
+    /** The same steps for another model, its lines printed as {@code [tag] …}. */
+    ModelDemo(String submissionUrl, String registryUrl, PrintStream out, String model, String tag) {
         this.workloads = submissionUrl + "/api/v1/workloads";
         this.registry = registryUrl;
         this.out = out;
+        this.model = model;
+        this.tag = tag;
     }
 
-    /** A training job of the demo model that writes its result to {@code artifactUri}. */
-    static String job(String name, String artifactUri) throws IOException {
+    /** A training job of {@code model} that writes its result to {@code artifactUri}. */
+    static String job(String model, String name, String artifactUri) throws IOException {
         ObjectNode job = (ObjectNode) EventCodec.mapper().readTree(
                 Demo.job(name, "team-ml", "pytorch", 1, 1, 1000, "", RUN_SECONDS));
-        job.putObject("output").put("model", MODEL).put("artifactUri", artifactUri).put("format", "pytorch");
+        job.putObject("output").put("model", model).put("artifactUri", artifactUri).put("format", "pytorch");
         return job.toString();
     }
 
@@ -76,23 +85,23 @@ public final class ModelDemo {
     }
 
     /** Submits one training job with an output and waits until the registry holds the version it produced. */
-    private int trainAndAwait(String name, String artifactUri) throws IOException, InterruptedException {
+    int trainAndAwait(String name, String artifactUri) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(workloads))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(job(name, artifactUri))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(job(model, name, artifactUri))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("submitting " + name + " was refused: " + r.statusCode() + " " + r.body());
         }
         String id = EventCodec.mapper().readTree(r.body()).path("id").asText();
-        say("training job " + id + " (" + name + ", " + RUN_SECONDS + " s) declares output " + MODEL + " at "
+        say("training job " + id + " (" + name + ", " + RUN_SECONDS + " s) declares output " + model + " at "
                 + artifactUri);
         Instant deadline = Instant.now().plus(VERSION_DEADLINE);
         while (Instant.now().isBefore(deadline)) {
             Optional<JsonNode> version = versionFrom(id);
             if (version.isPresent()) {
                 JsonNode v = version.get();
-                say(id + " succeeded: " + MODEL + " v" + v.path("version").asInt() + " registered from "
+                say(id + " succeeded: " + model + " v" + v.path("version").asInt() + " registered from "
                         + v.path("source").path("workloadId").asText() + " attempt "
                         + v.path("source").path("attempt").asInt());
                 return v.path("version").asInt();
@@ -103,12 +112,12 @@ public final class ModelDemo {
             }
             Thread.sleep(500); // polling two REST resources until the version shows up, bounded by the deadline
         }
-        throw new IllegalStateException("no version of " + MODEL + " from " + id + " within " + VERSION_DEADLINE);
+        throw new IllegalStateException("no version of " + model + " from " + id + " within " + VERSION_DEADLINE);
     }
 
     private Optional<JsonNode> versionFrom(String workloadId) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(registry + "/api/v1/models/" + MODEL
-                + "/versions?size=20")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(registry + "/api/v1/models/" + model
+                + "/versions?size=100")).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 404) {
             return Optional.empty(); // the model is created with its first version
         }
@@ -126,7 +135,7 @@ public final class ModelDemo {
     }
 
     /** Runs one {@code ./capstan} command and prints it with its output in one piece; false if it failed. */
-    private boolean command(String... args) {
+    boolean command(String... args) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         int status = new ModelCommands(registry, "demo", capture, capture).run(List.of(args));
@@ -134,14 +143,14 @@ public final class ModelDemo {
         for (String a : args) {
             shown.add(a.contains(" ") ? "'" + a + "'" : a);
         }
-        StringBuilder text = new StringBuilder("[models] $ CAPSTAN_USER=demo ./capstan " + String.join(" ", shown));
+        StringBuilder text = new StringBuilder("[" + tag + "] $ CAPSTAN_USER=demo ./capstan " + String.join(" ", shown));
         buffer.toString(StandardCharsets.UTF_8).stripTrailing().lines()
                 .forEach(l -> text.append('\n').append(l.isEmpty() ? "" : "  " + l));
         out.println(text);
         return status == 0;
     }
 
-    private void say(String s) {
-        out.println("[models] " + s);
+    void say(String s) {
+        out.println("[" + tag + "] " + s);
     }
 }

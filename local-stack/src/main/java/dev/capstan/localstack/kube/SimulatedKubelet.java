@@ -258,7 +258,10 @@ final class SimulatedKubelet implements AutoCloseable {
         String podIp = "10.244." + ((n / 250) % 250) + "." + (n % 250 + 1);
         String hostIp = nodeIps.getOrDefault(pod.getSpec().getNodeName(), "10.0.255.1");
         Probe probe = readinessProbe(pod);
-        if (!writeStatus(pod, uid, s -> running(s, pod, podIp, hostIp, probe == null))) {
+        // A probe without an initial delay passes at once: the pod is ready as it runs (one status write, not two).
+        Probe delayed = probe != null && probe.getInitialDelaySeconds() != null && probe.getInitialDelaySeconds() > 0
+                ? probe : null;
+        if (!writeStatus(pod, uid, s -> running(s, pod, podIp, hostIp, delayed == null))) {
             forget(key, uid);
             return;
         }
@@ -267,10 +270,10 @@ final class SimulatedKubelet implements AutoCloseable {
             Tracked t = tracked.get(key);
             if (t != null && java.util.Objects.equals(t.uid, uid)) {
                 t.stage = Stage.RUNNING;
-                if (probe != null) {
+                if (delayed != null) {
                     // The readiness probe passes once its initial delay is over: a replica's cold start.
-                    long delay = probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds() * 1000L;
-                    t.timer = timers.schedule(() -> ready(key, uid), delay, TimeUnit.MILLISECONDS);
+                    t.timer = timers.schedule(() -> ready(key, uid), delayed.getInitialDelaySeconds() * 1000L,
+                            TimeUnit.MILLISECONDS);
                 } else if (!serving) {
                     t.timer = timers.schedule(() -> finish(key, uid, exitCode(pod)), runTime(pod).toMillis(),
                             TimeUnit.MILLISECONDS);
