@@ -378,7 +378,8 @@ class TrainingJobsEndToEndTest {
     /**
      * Serving end to end: the gateway creates a service whose replicas become pods on the simulated cluster; under
      * load it scales up (spread over nodes); a healthy new version behind the alias is rolled out through the canary
-     * steps and promoted without the ready replicas dropping below the minimum; a version failing 30 % of its
+     * steps and promoted without the ready replicas dropping below the minimum, its owner killed with SIGKILL
+     * mid-rollout; a version failing 30 % of its
      * requests is rolled back by the autoscaler, which moves the alias back with its verdict; deleting the service
      * removes every replica pod and its Service.
      */
@@ -392,9 +393,11 @@ class TrainingJobsEndToEndTest {
         try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
                 InferenceGateway gateway = new InferenceGateway(stack.kafka(), kube, stack.url("submission-service"),
                         stack.url("model-registry"), service, 4.0, 2, 2000, second -> 24, null).start()) {
-            // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests.
+            // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests. The
+            // flow is under test here, judged on errors; latency verdicts are ServingPlannerTest's and the rollout
+            // benchmark's (a loose latency ratio: 5 s windows on 2 cores under the test's load are noisy).
             call(http, api, "PATCH", "{\"minReplicas\":3,\"rollout\":{\"canarySteps\":[50,100],"
-                    + "\"analysisWindowSeconds\":5,\"minRequests\":30,\"maxErrorRateIncrease\":2.0,\"maxLatencyRatio\":2.0}}", 200);
+                    + "\"analysisWindowSeconds\":5,\"minRequests\":30,\"maxErrorRateIncrease\":2.0,\"maxLatencyRatio\":10.0}}", 200);
             // 24 rps at 4 rps per replica (70 % utilisation): 9 replicas, on different nodes while they fit apart.
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> readyReplicas(service, "v1") >= 6);
@@ -409,7 +412,15 @@ class TrainingJobsEndToEndTest {
             int minimumBefore = 3;
             ReadyWatch watch = new ReadyWatch(service);
             call(http, models + "/aliases/production", "PUT", "{\"version\":2,\"reason\":\"e2e promote\"}", 200);
-            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            // kill -9 of the rollout's owner once the canary takes traffic: the restarted autoscaler reads its plans
+            // back and goes on from the step it was at.
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                watch.sample();
+                return plans(scaling, service).stream().anyMatch(pl -> pl.rollout() != null
+                        && "canary".equals(pl.rollout().phase()));
+            });
+            stack.service("autoscaler-service").kill();
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 watch.sample();
                 return plans(scaling, service).stream().anyMatch(pl -> pl.rollout() != null
                         && "promoted".equals(pl.rollout().phase()) && pl.rollout().to().equals("v2"));
@@ -421,7 +432,11 @@ class TrainingJobsEndToEndTest {
             });
             assertThat(watch.lowest).as("ready replicas during the rollout").isGreaterThanOrEqualTo(minimumBefore);
             assertThat(plans(scaling, service)).extracting(pl -> pl.rollout() == null ? "-" : pl.rollout().phase())
-                    .contains("surging", "canary", "promoted");
+                    .contains("surging", "canary", "promoted").doesNotContain("rolled-back", "stopped");
+            // One rollout, resumed, not started over: every plan of it has the same start for its first step's surge.
+            assertThat(plans(scaling, service).stream().filter(pl -> pl.rollout() != null
+                    && "surging".equals(pl.rollout().phase()) && pl.rollout().step() == 0)
+                    .map(pl -> pl.rollout().stepStartedAt()).distinct()).hasSize(1);
 
             // A v3 that fails 30 % of its requests: rolled back at its first window, the alias moved back.
             call(http, models + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + service + "/3\","

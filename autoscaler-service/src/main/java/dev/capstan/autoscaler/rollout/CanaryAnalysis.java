@@ -11,8 +11,12 @@ import java.util.Locale;
  * two-proportion z-test (unpooled) at α = 0.01 (z &gt; 2.326) when the stable revision served requests in the window, else the
  * Wilson lower bound (same confidence) of the canary's rate above the allowance. A handful of unlucky errors on a
  * small sample therefore does not roll back a good version, and a bad one is caught as soon as the sample shows it.
- * Latency: the canary fails when its p99 exceeds {@code maxLatencyRatio} times the stable one's. Below
- * {@code minRequests} canary requests nothing is judged: the window is extended.
+ *
+ * <p>Latency, from the gateway's per-second p99s: the canary fails when the median of its seconds' p99 exceeds
+ * {@code maxLatencyRatio} times the reference's <em>and</em>, when the stable revision reported at least
+ * {@value #MIN_SECONDS} seconds in the window, its seconds are significantly slower than the stable ones (one-sided
+ * Mann–Whitney U test, normal approximation, same α). Medians, not request-weighted means: a small canary's few busy
+ * seconds do not make it slow. Below {@code minRequests} canary requests nothing is judged: the window is extended.
  */
 public final class CanaryAnalysis {
 
@@ -22,12 +26,31 @@ public final class CanaryAnalysis {
     /** How a window went. */
     public enum Outcome { PASS, FAIL, WAIT }
 
-    /** The verdict and its figures, in words for people ({@code canary failed: errors 7.9 % vs 0.4 %, n=1,204}). */
-    public record Verdict(Outcome outcome, String text) {
+    /**
+     * The verdict and its figures, in words for people ({@code canary failed: errors 7.9 % vs 0.4 %, n=1,204});
+     * {@code onLatency} when a failure is the latency's (the errors were fine).
+     */
+    public record Verdict(Outcome outcome, String text, boolean onLatency) {
+        public Verdict(Outcome outcome, String text) {
+            this(outcome, text, false);
+        }
     }
 
-    /** Requests, errors and p99 latency of one revision over the window. */
-    public record Stats(long requests, long errors, double p99LatencyMs) {
+    /** Seconds of samples a latency comparison needs on each side. */
+    static final int MIN_SECONDS = 5;
+
+    /**
+     * Requests, errors and latency of one revision over the window.
+     *
+     * @param p99LatencyMs the median of its seconds' p99 latencies (the latency compared)
+     * @param secondP99s   each second's p99 (seconds with requests), for the rank test; empty when not known
+     */
+    public record Stats(long requests, long errors, double p99LatencyMs, double[] secondP99s) {
+
+        public Stats(long requests, long errors, double p99LatencyMs) {
+            this(requests, errors, p99LatencyMs, new double[0]);
+        }
+
         double errorRate() {
             return requests == 0 ? 0 : (double) errors / requests;
         }
@@ -50,8 +73,9 @@ public final class CanaryAnalysis {
         if (errorsWorse(stable, canary, allowance)) {
             return new Verdict(Outcome.FAIL, "canary failed: " + figures);
         }
-        if (stable.p99LatencyMs() > 0 && canary.p99LatencyMs() > latencyRatio * stable.p99LatencyMs()) {
-            return new Verdict(Outcome.FAIL, "canary failed on latency: " + figures);
+        if (stable.p99LatencyMs() > 0 && canary.p99LatencyMs() > latencyRatio * stable.p99LatencyMs()
+                && slowerForSure(stable, canary)) {
+            return new Verdict(Outcome.FAIL, "canary failed on latency: " + figures, true);
         }
         return new Verdict(Outcome.PASS, "canary passed: " + figures);
     }
@@ -72,6 +96,36 @@ public final class CanaryAnalysis {
             return true; // every canary request failed and none of the stable ones did
         }
         return (rc - rs - allowance) / se > Z;
+    }
+
+    /**
+     * Whether the canary's seconds are slower than the stable revision's beyond chance (Mann–Whitney U, one-sided).
+     * A canary with fewer than {@value #MIN_SECONDS} seconds of traffic is never judged slow; against a stable
+     * revision with fewer (it takes no traffic at the last step), the magnitude alone decides. Without per-second
+     * figures at all (callers that only know the medians) the magnitude decides too.
+     */
+    static boolean slowerForSure(Stats stable, Stats canary) {
+        double[] s = stable.secondP99s();
+        double[] c = canary.secondP99s();
+        if (c.length == 0 && s.length == 0) {
+            return true;
+        }
+        if (c.length < MIN_SECONDS) {
+            return false;
+        }
+        if (s.length < MIN_SECONDS) {
+            return true;
+        }
+        double u = 0;
+        for (double x : c) {
+            for (double y : s) {
+                u += x > y ? 1 : x == y ? 0.5 : 0;
+            }
+        }
+        double n1 = c.length;
+        double n2 = s.length;
+        double z = (u - n1 * n2 / 2) / Math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12);
+        return z > Z;
     }
 
     /** The lower bound of the Wilson score interval of {@code k} successes in {@code n}, at {@link #Z}. */

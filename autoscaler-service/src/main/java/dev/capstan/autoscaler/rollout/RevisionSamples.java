@@ -34,26 +34,44 @@ public final class RevisionSamples {
         ready.put(revision, readyReplicas);
     }
 
+    /** Whether the revision reported since these samples were kept (since the start). */
+    public boolean knows(String revision) {
+        return ready.containsKey(revision);
+    }
+
     /** Ready replicas of the revision in its last sample (0 when it never reported). */
     public int ready(String revision) {
         return ready.getOrDefault(revision, 0);
     }
 
     /**
-     * Requests, errors and the request-weighted mean of the windows' p99 latencies of the revision over the samples
-     * that started at or after {@code fromMillis}.
+     * Requests and errors of the revision over the samples that started at or after {@code fromMillis}, with the
+     * median of their p99 latencies (seconds that had requests) and those p99s.
      */
     public CanaryAnalysis.Stats since(String revision, long fromMillis) {
         long requests = 0;
         long errors = 0;
-        double weightedP99 = 0;
+        java.util.List<Double> p99s = new java.util.ArrayList<>();
         for (Sample s : samples.getOrDefault(revision, new ArrayDeque<>())) {
             if (s.startMillis() >= fromMillis) {
                 requests += s.requests();
                 errors += s.errors();
-                weightedP99 += s.p99LatencyMs() * s.requests();
+                if (s.requests() > 0) {
+                    p99s.add(s.p99LatencyMs());
+                }
             }
         }
-        return new CanaryAnalysis.Stats(requests, errors, requests == 0 ? 0 : weightedP99 / requests);
+        double[] seconds = p99s.stream().mapToDouble(Double::doubleValue).toArray();
+        return new CanaryAnalysis.Stats(requests, errors, median(seconds), seconds);
+    }
+
+    static double median(double[] xs) {
+        if (xs.length == 0) {
+            return 0;
+        }
+        double[] sorted = xs.clone();
+        java.util.Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

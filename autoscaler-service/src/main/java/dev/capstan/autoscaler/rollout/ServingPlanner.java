@@ -42,6 +42,8 @@ public final class ServingPlanner {
     public static final String PROMOTED = "promoted";
     public static final String ROLLED_BACK = "rolled-back";
     public static final String STOPPED = "stopped";
+    /** The shortest span the stable revision's usual latency is taken over. */
+    static final int BASELINE_SECONDS = 60;
 
     /** What the service's settings say about serving it. */
     public record Spec(String service, String queue, String image, Resources replica, int coldStartSeconds,
@@ -138,14 +140,17 @@ public final class ServingPlanner {
         List<Integer> steps = policy.canarySteps();
         int k = Math.min(rollout.step(), steps.size() - 1);
         int want = replicasFor(desired, steps.get(k));
-        int ready = samples.ready(rollout.to());
         int planned = plannedReplicas(rollout.to());
+        // Until the gateway reports the new revision (a restarted autoscaler has no samples yet), its planned
+        // replicas count as ready for its weight, so a restart does not move traffic; no step is taken on that.
+        boolean known = samples.knows(rollout.to());
+        int ready = known ? samples.ready(rollout.to()) : planned;
         int replicas = Math.min(want, Math.max(planned, ready + Math.max(1, policy.maxSurge())));
         String reason = started;
         int weight;
         if (SURGING.equals(rollout.phase())) {
             weight = k == 0 ? 0 : servable(steps.get(k - 1), ready, replicasFor(desired, steps.get(k - 1)));
-            if (ready >= want) {
+            if (known && ready >= want) {
                 rollout = moved(rollout, CANARY, k, now, rollout.verdict());
                 weight = steps.get(k);
                 reason = "canary step " + (k + 1) + " of " + steps.size() + ": " + rollout.to() + " takes " + weight
@@ -156,16 +161,25 @@ public final class ServingPlanner {
         } else {
             weight = servable(steps.get(k), ready, want);
             Duration window = Duration.ofSeconds(policy.analysisWindowSeconds());
-            if (!now.isBefore(rollout.stepStartedAt().plus(window))) {
-                long from = rollout.stepStartedAt().toEpochMilli();
+            boolean windowOver = !now.isBefore(rollout.stepStartedAt().plus(window));
+            long from = rollout.stepStartedAt().toEpochMilli();
+            // Judged at every decision once the canary has served enough: a failure on errors rolls back at once,
+            // before the window is over (a clearly bad version gets no more traffic than it takes to tell); a pass
+            // and a latency verdict wait for the end of the window.
+            if (windowOver || samples.since(rollout.to(), from).requests() >= minRequests(policy)) {
                 CanaryAnalysis.Stats stableNow = samples.since(stable.name(), from);
                 Double baseline = rollout.baselineP99LatencyMs();
                 // The stable revision keeps every replica for a part of the traffic: its latency now is below its
                 // usual one. The canary, sized for its share, is held to the usual latency when that is higher.
                 CanaryAnalysis.Stats reference = baseline != null && baseline > stableNow.p99LatencyMs()
-                        ? new CanaryAnalysis.Stats(stableNow.requests(), stableNow.errors(), baseline) : stableNow;
+                        ? new CanaryAnalysis.Stats(stableNow.requests(), stableNow.errors(), baseline,
+                                stableNow.secondP99s()) : stableNow;
                 CanaryAnalysis.Verdict v = CanaryAnalysis.judge(reference, samples.since(rollout.to(), from),
                         policy);
+                // Before the window is over only errors can fail it: latency is judged over the whole window.
+                if (!windowOver && (v.outcome() != CanaryAnalysis.Outcome.FAIL || v.onLatency())) {
+                    v = new CanaryAnalysis.Verdict(CanaryAnalysis.Outcome.WAIT, v.text());
+                }
                 switch (v.outcome()) {
                     case FAIL -> {
                         return plan(spec, List.of(resized(stable, desired, 100)), v.text(),
@@ -195,21 +209,26 @@ public final class ServingPlanner {
         return plan(spec, revisions, reason, rollout, now);
     }
 
+    private static int minRequests(RolloutPolicy policy) {
+        return Math.max(1, policy.minRequests() == null ? 0 : policy.minRequests());
+    }
+
     /** The rollout in another phase or step, from {@code now} on, with the verdict given. */
     private static Rollout moved(Rollout r, String phase, int step, Instant now, String verdict) {
         return new Rollout(r.from(), r.to(), phase, step, now, verdict, r.baselineP99LatencyMs());
     }
 
     /**
-     * The stable revision's p99 latency over the analysis window before now (null when it served nothing): its usual
-     * latency, taken when a rollout begins.
+     * The median of the stable revision's per-second p99 latencies over the analysis window (at least
+     * {@value #BASELINE_SECONDS} s) before now: its usual latency, taken when a rollout begins; null with fewer than
+     * {@link CanaryAnalysis#MIN_SECONDS} seconds of traffic to tell.
      */
     private static Double baseline(Spec spec, Revision stable, RevisionSamples samples, Instant now) {
         RolloutPolicy policy = spec.rollout() == null ? RolloutPolicy.defaults()
                 : spec.rollout().or(RolloutPolicy.defaults());
         CanaryAnalysis.Stats before = samples.since(stable.name(),
-                now.minusSeconds(policy.analysisWindowSeconds()).toEpochMilli());
-        return before.requests() == 0 ? null : before.p99LatencyMs();
+                now.minusSeconds(Math.max(BASELINE_SECONDS, policy.analysisWindowSeconds())).toEpochMilli());
+        return before.secondP99s().length < CanaryAnalysis.MIN_SECONDS ? null : before.p99LatencyMs();
     }
 
     /** The alias to move back while a rolled-back version is what the service's alias names. */

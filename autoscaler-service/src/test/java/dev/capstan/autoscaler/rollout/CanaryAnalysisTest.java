@@ -73,4 +73,26 @@ class CanaryAnalysisTest {
         }
         return k;
     }
+
+    @Test
+    void aFewSlowSecondsOfASmallCanaryAreNotSlownessButAConsistentlySlowerOneIs() {
+        double[] stable = {100, 110, 95, 105, 120, 98, 102, 99, 111, 104};
+        // Mostly quick, with two busy seconds: its median is what counts.
+        double[] bursty = {60, 70, 65, 900, 62, 1200, 58, 66, 61, 64};
+        double[] slow = {260, 280, 240, 300, 255, 270, 290, 250, 265, 275};
+
+        var quick = CanaryAnalysis.judge(new Stats(5_000, 10, 104, stable), new Stats(200, 0, 64, bursty), POLICY);
+        var slower = CanaryAnalysis.judge(new Stats(5_000, 10, 104, stable), new Stats(200, 0, 267, slow), POLICY);
+        // Slower than 1.5 × the reference in median, but the seconds do not differ beyond chance: not judged slow.
+        var notSure = CanaryAnalysis.judge(new Stats(5_000, 10, 100, new double[] {100, 400, 90, 350, 95, 420}),
+                new Stats(200, 0, 160, new double[] {160, 150, 170, 80, 90, 500}), POLICY);
+
+        assertThat(quick.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(slower.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(slower.text()).startsWith("canary failed on latency:");
+        assertThat(notSure.outcome()).isEqualTo(Outcome.PASS);
+        // Three slow seconds are too few to call a canary slow.
+        assertThat(CanaryAnalysis.judge(new Stats(5_000, 10, 104, stable), new Stats(200, 0, 500,
+                new double[] {500, 520, 480}), POLICY).outcome()).isEqualTo(Outcome.PASS);
+    }
 }

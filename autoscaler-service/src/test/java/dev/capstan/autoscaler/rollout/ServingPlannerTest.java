@@ -36,6 +36,7 @@ class ServingPlannerTest {
         /** Ready replicas per revision, and when planned replicas become ready (seconds). */
         final Map<String, Integer> ready = new HashMap<>();
         int desired = 5;
+        ServingPlanner.Spec spec = SPEC;
         long second;
         int readyDelay = 3;
         final Map<String, Long> plannedAt = new HashMap<>();
@@ -67,7 +68,7 @@ class ServingPlannerTest {
                                 latency.getOrDefault(r.name(), 40.0), ready.get(r.name()));
                     }
                 }
-                var out = planner.decide(SPEC, models.resolve(SPEC.modelRef()).orElse(null), desired, samples,
+                var out = planner.decide(spec, models.resolve(spec.modelRef()).orElse(null), desired, samples,
                         T0.plusSeconds(second));
                 if (out.plan() != null) {
                     published.add(out.plan());
@@ -201,6 +202,10 @@ class ServingPlannerTest {
 
         World restarted = new World().alias(1).alias(2);
         restarted.planner.restore(mid);
+        // Its first decision, before any sample: traffic stays where the plan in force had it.
+        var first = restarted.planner.decide(SPEC, restarted.models.resolve(SPEC.modelRef()).orElseThrow(), 5,
+                restarted.samples, T0.plusSeconds(w.second));
+        assertThat(first.plan() == null ? mid.revisions() : first.plan().revisions()).isEqualTo(mid.revisions());
         restarted.second = w.second;
         restarted.ready.putAll(w.ready);
         restarted.plannedAt.putAll(w.plannedAt);
@@ -227,7 +232,7 @@ class ServingPlannerTest {
         slow.latency.put("v2", 80.0);
         slow.alias(2).run(100);
         assertThat(slow.last().rollout().phase()).isEqualTo(ServingPlanner.ROLLED_BACK);
-        assertThat(slow.last().rollout().verdict()).startsWith("canary failed on latency:").contains("p99 80 ms vs 39 ms");
+        assertThat(slow.last().rollout().verdict()).startsWith("canary failed on latency:").contains("p99 80 ms vs 40 ms");
     }
 
     @Test
@@ -246,5 +251,22 @@ class ServingPlannerTest {
         // Step 2 asks v2 for 5 replicas; 3 are ready: 3/5 of 50 %.
         assertThat(shape(w.last())).isEqualTo("v1x10@70 v2x4@30");
         assertThat(ServingPlanner.servable(100, 7, 8)).isEqualTo(87);
+    }
+
+    @Test
+    void aClearlyBadCanaryIsRolledBackAsSoonAsItsSampleShowsItNotAtTheEndOfTheWindow() {
+        World w = new World().alias(1).run(5);
+        // A 5-minute window of at least 40 requests; v2 fails every other request.
+        w.spec = new ServingPlanner.Spec("chat", "serving", "serve:1", SPEC.replica(), 20, "chat@production",
+                new RolloutPolicy(1, List.of(10, 50, 100), 300, 40, 1.0, 1.5));
+        w.errorRate.put("v2", 0.5);
+        w.alias(2).run(60);
+
+        assertThat(w.last().rollout().phase()).isEqualTo(ServingPlanner.ROLLED_BACK);
+        long canaryStarted = w.published.stream().filter(p -> p.rollout() != null
+                && ServingPlanner.CANARY.equals(p.rollout().phase())).findFirst().orElseThrow().plannedAt()
+                .getEpochSecond();
+        // 2 rps on the canary: 40 requests take 20 s; judged then, not after 300 s.
+        assertThat(w.last().plannedAt().getEpochSecond() - canaryStarted).isLessThan(40);
     }
 }

@@ -133,6 +133,7 @@ public final class CapstanCli {
                 var both = EventCodec.mapper().createObjectNode();
                 both.set("service", EventCodec.mapper().readTree(r.body()));
                 both.set("autoscaling", EventCodec.mapper().readTree(a.body()));
+                both.set("waiting", waitingReplicas(name));
                 return new Reply(200, EventCodec.mapper().writeValueAsString(both));
             }
         } catch (java.io.IOException unreachable) {
@@ -163,6 +164,8 @@ public final class CapstanCli {
                     last.path("desiredReplicas").asInt(), last.path("reason").asText(),
                     last.path("decidedAt").asText()));
         }
+        both.path("waiting").forEach(w -> s.append(String.format("%-12s %s: %s%n", "Waiting:",
+                w.path("workloadId").asText(), w.path("pendingReason").asText("not placed yet"))));
         if (plan.isMissingNode() || plan.isNull()) {
             s.append("Plan:        none yet (the model does not resolve, or no replica count was decided)\n");
             return s.toString();
@@ -183,6 +186,33 @@ public final class CapstanCli {
             }
         }
         return s.toString();
+    }
+
+    /**
+     * The service's replicas the scheduler has not placed, with why (its replicas are the workloads named
+     * {@code <service>-v<version>-<n>}); empty when the scheduler does not answer.
+     */
+    private static JsonNode waitingReplicas(String service) {
+        var out = EventCodec.mapper().createArrayNode();
+        String sched = System.getenv().getOrDefault("CAPSTAN_SCHEDULER", "http://127.0.0.1:8082");
+        try {
+            HttpResponse<String> s = HTTP.send(HttpRequest.newBuilder(URI.create(sched + "/api/v1/scheduler/state"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (s.statusCode() == 200) {
+                java.util.regex.Pattern replica = java.util.regex.Pattern.compile(
+                        java.util.regex.Pattern.quote(service) + "-v[0-9]+-[0-9]+");
+                EventCodec.mapper().readTree(s.body()).path("queues").forEach(q -> q.forEach(w -> {
+                    if (replica.matcher(w.path("workloadId").asText()).matches()) {
+                        out.add(w);
+                    }
+                }));
+            }
+        } catch (java.io.IOException e) {
+            // the scheduler is restarting: nothing to add
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /** What an API answered: its status and body. */

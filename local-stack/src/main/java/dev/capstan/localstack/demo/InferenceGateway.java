@@ -27,8 +27,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.LongToDoubleFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -126,14 +129,22 @@ public final class InferenceGateway implements AutoCloseable {
     private final Clock clock;
     private final Random random = new Random(42);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Slices of a second, each routed by the plan of its moment. */
+    static final int SLICES = 10;
     /** The newest plan for this service; written by the reporting thread, read from outside. */
     private volatile ScalingEvent.RevisionsPlanned last;
+    /** The plan requests were last routed by (reporting thread). */
+    private ScalingEvent.RevisionsPlanned applied;
+    /** Told when requests are first routed by a plan, and when. */
+    private volatile BiConsumer<ScalingEvent.RevisionsPlanned, Instant> onApplied;
     /**
      * How each model version's replicas answer, read from the registry when a version first serves and again every
      * {@value #BEHAVIOUR_REFRESH_SECONDS} s. This and the rest below belong to the reporting thread.
      */
     private final Map<ModelVersion, RevisionBehaviour> behaviours = new HashMap<>();
-    private ReplicaPods replicas;
+    /** Requests waiting for a free replica, per revision. */
+    private final Map<String, RevisionQueue> queues = new HashMap<>();
+    private volatile ReplicaPods replicas;
     private Thread thread;
 
     /**
@@ -271,24 +282,56 @@ public final class InferenceGateway implements AutoCloseable {
         return last;
     }
 
+    /** Tells {@code listener} (on the gateway's thread) when requests are first routed by each new plan. */
+    public InferenceGateway onPlanApplied(BiConsumer<ScalingEvent.RevisionsPlanned, Instant> listener) {
+        this.onApplied = listener;
+        return this;
+    }
+
+    /** Ready replicas per revision as the gateway sees them in the Kubernetes API (empty before it started). */
+    public Map<String, Integer> readyByRevision() {
+        ReplicaPods pods = replicas;
+        return pods == null ? Map.of() : pods.readyByRevision();
+    }
+
     private void loop() {
         Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         long second = 0;
         try {
             while (running.get()) {
                 Instant windowStart = start.plusSeconds(second);
-                // A poll returns as soon as records come: poll again until the window is over, so that a burst on
-                // the topic does not report the next seconds ahead of time.
-                Instant windowEnd = windowStart.plusSeconds(1);
-                do {
-                    pollPlans(Math.max(1, Duration.between(clock.instant(), windowEnd).toMillis()));
-                } while (running.get() && clock.instant().isBefore(windowEnd));
-                ScalingEvent.RevisionsPlanned plan = last;
-                Map<String, Integer> ready = replicas.readyByRevision();
-                Map<String, ModelVersion> versions = versions(plan, ready.keySet());
+                // Requests are routed in slices of the second, each by the plan and the ready replicas of its
+                // moment: a new plan takes effect within a slice, as a gateway routing each request would.
+                double mean = demand.applyAsDouble(second) / SLICES;
+                long requests = 0;
+                Map<String, Long> routed = new TreeMap<>();
+                ScalingEvent.RevisionsPlanned plan = null;
+                Map<String, Integer> ready = Map.of();
+                for (int slice = 1; slice <= SLICES && running.get(); slice++) {
+                    // A poll returns as soon as records come: poll again until the slice is over, so that a burst
+                    // on the topic does not report the next seconds ahead of time.
+                    Instant sliceEnd = windowStart.plusMillis(1000L * slice / SLICES);
+                    do {
+                        pollPlans(Math.max(1, Duration.between(clock.instant(), sliceEnd).toMillis()));
+                    } while (running.get() && clock.instant().isBefore(sliceEnd));
+                    plan = last;
+                    if (plan != null && plan != applied) {
+                        applied = plan;
+                        BiConsumer<ScalingEvent.RevisionsPlanned, Instant> listener = onApplied;
+                        if (listener != null) {
+                            listener.accept(plan, clock.instant());
+                        }
+                    }
+                    ready = replicas.readyByRevision();
+                    long arrived = poisson(mean);
+                    requests += arrived;
+                    TrafficSplit.split(arrived, weights(plan), ready, random)
+                            .forEach((revision, n) -> routed.merge(revision, n, Long::sum));
+                }
+                Set<String> serving = new TreeSet<>(ready.keySet());
+                serving.addAll(routed.keySet());
+                Map<String, ModelVersion> versions = versions(plan, serving);
                 refreshBehaviours(versions.values(), second % BEHAVIOUR_REFRESH_SECONDS == 0);
-                long requests = poisson(demand.applyAsDouble(second));
-                Map<String, Long> routed = TrafficSplit.split(requests, weights(plan), ready, random);
                 report(windowStart, requests, ready, routed, versions);
                 second++;
             }
@@ -377,10 +420,11 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     /**
-     * Serves one second's routed requests revision by revision (capacity: its ready replicas × the target rate) and
-     * sends a sample for each revision with ready replicas, then the whole service's: all requests, the errors of
-     * every revision plus the requests nothing could take, the slowest revision's tail and the request-weighted
-     * median.
+     * Serves one second's routed requests revision by revision (capacity: its ready replicas × the target rate;
+     * what finds no free replica waits up to the queue timeout, oldest first, see {@link RevisionQueue}) and sends a
+     * sample for each revision with ready replicas or waiting requests, then the whole service's: all requests, the
+     * errors of every revision (its own, and requests that waited past the timeout) plus the requests nothing could
+     * take, the slowest revision's tail (a wait adds to it) and the request-weighted median.
      */
     private void report(Instant windowStart, long requests, Map<String, Integer> ready, Map<String, Long> routed,
             Map<String, ModelVersion> versions) throws Exception {
@@ -392,23 +436,39 @@ public final class InferenceGateway implements AutoCloseable {
         double p99 = 0;
         double p50Sum = 0;
         int readyTotal = 0;
-        for (Map.Entry<String, Integer> e : ready.entrySet()) {
-            String revision = e.getKey();
-            int pods = e.getValue();
+        // Revisions with ready replicas now, those routed to earlier in the second whose replicas went since, and
+        // those whose requests still wait.
+        Set<String> revisions = new TreeSet<>(ready.keySet());
+        revisions.addAll(routed.keySet());
+        revisions.addAll(queues.keySet());
+        int timeout = queueTimeoutMillis / 1000;
+        for (String revision : revisions) {
+            int pods = ready.getOrDefault(revision, 0);
             long share = routed.getOrDefault(revision, 0L);
             long capacity = (long) Math.ceil(pods * targetRps);
+            RevisionQueue queue = queues.computeIfAbsent(revision, r -> new RevisionQueue());
+            RevisionQueue.Outcome taken = queue.serve(windowStart.getEpochSecond(), share, capacity, timeout);
+            if (queue.isEmpty() && pods == 0) {
+                queues.remove(revision);
+            }
             RevisionBehaviour behaviour = behaviours.getOrDefault(versions.get(revision), RevisionBehaviour.HEALTHY);
-            RevisionBehaviour.Second answered = behaviour.serve(share, capacity, random);
-            long inFlight = Math.min(share, capacity);
-            sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, share, inFlight,
-                    answered.p99LatencyMs(), pods, revision, answered.errors(), answered.p50LatencyMs())));
+            RevisionBehaviour.Second answered = behaviour.serve(taken.served(), capacity, random);
+            // A request that waited answers that much later.
+            double waited = taken.maxWaitSeconds() * 1000.0;
+            double p99Revision = answered.p99LatencyMs() + waited;
+            long failed = answered.errors() + taken.timedOut();
+            if (pods == 0 && share == 0 && taken.served() == 0 && taken.timedOut() == 0) {
+                continue; // a revision gone, with nothing left to report
+            }
+            sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, share,
+                    taken.served(), p99Revision, pods, revision, failed, answered.p50LatencyMs())));
             readyTotal += pods;
-            errors += answered.errors();
-            concurrency += inFlight;
-            if (share > 0) {
-                served += share;
-                p99 = Math.max(p99, answered.p99LatencyMs());
-                p50Sum += answered.p50LatencyMs() * share;
+            errors += failed;
+            concurrency += taken.served();
+            if (taken.served() > 0) {
+                served += taken.served();
+                p99 = Math.max(p99, p99Revision);
+                p50Sum += answered.p50LatencyMs() * taken.served();
             }
         }
         sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, requests, concurrency,

@@ -64,8 +64,9 @@ public final class ServingDemo implements Runnable {
             InferenceGateway gateway = new InferenceGateway(kafka, kube, submissionUrl, registryUrl, SERVICE, 2.0, 10,
                     2000, demand, out).start();
             started.accept(gateway);
-            // Canary steps a demo can watch: 20 %, 50 %, 100 %, each judged over 15 s of at least 40 requests.
-            patch("{\"rollout\":{\"canarySteps\":[20,50,100],\"analysisWindowSeconds\":15,\"minRequests\":40}}");
+            // Canary steps a demo can watch at the trace's few requests per second: half, then all, each judged over
+            // 20 s and at least 150 requests (enough to tell 8 % errors from 0.2 % at 99 % confidence).
+            patch("{\"rollout\":{\"canarySteps\":[50,100],\"analysisWindowSeconds\":20,\"minRequests\":150}}");
             models.say(SERVICE + "@" + ALIAS + " deployed (v" + v1 + "); the gateway plays the trace");
             await(gateway, p -> p.revisions().stream().anyMatch(r -> r.replicas() > 0), "its first replicas");
             Thread.sleep(60_000); // a minute of the trace: the replicas follow the load (the gateway prints each plan)

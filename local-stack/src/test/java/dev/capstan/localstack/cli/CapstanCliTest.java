@@ -18,7 +18,8 @@ class CapstanCliTest {
                                        {"name":"v2","model":"chat","modelVersion":2,"replicas":1,"weight":20}],
                           "reason":"canary step 1 of 3: v2 takes 20 %","plannedAt":"2026-12-02T10:00:01Z",
                           "rollout":{"from":"v1","to":"v2","phase":"canary","step":0,
-                                     "stepStartedAt":"2026-12-02T10:00:01Z","verdict":null}}}}
+                                     "stepStartedAt":"2026-12-02T10:00:01Z","verdict":null}}},
+                 "waiting":[{"workloadId":"chat-v2-7","pendingReason":"no node has 1 free GPU of model any"}]}
                 """;
 
         String text = CapstanCli.serviceSummary(EventCodec.mapper().readTree(json));
@@ -28,6 +29,7 @@ class CapstanCliTest {
                 .containsPattern("v1 +chat:1 +5 +80 %")
                 .containsPattern("v2 +chat:2 +1 +20 %")
                 .contains("Rollout:     v1 → v2, canary, step 1 since 2026-12-02T10:00:01Z")
+                .contains("Waiting:     chat-v2-7: no node has 1 free GPU of model any")
                 .doesNotContain("Analysis:");
     }
 }

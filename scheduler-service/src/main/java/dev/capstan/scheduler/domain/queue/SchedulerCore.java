@@ -510,35 +510,52 @@ public final class SchedulerCore {
     }
 
     /**
-     * Places a replica away from the nodes that hold its service's other replicas when some other node fits it, else
-     * wherever it fits: those nodes carry {@link #SPREAD_TAINT} for the first try.
+     * Places a replica on the nodes that hold the fewest of its service's replicas among those it fits on: first as if
+     * every node holding more than the fewest carried {@link #SPREAD_TAINT}, then allowing one more, and so on, and at
+     * last anywhere it fits. One node's loss then takes as few of the service's replicas as the cluster allows.
      */
     private PlacementResult placeSpread(ServingReplica replica, GangRequest gang) {
-        Set<String> crowded = new TreeSet<>();
+        Map<String, Integer> held = new HashMap<>();
         for (var a : live.entrySet()) {
             Entry w = workloads.get(a.getKey());
             if (w != null && w.serving != null && w.serving.service().equals(replica.service())) {
-                a.getValue().pods.forEach(p -> crowded.add(p.node()));
+                a.getValue().pods.forEach(p -> held.merge(p.node(), 1, Integer::sum));
             }
         }
-        crowded.retainAll(cluster.nodeNames());
-        if (crowded.isEmpty()) {
+        held.keySet().retainAll(cluster.nodeNames());
+        if (held.isEmpty()) {
             return policy.place(cluster, gang);
         }
-        PlacementResult spread;
-        try {
-            for (String node : crowded) {
-                NodeSpec n = nodes.get(node);
-                Set<String> taints = new HashSet<>(n.taints());
-                taints.add(SPREAD_TAINT);
-                cluster.upsertNode(new NodeSpec(n.name(), n.cpuMilli(), n.memoryMib(), n.gpus(), n.labels(), taints,
-                        n.ready()));
+        TreeSet<Integer> levels = new TreeSet<>(held.values());
+        levels.add(0);
+        for (int level : levels) {
+            if (level == levels.last()) {
+                break; // every node allowed: the plain placement below
             }
-            spread = policy.place(cluster, gang);
-        } finally {
-            crowded.forEach(node -> cluster.upsertNode(nodes.get(node)));
+            Set<String> crowded = new TreeSet<>();
+            held.forEach((node, n) -> {
+                if (n > level) {
+                    crowded.add(node);
+                }
+            });
+            PlacementResult spread;
+            try {
+                for (String node : crowded) {
+                    NodeSpec n = nodes.get(node);
+                    Set<String> taints = new HashSet<>(n.taints());
+                    taints.add(SPREAD_TAINT);
+                    cluster.upsertNode(new NodeSpec(n.name(), n.cpuMilli(), n.memoryMib(), n.gpus(), n.labels(),
+                            taints, n.ready()));
+                }
+                spread = policy.place(cluster, gang);
+            } finally {
+                crowded.forEach(node -> cluster.upsertNode(nodes.get(node)));
+            }
+            if (spread instanceof PlacementResult.Placed) {
+                return spread;
+            }
         }
-        return spread instanceof PlacementResult.Placed ? spread : policy.place(cluster, gang);
+        return policy.place(cluster, gang);
     }
 
     /**

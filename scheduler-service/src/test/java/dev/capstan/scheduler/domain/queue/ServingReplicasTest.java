@@ -69,6 +69,13 @@ class ServingReplicasTest {
 
         assertThat(spread).extracting(a -> a.pods().get(0).node()).containsExactlyInAnyOrder("n1", "n2", "n3");
         assertThat(more).hasSize(2);
+        core.apply(plan("v1", 9));
+        List<PlacementEvent.WorkloadAdmitted> all = new java.util.ArrayList<>(spread);
+        all.addAll(more);
+        all.addAll(admitted(core.cycle(T)));
+        // Nine replicas on three nodes: three each, never four on one while another has two.
+        assertThat(all.stream().collect(java.util.stream.Collectors.groupingBy(a -> a.pods().get(0).node(),
+                java.util.stream.Collectors.counting())).values()).containsOnly(3L);
     }
 
     @Test

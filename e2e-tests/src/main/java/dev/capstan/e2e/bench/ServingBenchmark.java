@@ -1,0 +1,186 @@
+package dev.capstan.e2e.bench;
+
+import dev.capstan.e2e.EventLog;
+import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.Topics;
+import dev.capstan.localstack.LocalStack;
+import dev.capstan.localstack.demo.InferenceGateway;
+import dev.capstan.localstack.kube.SimulatedClusterConfig;
+import dev.capstan.traces.Trace;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ./capstan bench serving --trace FILE [--minutes 10] [--target-rps 2] [--cold-start 10]}: the live system
+ * against the autoscaler's offline replay of the same trace. The local stack (its own broker, embedded PostgreSQL,
+ * a simulated cluster with room for the peak) serves one inference service whose gateway plays the file's busiest
+ * trace (Poisson arrivals around each second's count), its replicas real pods placed by the scheduler and started by
+ * the executor; the autoscaler sizes it from the gateway's samples. Then {@code ReplayOnce} (autoscaler-service's
+ * benchmark code) replays the same seconds offline with the same settings.
+ *
+ * <p>Figures: served share (requests answered / requests; the gateway holds what finds no free replica for its 2 s
+ * queue timeout and fails it after, as the offline replay's queued model does) and
+ * replica-seconds (every second a replica pod exists, starting or ready), live and offline, and their relative
+ * difference. Goal: both within 5 %. Where they differ, it is what the offline model leaves out: the time from a
+ * decision to a pod (Kafka, scheduler, executor, the simulated kubelet's start delay) on top of the cold start,
+ * Poisson arrivals, and whole replicas released only when the executor reports their pods gone.
+ */
+public final class ServingBenchmark {
+
+    static final int KAFKA_PORT = 51092;
+    static final int KUBE_PORT = 46443;
+    static final int PG_PORT = 46433;
+    static final int SERVICE_PORT_OFFSET = 45000;
+
+    private ServingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]).toAbsolutePath().normalize();
+        Path file = null;
+        double minutes = 10;
+        double targetRps = 2;
+        int coldStart = 10;
+        String policy = "capstan";
+        for (int i = 1; i < args.length - 1; i++) {
+            switch (args[i]) {
+                case "--trace" -> file = Path.of(args[++i]).toAbsolutePath();
+                case "--minutes" -> minutes = Double.parseDouble(args[++i]);
+                case "--target-rps" -> targetRps = Double.parseDouble(args[++i]);
+                case "--cold-start" -> coldStart = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--trace FILE is required (a file in the benchmark's CSV formats)");
+        }
+        Trace trace = InferenceGateway.busiest(file);
+        int seconds = (int) Math.round(minutes * 60);
+        double peak = 0;
+        for (int t = 0; t < seconds; t++) {
+            peak = Math.max(peak, trace.requestsPerSec()[t % trace.requestsPerSec().length]);
+        }
+        int replicasAtPeak = (int) Math.ceil(peak / (targetRps * 0.7)) + 2;
+        int nodes = Math.max(4, (replicasAtPeak + 7) / 8 + 2);
+        SimulatedClusterConfig cluster = new SimulatedClusterConfig(KUBE_PORT, List.of(
+                new SimulatedClusterConfig.NodeGroup("serve", nodes, "A100", 8, 81920, 256000, 2097152, 2, 2)),
+                Duration.ofMillis(300), Duration.ofSeconds(2), 0.0, 17);
+        Path state = root.resolve(".capstan/bench-serving");
+        Live live;
+        try (LocalStack stack = LocalStack.start(new LocalStack.Options(root, state, null, null, KAFKA_PORT, KUBE_PORT,
+                true, cluster, "_serving", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, PG_PORT, 1));
+                EventLog metrics = new EventLog(stack.kafka(), List.of(Topics.INFERENCE_METRICS))) {
+            live = live(stack, metrics, trace, seconds, targetRps, coldStart);
+        }
+        Map<String, String> offline = offline(root, file, seconds, targetRps, coldStart, policy);
+        double offlineServed = Double.parseDouble(offline.get("served_share"));
+        long offlineReplicaSeconds = Long.parseLong(offline.get("replica_seconds"));
+        System.out.printf(Locale.ROOT, "serving trace=%s seconds=%d target_rps=%.1f cold_start_s=%d policy=%s "
+                + "live_served_share=%.4f offline_served_share=%.4f served_diff_pct=%.2f live_replica_seconds=%d "
+                + "offline_replica_seconds=%d replica_seconds_diff_pct=%.2f live_requests=%d offline_demand=%s%n",
+                file.getFileName(), seconds, targetRps, coldStart, policy, live.servedShare(), offlineServed,
+                100 * (live.servedShare() - offlineServed) / offlineServed, live.replicaSeconds(),
+                offlineReplicaSeconds, 100.0 * (live.replicaSeconds() - offlineReplicaSeconds)
+                        / Math.max(1, offlineReplicaSeconds), live.requests(), offline.get("demand"));
+    }
+
+    /** What the live system did over the played seconds. */
+    record Live(long requests, long failed, long replicaSeconds) {
+        double servedShare() {
+            return requests == 0 ? 1 : 1 - (double) failed / requests;
+        }
+    }
+
+    private static Live live(LocalStack stack, EventLog metrics, Trace trace, int seconds, double targetRps,
+            int coldStart) throws Exception {
+        String service = "serve-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String models = stack.url("model-registry") + "/api/v1/models";
+        // The replicas answer every request they take: what fails is what found no ready replica.
+        send(http, "POST", models, "{\"name\":\"" + service + "\",\"queue\":\"default\"}", 201);
+        send(http, "POST", models + "/" + service + "/versions", "{\"artifactUri\":\"s3://bench/" + service
+                + "\",\"tags\":{\"sim.capstan.dev/error-rate\":\"0\"}}", 201);
+        send(http, "PUT", models + "/" + service + "/aliases/production", "{\"version\":1}", 200);
+        var kube = stack.cluster().client();
+        long replicaSeconds = 0;
+        Instant started;
+        try (InferenceGateway gateway = new InferenceGateway(stack.kafka(), kube, stack.url("submission-service"),
+                stack.url("model-registry"), service, targetRps, coldStart, 2000, InferenceGateway.traceDemand(trace),
+                null)) {
+            gateway.start();
+            started = Instant.now();
+            // As the offline replay's settings: 0 to 1,000 replicas, scale to zero after 30 s.
+            send(http, "PATCH", stack.url("submission-service") + "/api/v1/inference-services/" + service,
+                    "{\"maxReplicas\":1000}", 200);
+            for (int t = 0; t < seconds; t++) {
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), started.plusSeconds(t + 1)).toMillis()));
+                replicaSeconds += kube.pods().inNamespace("capstan").withLabel("capstan.dev/inference-service",
+                        service).list().getItems().stream().filter(ServingBenchmark::exists).count();
+                if ((t + 1) % 60 == 0) {
+                    System.out.printf(Locale.ROOT, "live minute=%d replica_seconds=%d%n", (t + 1) / 60,
+                            replicaSeconds);
+                }
+            }
+        }
+        Thread.sleep(2_000); // the last samples reach the broker
+        List<InferenceMetricsEvent.RequestRateSample> samples = metrics.of(InferenceMetricsEvent.RequestRateSample.class)
+                .stream().filter(s -> s.service().equals(service) && s.revision() == null).limit(seconds).toList();
+        long requests = samples.stream().mapToLong(InferenceMetricsEvent.RequestRateSample::requests).sum();
+        long failed = samples.stream().mapToLong(InferenceMetricsEvent.RequestRateSample::errors).sum();
+        return new Live(requests, failed, replicaSeconds);
+    }
+
+    /** A replica pod that holds its GPU: created and not finished or being deleted. */
+    static boolean exists(Pod p) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        return p.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+    }
+
+    private static Map<String, String> offline(Path root, Path file, int seconds, double targetRps, int coldStart,
+            String policy) throws Exception {
+        String cp = root.resolve("autoscaler-service/target/classes") + ":" + root.resolve(
+                "trace-support/target/classes");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+                "dev.capstan.autoscaler.bench.ReplayOnce", file.toString(), Integer.toString(seconds),
+                Double.toString(targetRps), Integer.toString(coldStart), "2", policy).redirectErrorStream(true).start();
+        String line;
+        Map<String, String> figures = new HashMap<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            while ((line = r.readLine()) != null) {
+                for (String kv : line.trim().split(" ")) {
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) {
+                        figures.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                }
+            }
+        }
+        if (p.waitFor() != 0 || !figures.containsKey("served_share")) {
+            throw new IllegalStateException("the offline replay failed: " + figures);
+        }
+        return figures;
+    }
+
+    private static void send(HttpClient http, String method, String url, String body, int want) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != want) {
+            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
+        }
+    }
+}
