@@ -53,6 +53,8 @@ public class MetricsConsumer {
                     s.p99LatencyMs(), s.readyReplicas());
             return;
         }
+        autoscaling.observeWhole(s.service(), s.windowStart(), s.requests(), s.errors(), s.p99LatencyMs(),
+                s.readyReplicas());
         autoscaling.observe(s.service(), new RateSample(s.windowStart(), s.windowSeconds(), s.requests(),
                 s.concurrency()), s.readyReplicas());
     }

@@ -14,6 +14,9 @@ public final class RevisionSamples {
     private record Sample(long startMillis, long requests, long errors, double p99LatencyMs) {
     }
 
+    /** The key of the whole service's samples (all revisions together). */
+    public static final String WHOLE = "";
+
     private final long keepMillis;
     private final Map<String, Deque<Sample>> samples = new HashMap<>();
     private final Map<String, Integer> ready = new HashMap<>();
@@ -63,6 +66,27 @@ public final class RevisionSamples {
         }
         double[] seconds = p99s.stream().mapToDouble(Double::doubleValue).toArray();
         return new CanaryAnalysis.Stats(requests, errors, median(seconds), seconds);
+    }
+
+    /**
+     * The median of the revision's per-second p99 latencies since {@code fromMillis}, over the seconds in which it took
+     * every request of the service (no other revision served): its latency at its usual load. Null with fewer than
+     * {@link CanaryAnalysis#MIN_SECONDS} such seconds.
+     */
+    public Double aloneMedianP99(String revision, long fromMillis) {
+        java.util.Map<Long, Long> whole = new java.util.HashMap<>();
+        for (Sample s : samples.getOrDefault(WHOLE, new ArrayDeque<>())) {
+            whole.put(s.startMillis(), s.requests());
+        }
+        java.util.List<Double> p99s = new java.util.ArrayList<>();
+        for (Sample s : samples.getOrDefault(revision, new ArrayDeque<>())) {
+            Long all = whole.get(s.startMillis());
+            if (s.startMillis() >= fromMillis && s.requests() > 0 && all != null && all == s.requests()) {
+                p99s.add(s.p99LatencyMs());
+            }
+        }
+        return p99s.size() < CanaryAnalysis.MIN_SECONDS ? null
+                : median(p99s.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static double median(double[] xs) {

@@ -220,15 +220,15 @@ public final class ServingPlanner {
 
     /**
      * The median of the stable revision's per-second p99 latencies over the analysis window (at least
-     * {@value #BASELINE_SECONDS} s) before now: its usual latency, taken when a rollout begins; null with fewer than
-     * {@link CanaryAnalysis#MIN_SECONDS} seconds of traffic to tell.
+     * {@value #BASELINE_SECONDS} s) before now, in the seconds it served the whole service alone: its usual latency,
+     * taken when a rollout begins; null with fewer than {@link CanaryAnalysis#MIN_SECONDS} such seconds.
      */
     private static Double baseline(Spec spec, Revision stable, RevisionSamples samples, Instant now) {
         RolloutPolicy policy = spec.rollout() == null ? RolloutPolicy.defaults()
                 : spec.rollout().or(RolloutPolicy.defaults());
-        CanaryAnalysis.Stats before = samples.since(stable.name(),
+        // Only the seconds it served alone: after an earlier rollout it kept every replica for a part of the traffic.
+        return samples.aloneMedianP99(stable.name(),
                 now.minusSeconds(Math.max(BASELINE_SECONDS, policy.analysisWindowSeconds())).toEpochMilli());
-        return before.secondP99s().length < CanaryAnalysis.MIN_SECONDS ? null : before.p99LatencyMs();
     }
 
     /** The alias to move back while a rolled-back version is what the service's alias names. */

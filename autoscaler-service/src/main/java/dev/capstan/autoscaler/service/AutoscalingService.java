@@ -191,6 +191,15 @@ public class AutoscalingService {
         }
     }
 
+    /**
+     * Records a whole-service sample for the rollout analysis too (which seconds a revision served alone), with its
+     * requests and p99.
+     */
+    public void observeWhole(String service, Instant windowStart, long requests, long errors, double p99LatencyMs,
+            int readyReplicas) {
+        observeRevision(service, RevisionSamples.WHOLE, windowStart, requests, errors, p99LatencyMs, readyReplicas);
+    }
+
     /** Records a request-rate sample; returns false when it was a duplicate or out of order. */
     public boolean observe(String service, RateSample sample, int readyReplicas) {
         Tracked t = track(service);

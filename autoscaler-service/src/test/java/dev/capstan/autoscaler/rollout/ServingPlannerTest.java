@@ -54,6 +54,11 @@ class ServingPlannerTest {
             for (int i = 0; i < seconds; i++) {
                 RevisionsPlanned plan = planner.inForce();
                 if (plan != null) {
+                    long whole = 0;
+                    for (Revision r : plan.revisions()) {
+                        whole += 20L * r.weight() / 100;
+                    }
+                    samples.add(RevisionSamples.WHOLE, T0.plusSeconds(second).toEpochMilli(), whole, 0, 40, 0);
                     for (Revision r : plan.revisions()) {
                         plannedAt.putIfAbsent(r.name() + "#" + r.replicas(), second);
                         boolean due = second - plannedAt.get(r.name() + "#" + r.replicas()) >= readyDelay;
@@ -268,5 +273,20 @@ class ServingPlannerTest {
                 .getEpochSecond();
         // 2 rps on the canary: 40 requests take 20 s; judged then, not after 300 s.
         assertThat(w.last().plannedAt().getEpochSecond() - canaryStarted).isLessThan(40);
+    }
+
+    @Test
+    void theUsualLatencyIsTakenFromSecondsTheStableRevisionServedAloneNotFromAnEarlierRollouts() {
+        World w = new World().alias(1).run(60);
+        w.latency.put("v1", 20.0); // underloaded while a canary takes part of the traffic
+        w.alias(2).run(30);
+        w.alias(1).run(5); // stopped: v1 serves alone again, at its usual 40 ms
+        w.latency.put("v1", 40.0);
+        w.run(10);
+
+        w.alias(3).run(1);
+
+        assertThat(w.last().rollout().to()).isEqualTo("v3");
+        assertThat(w.last().rollout().baselineP99LatencyMs()).isEqualTo(40.0);
     }
 }
