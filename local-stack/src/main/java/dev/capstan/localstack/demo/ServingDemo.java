@@ -68,7 +68,10 @@ public final class ServingDemo implements Runnable {
             // 20 s and at least 150 requests (enough to tell 8 % errors from 0.2 % at 99 % confidence).
             patch("{\"rollout\":{\"canarySteps\":[50,100],\"analysisWindowSeconds\":20,\"minRequests\":150}}");
             models.say(SERVICE + "@" + ALIAS + " deployed (v" + v1 + "); the gateway plays the trace");
-            await(gateway, p -> p.revisions().stream().anyMatch(r -> r.replicas() > 0), "its first replicas");
+            // On a stack kept from an earlier run the service may still serve an older version: v1 is rolled out
+            // first, like any new version.
+            await(gateway, p -> p.revisions().size() == 1 && p.revisions().get(0).name().equals("v" + v1)
+                    && p.revisions().get(0).replicas() > 0, "v" + v1 + " serving everything");
             Thread.sleep(60_000); // a minute of the trace: the replicas follow the load (the gateway prints each plan)
 
             int v2 = register("s3://demo-models/chat/run-1-int8", "int8 quantised: half the GPU time, 8 % of answers "
@@ -78,7 +81,7 @@ public final class ServingDemo implements Runnable {
                     && p.rollout().to().equals("v" + v2) && "rolled-back".equals(p.rollout().phase()),
                     "the canary's verdict on v" + v2);
             models.say("the autoscaler rolled v" + v2 + " back: " + back.rollout().verdict());
-            awaitAlias(v1);
+            awaitAlias(back.revisions().get(0).modelVersion());
             models.command("models", "history", SERVICE, ALIAS);
 
             int v3 = models.trainAndAwait("chat-train-2", "s3://demo-models/chat/run-2");
