@@ -1,9 +1,7 @@
 package dev.capstan.e2e;
 
 import dev.capstan.events.CapstanEvent;
-import dev.capstan.events.CloudEventHeaders;
-import dev.capstan.events.EventCodec;
-import java.nio.charset.StandardCharsets;
+import dev.capstan.events.KafkaEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +31,8 @@ public final class EventLog implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(50))) {
                         long now = System.nanoTime();
-                        var h = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
-                        if (h == null) {
-                            continue;
-                        }
                         try {
-                            events.add(new Seen(EventCodec.fromJson(new String(h.value(), StandardCharsets.UTF_8),
-                                    r.value()), now, r));
+                            events.add(new Seen(KafkaEvents.read(r), now, r));
                         } catch (RuntimeException unreadable) {
                             // not ours to judge here
                         }

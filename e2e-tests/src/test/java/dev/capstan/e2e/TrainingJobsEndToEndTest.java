@@ -8,6 +8,7 @@ import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.ModelEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.ScalingEvent;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.cli.ModelCommands;
@@ -393,17 +394,16 @@ class TrainingJobsEndToEndTest {
         try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
                 InferenceGateway gateway = new InferenceGateway(stack.kafka(), kube, stack.url("submission-service"),
                         stack.url("model-registry"), service, 4.0, 2, 2000, second -> 24, null).start()) {
-            // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests. The
-            // flow is under test here, judged on errors; latency verdicts are ServingPlannerTest's and the rollout
-            // benchmark's (a loose latency ratio: 5 s windows on 2 cores under the test's load are noisy).
+            // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests, with
+            // the default latency ratio (1.5): at 50 % the canary is compared with its baseline at the same load.
             call(http, api, "PATCH", "{\"minReplicas\":3,\"rollout\":{\"canarySteps\":[50,100],"
-                    + "\"analysisWindowSeconds\":5,\"minRequests\":30,\"maxErrorRateIncrease\":2.0,\"maxLatencyRatio\":10.0}}", 200);
+                    + "\"analysisWindowSeconds\":5,\"minRequests\":30,\"maxErrorRateIncrease\":2.0}}", 200);
             // 24 rps at 4 rps per replica (70 % utilisation): 9 replicas, on different nodes while they fit apart.
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> readyReplicas(service, "v1") >= 6);
             List<Pod> v1 = replicaPods(service);
             assertThat(v1).allSatisfy(p -> assertThat(p.getMetadata().getLabels())
-                    .containsEntry("capstan.dev/revision", "v1"));
+                    .containsEntry(ServingReplica.REVISION_LABEL, "v1"));
             assertThat(v1.stream().map(p -> p.getSpec().getNodeName()).distinct().count()).isGreaterThanOrEqualTo(6);
             assertThat(kube.services().inNamespace("capstan").withName(service).get()).isNotNull();
 
@@ -428,11 +428,16 @@ class TrainingJobsEndToEndTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 watch.sample();
                 return replicaPods(service).stream().allMatch(p -> "v2".equals(
-                        p.getMetadata().getLabels().get("capstan.dev/revision")));
+                        p.getMetadata().getLabels().get(ServingReplica.REVISION_LABEL)));
             });
             assertThat(watch.lowest).as("ready replicas during the rollout").isGreaterThanOrEqualTo(minimumBefore);
             assertThat(plans(scaling, service)).extracting(pl -> pl.rollout() == null ? "-" : pl.rollout().phase())
                     .contains("surging", "canary", "promoted").doesNotContain("rolled-back", "stopped");
+            // At 50 % a baseline of v1 took the same share on as many replicas as v2.
+            assertThat(plans(scaling, service)).anySatisfy(pl -> assertThat(pl.revisions())
+                    .extracting(ScalingEvent.Revision::name, ScalingEvent.Revision::weight)
+                    .contains(org.assertj.core.groups.Tuple.tuple("v2", 50),
+                            org.assertj.core.groups.Tuple.tuple("v1-baseline", 50)));
             // One rollout, resumed, not started over: every plan of it has the same start for its first step's surge.
             assertThat(plans(scaling, service).stream().filter(pl -> pl.rollout() != null
                     && "surging".equals(pl.rollout().phase()) && pl.rollout().step() == 0)
@@ -459,7 +464,7 @@ class TrainingJobsEndToEndTest {
             assertThat(last.path("reason").asText()).contains("canary failed: errors");
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                     replicaPods(service).stream().noneMatch(p -> "v3".equals(
-                            p.getMetadata().getLabels().get("capstan.dev/revision"))));
+                            p.getMetadata().getLabels().get(ServingReplica.REVISION_LABEL))));
             assertThat(gateway.lastPlan()).isNotNull();
         }
 
@@ -493,14 +498,14 @@ class TrainingJobsEndToEndTest {
     /** The service's replica pods not being deleted. */
     static List<Pod> replicaPods(String service) {
         return stack.cluster().client().pods().inNamespace("capstan")
-                .withLabel("capstan.dev/inference-service", service).list().getItems().stream()
+                .withLabel(ServingReplica.SERVICE_LABEL, service).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     }
 
     /** Ready replica pods of the service (of one revision, or of all when {@code revision} is null). */
     static int readyReplicas(String service, String revision) {
         return (int) replicaPods(service).stream()
-                .filter(p -> revision == null || revision.equals(p.getMetadata().getLabels().get("capstan.dev/revision")))
+                .filter(p -> revision == null || revision.equals(p.getMetadata().getLabels().get(ServingReplica.REVISION_LABEL)))
                 .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
                         && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))

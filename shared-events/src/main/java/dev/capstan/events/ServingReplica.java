@@ -14,7 +14,14 @@ package dev.capstan.events;
 public record ServingReplica(String service, String revision, String model, int modelVersion, String artifactUri,
         int coldStartSeconds) {
 
-    /** The revoke reason of replicas whose service was deleted: the executor removes the service's objects too. */
+    /** Pod and Service label: the inference service a replica pod (and its Kubernetes Service) belongs to. */
+    public static final String SERVICE_LABEL = "capstan.dev/inference-service";
+    /** Pod label: the revision a replica serves ({@code v7}, or a stable version's baseline {@code v7-baseline}). */
+    public static final String REVISION_LABEL = "capstan.dev/revision";
+    /** Pod annotation: the model version a replica serves, {@code name:version}. */
+    public static final String MODEL_ANNOTATION = "capstan.dev/model";
+
+    /** The revoke reason of the replicas of a deleted inference service. */
     public static final String SERVICE_DELETED = "inference service deleted";
 
     /** The revision of a model version: {@code v7}. */

@@ -3,17 +3,14 @@ package dev.capstan.autoscaler.messaging;
 import dev.capstan.autoscaler.domain.RateSample;
 import dev.capstan.autoscaler.rollout.ServingPlanner;
 import dev.capstan.autoscaler.service.AutoscalingService;
-import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
-import dev.capstan.events.EventTypes;
 import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.WorkloadEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -37,12 +34,8 @@ public class MetricsConsumer {
     @Incoming("inference-metrics")
     @Blocking
     public void sample(ConsumerRecord<String, String> record) {
-        String type = header(record, CloudEventHeaders.CE_TYPE);
-        if (type == null) {
-            throw new EventCodec.MalformedEventException("record without ce_type header");
-        }
-        if (!(EventCodec.fromJson(type, record.value()) instanceof InferenceMetricsEvent.RequestRateSample s)) {
-            throw new EventCodec.MalformedEventException("not a request-rate sample: " + type);
+        if (!(KafkaEvents.read(record) instanceof InferenceMetricsEvent.RequestRateSample s)) {
+            throw new EventCodec.MalformedEventException("not a request-rate sample: " + KafkaEvents.type(record));
         }
         if (s.service() == null || s.windowStart() == null) {
             throw new EventCodec.MalformedEventException("sample without service or window start");
@@ -62,14 +55,10 @@ public class MetricsConsumer {
     @Incoming("workloads")
     @Blocking
     public void workload(ConsumerRecord<String, String> record) {
-        String type = header(record, CloudEventHeaders.CE_TYPE);
-        if (type == null) {
-            throw new EventCodec.MalformedEventException("record without ce_type header");
-        }
-        if (EventTypes.classOf(type).isEmpty()) {
+        var event = KafkaEvents.readKnown(record);
+        if (event == null) {
             return; // a newer event type on a shared topic is not ours to judge
         }
-        var event = EventCodec.fromJson(type, record.value());
         // The plans in force must be known first: a deletion releases the replicas of the plan in force.
         servingLog.awaitCaughtUp();
         if (event instanceof WorkloadEvent.InferenceServiceChanged c) {
@@ -83,10 +72,5 @@ public class MetricsConsumer {
                 publisher.publishAndWait(release);
             }
         }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

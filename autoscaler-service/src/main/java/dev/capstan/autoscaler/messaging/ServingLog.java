@@ -2,9 +2,9 @@ package dev.capstan.autoscaler.messaging;
 
 import dev.capstan.autoscaler.rollout.ModelAliases;
 import dev.capstan.autoscaler.service.AutoscalingService;
-import dev.capstan.events.CloudEventHeaders;
+import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.EventCodec;
-import dev.capstan.events.EventTypes;
+import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.ModelEvent;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
@@ -12,7 +12,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -140,16 +138,11 @@ public class ServingLog {
     }
 
     private void apply(ConsumerRecord<String, String> r) {
-        Header h = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
-        if (h == null || r.value() == null) {
+        if (KafkaEvents.type(r) == null) {
             return;
         }
-        String type = new String(h.value(), StandardCharsets.UTF_8);
-        if (EventTypes.classOf(type).isEmpty()) {
-            return; // a newer type: not ours to judge
-        }
         try {
-            Object event = EventCodec.fromJson(type, r.value());
+            CapstanEvent event = KafkaEvents.readKnown(r);
             if (event instanceof ModelEvent m) {
                 synchronized (models) {
                     models.apply(m);
@@ -161,8 +154,8 @@ public class ServingLog {
         } catch (EventCodec.MalformedEventException e) {
             // The registry's and our own records: the other consumers of these topics dead-letter what they cannot
             // read; here it is skipped so that one bad record never stops serving decisions.
-            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", type, r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
+            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", KafkaEvents.type(r), r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
         }
     }
 

@@ -63,9 +63,11 @@ public final class CanaryAnalysis {
         int minRequests = policy.minRequests() == null ? 0 : policy.minRequests();
         double allowance = (policy.maxErrorRateIncrease() == null ? 1.0 : policy.maxErrorRateIncrease()) / 100.0;
         double latencyRatio = policy.maxLatencyRatio() == null ? Double.POSITIVE_INFINITY : policy.maxLatencyRatio();
-        String figures = String.format(Locale.ROOT, "errors %.1f %% vs %.1f %%, p99 %.0f ms vs %.0f ms, n=%,d",
-                100 * canary.errorRate(), 100 * stable.errorRate(), canary.p99LatencyMs(), stable.p99LatencyMs(),
-                canary.requests());
+        String latency = stable.p99LatencyMs() > 0
+                ? String.format(Locale.ROOT, "p99 %.0f ms vs %.0f ms", canary.p99LatencyMs(), stable.p99LatencyMs())
+                : String.format(Locale.ROOT, "p99 %.0f ms (no reference)", canary.p99LatencyMs());
+        String figures = String.format(Locale.ROOT, "errors %.1f %% vs %.1f %%, %s, n=%,d",
+                100 * canary.errorRate(), 100 * stable.errorRate(), latency, canary.requests());
         if (canary.requests() < Math.max(1, minRequests)) {
             return new Verdict(Outcome.WAIT, String.format(Locale.ROOT, "waiting for requests: n=%,d of %,d",
                     canary.requests(), minRequests));

@@ -18,14 +18,20 @@ import java.util.Objects;
  * <p>The first revision is the one its model reference resolves to. When the reference later resolves to another
  * version (the alias moved, or the service was changed to another model), a rollout starts:
  * <ol>
- *   <li><b>surging</b>: the new revision gets the replicas of the coming canary step, at most {@code maxSurge}
- *       not yet ready at a time; traffic stays where it was until they are all ready;</li>
- *   <li><b>canary</b>: the new revision takes the step's share of the traffic; after the analysis window the two
- *       revisions' samples of that window are judged ({@link CanaryAnalysis}); a pass goes to the next step (back to
- *       surging for its replicas), a wait extends the window, a failure rolls back: all traffic on the stable
- *       revision at once, the new revision's replicas released, and the alias moved back (see {@link #decide});</li>
+ *   <li><b>surging</b>: the new revision gets the replicas of the coming canary step, and so does a <em>baseline</em>
+ *       of the stable version ({@link #baselineOf}), at most {@code maxSurge} not yet ready at a time each; traffic
+ *       stays where it was until they are all ready;</li>
+ *   <li><b>canary</b>: the new revision takes the step's share of the traffic, and its baseline as much (while the
+ *       two fit in 100 %) on as many replicas; after the analysis window the canary's samples of that window are
+ *       judged ({@link CanaryAnalysis}) against the stable version's: errors of its revisions together, latency of
+ *       the baseline, which carries the same load per replica (the stable revision, with every replica for the rest
+ *       of the traffic, answers faster than either). At the last step (the canary takes everything on the service's
+ *       replicas) the latency reference is the stable revision's usual one on those replicas: the median p99 of the
+ *       seconds it served alone just before the rollout. A pass goes to the next step (back to surging for its
+ *       replicas), a wait extends the window, a failure rolls back: all traffic on the stable revision at once, the
+ *       new revision's and the baseline's replicas released, and the alias moved back (see {@link #decide});</li>
  *   <li><b>promoted</b> after the last step (100 %) passed: the new revision is stable with every replica, the old
- *       one is released.</li>
+ *       one and its baseline are released.</li>
  * </ol>
  * The stable revision keeps its full replica count until the end, so whatever happens the ready replicas never drop
  * below what the service had, and a rollback needs no replica to start. A reference that moves again mid-rollout
@@ -44,6 +50,10 @@ public final class ServingPlanner {
     public static final String STOPPED = "stopped";
     /** The shortest span the stable revision's usual latency is taken over. */
     static final int BASELINE_SECONDS = 60;
+    /** The shortest time a step waits for its replicas before the rollout fails; see {@link #progressDeadline}. */
+    static final int MIN_PROGRESS_SECONDS = 120;
+    /** What a stable revision's name is followed by in its baseline's; see {@link #baselineOf}. */
+    public static final String BASELINE_SUFFIX = "-baseline";
 
     /** What the service's settings say about serving it. */
     public record Spec(String service, String queue, String image, Resources replica, int coldStartSeconds,
@@ -126,7 +136,7 @@ public final class ServingPlanner {
             if (rollout != null && ROLLED_BACK.equals(rollout.phase()) && !rollout.to().equals(wanted)) {
                 rollout = null; // the reference moved on from the rolled-back version: it may be tried again
             }
-            return plan(spec, List.of(resized(stable, desired, 100)), sameScale(stable, desired) ? inForce.reason()
+            return plan(spec, List.of(resized(stable, desired, 100)), stable.replicas() == desired ? inForce.reason()
                     : "scaled " + stable.name() + " to " + desired, rollout, now);
         }
         return step(spec, stable, rollout, target, desired, samples, now, reason);
@@ -138,44 +148,59 @@ public final class ServingPlanner {
         RolloutPolicy policy = spec.rollout() == null ? RolloutPolicy.defaults() : spec.rollout().or(
                 RolloutPolicy.defaults());
         List<Integer> steps = policy.canarySteps();
+        int surge = Math.max(1, policy.maxSurge());
         int k = Math.min(rollout.step(), steps.size() - 1);
-        int want = replicasFor(desired, steps.get(k));
-        int planned = plannedReplicas(rollout.to());
-        // Until the gateway reports the new revision (a restarted autoscaler has no samples yet), its planned
-        // replicas count as ready for its weight, so a restart does not move traffic; no step is taken on that.
-        boolean known = samples.knows(rollout.to());
-        int ready = known ? samples.ready(rollout.to()) : planned;
-        int replicas = Math.min(want, Math.max(planned, ready + Math.max(1, policy.maxSurge())));
+        Cohort canary = cohort(rollout.to(), steps.get(k), desired, samples, surge);
+        Cohort control = cohort(baselineOf(stable.name()), controlShare(steps.get(k)), desired, samples, surge);
         String reason = started;
         int weight;
+        int controlWeight;
         if (SURGING.equals(rollout.phase())) {
-            weight = k == 0 ? 0 : servable(steps.get(k - 1), ready, replicasFor(desired, steps.get(k - 1)));
-            if (known && ready >= want) {
+            // Traffic stays as the previous step had it until the canary's replicas are ready; the baseline keeps
+            // its replicas for that share until then too (the last step has none).
+            int previous = k == 0 ? 0 : steps.get(k - 1);
+            Cohort held = cohort(control.name(), Math.max(controlShare(previous), control.share()), desired, samples,
+                    surge);
+            weight = canary.servable(previous, desired);
+            controlWeight = held.servable(controlShare(previous), desired);
+            Duration deadline = progressDeadline(spec);
+            if ((!canary.allReady() || !held.allReady()) && !now.isBefore(rollout.stepStartedAt().plus(deadline))) {
+                // Replicas that do not come up (an image that cannot be pulled, a server that never answers, no room
+                // in the cluster) fail the rollout as a bad version would: Kubernetes' progress deadline.
+                String why = String.format(java.util.Locale.ROOT,
+                        "rollout failed: %s had %d of %d replicas ready after %d s (progress deadline)", rollout.to(),
+                        canary.ready(), canary.want(), deadline.toSeconds());
+                return plan(spec, List.of(resized(stable, desired, 100)), why,
+                        moved(rollout, ROLLED_BACK, k, now, why), now);
+            }
+            if (!canary.allReady() || !held.allReady()) {
+                control = held;
+                if (reason == null) {
+                    reason = "starting " + rollout.to() + ": " + canary.ready() + " of " + canary.want()
+                            + " replicas ready" + (held.want() > 0 ? ", baseline " + held.ready() + " of " + held.want()
+                                    : "");
+                }
+            } else {
                 rollout = moved(rollout, CANARY, k, now, rollout.verdict());
                 weight = steps.get(k);
+                controlWeight = control.share();
                 reason = "canary step " + (k + 1) + " of " + steps.size() + ": " + rollout.to() + " takes " + weight
-                        + " %";
-            } else if (reason == null) {
-                reason = "starting " + rollout.to() + ": " + ready + " of " + want + " replicas ready";
+                        + " %" + (controlWeight > 0 ? ", its baseline " + controlWeight + " %" : "");
             }
         } else {
-            weight = servable(steps.get(k), ready, want);
+            weight = canary.servable(canary.share(), desired);
+            controlWeight = control.servable(control.share(), desired);
             Duration window = Duration.ofSeconds(policy.analysisWindowSeconds());
             boolean windowOver = !now.isBefore(rollout.stepStartedAt().plus(window));
             long from = rollout.stepStartedAt().toEpochMilli();
+            CanaryAnalysis.Stats canaryNow = samples.since(rollout.to(), from);
             // Judged at every decision once the canary has served enough: a failure on errors rolls back at once,
             // before the window is over (a clearly bad version gets no more traffic than it takes to tell); a pass
             // and a latency verdict wait for the end of the window.
-            if (windowOver || samples.since(rollout.to(), from).requests() >= minRequests(policy)) {
-                CanaryAnalysis.Stats stableNow = samples.since(stable.name(), from);
-                Double baseline = rollout.baselineP99LatencyMs();
-                // The stable revision keeps every replica for a part of the traffic: its latency now is below its
-                // usual one. The canary, sized for its share, is held to the usual latency when that is higher.
-                CanaryAnalysis.Stats reference = baseline != null && baseline > stableNow.p99LatencyMs()
-                        ? new CanaryAnalysis.Stats(stableNow.requests(), stableNow.errors(), baseline,
-                                stableNow.secondP99s()) : stableNow;
-                CanaryAnalysis.Verdict v = CanaryAnalysis.judge(reference, samples.since(rollout.to(), from),
-                        policy);
+            if (windowOver || canaryNow.requests() >= minRequests(policy)) {
+                CanaryAnalysis.Verdict v = CanaryAnalysis.judge(reference(samples.since(stable.name(), from),
+                        samples.since(control.name(), from), control.share() > 0, rollout.baselineP99LatencyMs()),
+                        canaryNow, policy);
                 // Before the window is over only errors can fail it: latency is judged over the whole window.
                 if (!windowOver && (v.outcome() != CanaryAnalysis.Outcome.FAIL || v.onLatency())) {
                     v = new CanaryAnalysis.Verdict(CanaryAnalysis.Outcome.WAIT, v.text());
@@ -193,8 +218,10 @@ public final class ServingPlanner {
                         }
                         rollout = moved(rollout, SURGING, k + 1, now, v.text());
                         reason = "step " + (k + 1) + " passed (" + v.text() + ")";
-                        want = replicasFor(desired, steps.get(k + 1));
-                        replicas = Math.min(want, Math.max(replicas, ready + Math.max(1, policy.maxSurge())));
+                        canary = cohort(rollout.to(), steps.get(k + 1), desired, samples, surge).atLeast(canary);
+                        // Surging toward the next step, the baseline keeps this step's replicas and share.
+                        control = cohort(control.name(), Math.max(control.share(), controlShare(steps.get(k + 1))),
+                                desired, samples, surge).atLeast(control);
                     }
                     case WAIT -> reason = inForce.reason();
                 }
@@ -204,9 +231,90 @@ public final class ServingPlanner {
             reason = inForce.reason();
         }
         List<Revision> revisions = new ArrayList<>();
-        revisions.add(resized(stable, desired, 100 - weight));
-        revisions.add(revision(target, replicas, weight));
+        revisions.add(resized(stable, desired, 100 - weight - controlWeight));
+        revisions.add(revision(target, canary.replicas(), weight));
+        if (control.replicas() > 0) {
+            revisions.add(new Revision(control.name(), stable.model(), stable.modelVersion(), stable.artifactUri(),
+                    control.replicas(), controlWeight));
+        }
         return plan(spec, revisions, reason, rollout, now);
+    }
+
+    /**
+     * What the canary is judged against: errors of the stable version (its stable revision and its baseline
+     * together, the same version), latency of the baseline alone, which takes the canary's share on as many
+     * replicas: the same load per replica, so a busy canary is not compared with an idle stable revision. Without a
+     * baseline (the last step: the canary takes everything on the service's replicas) the latency is the stable
+     * version's usual one on those replicas, {@code usualP99}; when that is unknown (the stable revision did not serve
+     * alone long enough before the rollout) latency is not compared at that step: the earlier steps compared it.
+     */
+    private static CanaryAnalysis.Stats reference(CanaryAnalysis.Stats stable, CanaryAnalysis.Stats baseline,
+            boolean withBaseline, Double usualP99) {
+        long requests = stable.requests() + baseline.requests();
+        long errors = stable.errors() + baseline.errors();
+        if (withBaseline) {
+            return new CanaryAnalysis.Stats(requests, errors, baseline.p99LatencyMs(), baseline.secondP99s());
+        }
+        return new CanaryAnalysis.Stats(requests, errors, usualP99 == null ? 0 : usualP99);
+    }
+
+    /**
+     * The baseline of a stable revision during a rollout: replicas of the stable version that take the same share of
+     * the traffic as the canary on as many replicas, so that the two are compared at the same load (Kayenta's
+     * canary/baseline pair). Not the stable revision itself: that one keeps every replica for the rest of the
+     * traffic and a rollback.
+     */
+    public static String baselineOf(String stableRevision) {
+        return stableRevision + BASELINE_SUFFIX;
+    }
+
+    /** The share the baseline takes beside a canary at {@code canaryShare} %: the same, while the two fit. */
+    static int controlShare(int canaryShare) {
+        return Math.max(0, Math.min(canaryShare, 100 - canaryShare));
+    }
+
+    /**
+     * One revision the rollout sizes (the canary or the baseline) at the current step.
+     *
+     * @param share    its share of the traffic at the step, in percent
+     * @param want     the replicas that share needs
+     * @param replicas the replicas to plan: toward {@code want}, at most {@code surge} not ready at a time
+     * @param ready    its ready replicas as the gateway reports them (or, before the gateway reported it since a
+     *                 restart, the planned ones: a restart does not move traffic)
+     * @param known    whether the gateway reported it: no step is taken on planned counts alone
+     */
+    private record Cohort(String name, int share, int want, int replicas, int ready, boolean known) {
+
+        boolean allReady() {
+            return want == 0 || known && ready >= want;
+        }
+
+        /** Its weight at {@code weight} % with the replicas ready now; see {@link ServingPlanner#servable}. */
+        int servable(int weight, int desired) {
+            return ServingPlanner.servable(weight, ready, replicasFor(desired, weight));
+        }
+
+        /** This cohort keeping at least the replicas {@code before} planned (a step passed: it only grows). */
+        Cohort atLeast(Cohort before) {
+            return new Cohort(name, share, want, Math.min(want, Math.max(replicas, before.replicas())), ready, known);
+        }
+    }
+
+    private Cohort cohort(String name, int share, int desired, RevisionSamples samples, int surge) {
+        int want = replicasFor(desired, share);
+        int planned = plannedReplicas(name);
+        boolean known = samples.knows(name);
+        int ready = known ? samples.ready(name) : planned;
+        return new Cohort(name, share, want, Math.min(want, Math.max(planned, ready + surge)), ready, known);
+    }
+
+    /**
+     * How long a step may wait for its replicas to be ready: ten cold starts, at least {@value #MIN_PROGRESS_SECONDS}
+     * s (a replica placed at once is ready after one cold start; ten leave room for a full cluster freeing capacity
+     * and for restarts).
+     */
+    static Duration progressDeadline(Spec spec) {
+        return Duration.ofSeconds(Math.max(MIN_PROGRESS_SECONDS, 10L * Math.max(0, spec.coldStartSeconds())));
     }
 
     private static int minRequests(RolloutPolicy policy) {
@@ -264,10 +372,6 @@ public final class ServingPlanner {
     private int plannedReplicas(String revision) {
         return inForce.revisions().stream().filter(r -> r.name().equals(revision)).mapToInt(Revision::replicas)
                 .findFirst().orElse(0);
-    }
-
-    private static boolean sameScale(Revision stable, int desired) {
-        return stable.replicas() == desired;
     }
 
     private static Revision revision(ModelAliases.Target t, int replicas, int weight) {

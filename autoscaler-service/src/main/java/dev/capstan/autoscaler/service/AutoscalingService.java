@@ -62,12 +62,13 @@ public class AutoscalingService {
         /** What to serve, once the settings said (null before). */
         ServingPlanner.Spec spec;
         final ServingPlanner planner = new ServingPlanner();
-        RevisionSamples revisions;
+        final RevisionSamples revisions;
         /** The last plan's publication failed: publish the next one even if unchanged. */
         boolean republish;
 
-        Tracked(String service) {
+        Tracked(String service, long keepSamplesMillis) {
             this.service = service;
+            this.revisions = new RevisionSamples(keepSamplesMillis);
         }
     }
 
@@ -123,18 +124,23 @@ public class AutoscalingService {
             double p99LatencyMs, int readyReplicas) {
         Tracked t = track(service);
         synchronized (t) {
-            if (t.revisions == null) {
-                t.revisions = new RevisionSamples(config.revisionHistory().toMillis());
-            }
             t.revisions.add(revision, windowStart.toEpochMilli(), requests, errors, p99LatencyMs, readyReplicas);
         }
     }
 
-    /** Takes a serving plan read back from {@code capstan.scaling} (at start, or another instance's). */
+    /**
+     * Takes a serving plan read back from {@code capstan.scaling} (at start, or another instance's). A restarted
+     * autoscaler goes on from the stable revision's replicas in that plan, not from the ready ones the gateway
+     * reports next (fewer while a replica restarts): the service does not dip to its minimum and back.
+     */
     public void restorePlan(ScalingEvent.RevisionsPlanned plan) {
         Tracked t = track(plan.service());
         synchronized (t) {
             t.planner.restore(plan);
+            ScalingEvent.RevisionsPlanned inForce = t.planner.inForce();
+            if (t.lastDecision == null && !inForce.revisions().isEmpty()) {
+                t.replicas = inForce.revisions().get(0).replicas();
+            }
         }
     }
 
@@ -150,9 +156,6 @@ public class AutoscalingService {
             synchronized (t) {
                 if (t.spec == null || t.lastDecision == null) {
                     continue;
-                }
-                if (t.revisions == null) {
-                    t.revisions = new RevisionSamples(config.revisionHistory().toMillis());
                 }
                 ServingPlanner.Outcome out;
                 synchronized (models) {
@@ -294,7 +297,7 @@ public class AutoscalingService {
 
     private Tracked track(String service) {
         return services.computeIfAbsent(service, name -> {
-            Tracked t = new Tracked(name);
+            Tracked t = new Tracked(name, config.revisionHistory().toMillis());
             registry.gauge("capstan.autoscaler.desired_replicas", Tags.of("service", name), t, x -> x.desired);
             return t;
         });

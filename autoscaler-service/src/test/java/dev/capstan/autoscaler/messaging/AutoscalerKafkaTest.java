@@ -77,9 +77,11 @@ class AutoscalerKafkaTest {
                 }
             }
             assertThat(decisions).isNotEmpty();
-            ScalingEvent.ScaleDecided first = decisions.get(0);
+            // The settings and the samples come on two topics: a tick may fall between them (held for want of data).
+            ScalingEvent.ScaleDecided first = decisions.stream().filter(d -> !d.reason().equals("hold-no-data"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no decision on data: " + decisions));
             assertThat(first.service()).isEqualTo(service);
-            assertThat(first.desiredReplicas()).isBetween(10, 40);
+            assertThat(first.desiredReplicas()).as("decisions %s", decisions).isBetween(10, 40);
             assertThat(first.reason()).isEqualTo("from-zero");
             assertThat(first.policy()).isEqualTo("capstan");
             assertThat(dead).as("the unreadable record on the dead-letter topic").isNotNull();

@@ -66,7 +66,8 @@ class ServingPlansKafkaTest {
             send(producer, Topics.MODELS, model, new ModelEvent.ModelAliasMoved(model, "production", 1, 2,
                     "promote", Instant.now(), "ana"));
             ScalingEvent.RevisionsPlanned surge = await(scaling, service, plans, p -> p.rollout() != null);
-            assertThat(surge.revisions()).extracting(ScalingEvent.Revision::name).containsExactly("v1", "v2");
+            assertThat(surge.revisions()).extracting(ScalingEvent.Revision::name)
+                    .containsExactly("v1", "v2", "v1-baseline");
             assertThat(surge.rollout().phase()).isEqualTo(ServingPlanner.SURGING);
 
             // The gateway: every planned replica is ready at once, and v2 fails one request in five.
@@ -74,11 +75,11 @@ class ServingPlansKafkaTest {
             ScalingEvent.RevisionsPlanned verdict = null;
             while (verdict == null && System.nanoTime() < deadline) {
                 ScalingEvent.RevisionsPlanned now = plans.get(plans.size() - 1);
-                int v1 = now.revisions().get(0).replicas();
-                int v2 = now.revisions().size() > 1 ? now.revisions().get(1).replicas() : 0;
-                samples(producer, service, null, 10, 0, v1 + v2, 1);
-                samples(producer, service, "v1", 10, 0, v1, 1);
-                samples(producer, service, "v2", 10, 2, v2, 1);
+                samples(producer, service, null, 10, 0, now.revisions().stream()
+                        .mapToInt(ScalingEvent.Revision::replicas).sum(), 1);
+                for (ScalingEvent.Revision r : now.revisions()) {
+                    samples(producer, service, r.name(), 10, r.name().equals("v2") ? 2 : 0, r.replicas(), 1);
+                }
                 verdict = poll(scaling, service, plans, p -> p.rollout() != null
                         && ServingPlanner.ROLLED_BACK.equals(p.rollout().phase()));
             }

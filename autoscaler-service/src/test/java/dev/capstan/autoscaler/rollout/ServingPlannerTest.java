@@ -21,13 +21,19 @@ class ServingPlannerTest {
             new Resources(1, 500, List.of(), 1000, 4096), 20, "chat@production",
             new RolloutPolicy(1, List.of(10, 50, 100), 30, 100, 1.0, 1.5));
 
-    /** A planner driven second by second: replicas become ready a few seconds after they are planned. */
+    /**
+     * A planner driven second by second: replicas become ready a few seconds after they are planned; 20 rps are split
+     * by the weights; each replica serves up to {@value #CAPACITY} rps, and a revision's p99 grows with its replicas'
+     * load as a queue's does (its version's idle latency, 40 ms unless set, over 1 − 0.9 × utilisation).
+     */
     static final class World {
+        static final double CAPACITY = 5;
         final ServingPlanner planner = new ServingPlanner();
         final RevisionSamples samples = new RevisionSamples(600_000);
         final ModelAliases models = new ModelAliases();
+        /** Error rate per model version ("v2"), of every revision serving it. */
         final Map<String, Double> errorRate = new HashMap<>();
-        /** p99 latency per revision (40 ms unless set). */
+        /** Idle p99 latency per model version ("v2"): 40 ms unless set. */
         final Map<String, Double> latency = new HashMap<>();
         /** Fractions of errors not yet reported, per revision. */
         final Map<String, Double> carry = new HashMap<>();
@@ -63,14 +69,18 @@ class ServingPlannerTest {
                         plannedAt.putIfAbsent(r.name() + "#" + r.replicas(), second);
                         boolean due = second - plannedAt.get(r.name() + "#" + r.replicas()) >= readyDelay;
                         int now = ready.getOrDefault(r.name(), 0);
-                        ready.put(r.name(), due ? r.replicas() : Math.min(now, r.replicas()));
+                        int up = due ? r.replicas() : Math.min(now, r.replicas());
+                        ready.put(r.name(), up);
+                        String version = "v" + r.modelVersion();
                         long requests = 20L * r.weight() / 100; // 20 rps in all
-                        double owed = carry.merge(r.name(), requests * errorRate.getOrDefault(r.name(), 0.0),
+                        double owed = carry.merge(r.name(), requests * errorRate.getOrDefault(version, 0.0),
                                 Double::sum);
                         long errors = (long) owed;
                         carry.put(r.name(), owed - errors);
+                        double utilisation = up == 0 ? 1 : Math.min(1, requests / (up * CAPACITY));
+                        double p99 = latency.getOrDefault(version, 40.0) / (1 - 0.9 * utilisation);
                         samples.add(r.name(), T0.plusSeconds(second).toEpochMilli(), requests, errors,
-                                latency.getOrDefault(r.name(), 40.0), ready.get(r.name()));
+                                Math.round(p99), up);
                     }
                 }
                 var out = planner.decide(spec, models.resolve(spec.modelRef()).orElse(null), desired, samples,
@@ -126,9 +136,13 @@ class ServingPlannerTest {
         World w = new World().alias(1).run(5);
         w.alias(2).run(200);
 
+        // Each step's canary beside a baseline of v1 taking the same share on as many replicas; v1 keeps all of its
+        // own, for the rest of the traffic and a rollback; the last step has no baseline (v2 takes everything).
         assertThat(w.published).extracting(ServingPlannerTest::shape).containsSubsequence(
-                "v1x5@100", "v1x5@100 v2x1@0", "v1x5@90 v2x1@10", "v1x5@90 v2x2@10", "v1x5@90 v2x3@10",
-                "v1x5@50 v2x3@50", "v1x5@50 v2x4@50", "v1x5@50 v2x5@50", "v1x5@0 v2x5@100", "v2x5@100");
+                "v1x5@100", "v1x5@100 v2x1@0 v1-baselinex1@0", "v1x5@80 v2x1@10 v1-baselinex1@10",
+                "v1x5@80 v2x2@10 v1-baselinex2@10", "v1x5@80 v2x3@10 v1-baselinex3@10",
+                "v1x5@0 v2x3@50 v1-baselinex3@50", "v1x5@0 v2x4@50 v1-baselinex3@50",
+                "v1x5@0 v2x5@50 v1-baselinex3@50", "v1x5@0 v2x5@100", "v2x5@100");
         assertThat(w.last().rollout().phase()).isEqualTo(ServingPlanner.PROMOTED);
         assertThat(w.last().rollout().verdict()).startsWith("canary passed: errors 0.0 % vs");
         assertThat(w.restores).isEmpty();
@@ -151,7 +165,7 @@ class ServingPlannerTest {
             assertThat(r.reason()).startsWith("rolled back by autoscaler-service: canary failed: errors");
         });
         // The verdict came one window after the canary took traffic: 10 % of it never longer than that.
-        long canaryPlans = w.published.stream().filter(p -> shape(p).startsWith("v1x5@90")).count();
+        long canaryPlans = w.published.stream().filter(p -> shape(p).startsWith("v1x5@80")).count();
         assertThat(canaryPlans).isEqualTo(1);
 
         int asked = w.restores.size();
@@ -170,7 +184,7 @@ class ServingPlannerTest {
         w.alias(2).run(10);
         w.alias(3).run(10);
 
-        assertThat(w.last().revisions()).extracting(Revision::name).containsExactly("v1", "v3");
+        assertThat(w.last().revisions()).extracting(Revision::name).containsExactly("v1", "v3", "v1-baseline");
         assertThat(w.last().rollout().to()).isEqualTo("v3");
         assertThat(w.last().rollout().verdict()).isEqualTo("superseded v2");
     }
@@ -218,43 +232,59 @@ class ServingPlannerTest {
 
         assertThat(mid.rollout().phase()).isIn(ServingPlanner.SURGING, ServingPlanner.CANARY);
         assertThat(restarted.published).isNotEmpty();
-        assertThat(restarted.published.get(0).revisions()).extracting(Revision::name).containsExactly("v1", "v2");
+        assertThat(restarted.published.get(0).revisions()).extracting(Revision::name)
+                .containsExactly("v1", "v2", "v1-baseline");
         assertThat(shape(restarted.last())).isEqualTo("v2x5@100");
     }
 
     @Test
-    void theCanarysLatencyIsHeldToTheStableRevisionsUsualLatencyNotToItsUnderloadedOne() {
+    void aCanaryIsComparedWithItsBaselineAtTheSameLoadNotWithTheStableRevisionsSpareReplicas() {
+        // At 50 % v1 keeps its 5 replicas for 10 rps (62 ms) while v2 serves 10 rps on 3 (100 ms): a healthy v2
+        // would look 1.6 times slower than v1. Its baseline, v1 on 3 replicas for the same 10 rps, is as slow.
         World w = new World().alias(1).run(40);
-        // During the rollout v1 keeps every replica for part of the traffic: it answers in 20 ms instead of 40.
-        w.latency.put("v1", 20.0);
-        w.latency.put("v2", 45.0);
         w.alias(2).run(200);
         assertThat(shape(w.last())).isEqualTo("v2x5@100");
-        assertThat(w.last().rollout().baselineP99LatencyMs()).isCloseTo(40.0, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(w.published).extracting(RevisionsPlanned::reason)
+                .anyMatch(r -> r.startsWith("step 2 passed (canary passed: errors 0.0 % vs 0.0 %, p99 100 ms vs 100 ms"));
+        // The last step, where v2 takes everything on 5 replicas, is held to v1's latency alone on 5 replicas.
+        assertThat(w.last().rollout().baselineP99LatencyMs()).isEqualTo(143.0);
+        assertThat(w.last().reason()).contains("p99 143 ms vs 143 ms");
 
         World slow = new World().alias(1).run(40);
-        slow.latency.put("v1", 20.0);
         slow.latency.put("v2", 80.0);
         slow.alias(2).run(100);
         assertThat(slow.last().rollout().phase()).isEqualTo(ServingPlanner.ROLLED_BACK);
-        assertThat(slow.last().rollout().verdict()).startsWith("canary failed on latency:").contains("p99 80 ms vs 40 ms");
+        assertThat(slow.last().rollout().verdict()).startsWith("canary failed on latency:")
+                .contains("p99 125 ms vs 63 ms");
+    }
+
+    @Test
+    void withoutSecondsOfTheStableRevisionAloneTheLastStepIsJudgedOnErrorsOnly() {
+        // A rollout that starts as v1 comes up: v1 never served alone for 5 s, so its latency on the service's
+        // replicas is unknown; the steps with a baseline compared latencies at the same load.
+        World w = new World().alias(1).run(1);
+        w.alias(2).run(200);
+
+        assertThat(shape(w.last())).isEqualTo("v2x5@100");
+        assertThat(w.last().rollout().baselineP99LatencyMs()).isNull();
+        assertThat(w.last().reason()).contains("p99 143 ms (no reference)");
     }
 
     @Test
     void aCanaryWhoseServiceGrewDuringItsStepTakesOnlyWhatItsReadyReplicasCanServe() {
         World w = new World().alias(1).run(5);
         w.alias(2).run(1);
-        for (int i = 0; i < 300 && !shape(w.last()).equals("v1x5@50 v2x3@50"); i++) {
+        for (int i = 0; i < 300 && !shape(w.last()).equals("v1x5@0 v2x3@50 v1-baselinex3@50"); i++) {
             w.run(1);
         }
-        assertThat(shape(w.last())).isEqualTo("v1x5@50 v2x3@50");
+        assertThat(shape(w.last())).isEqualTo("v1x5@0 v2x3@50 v1-baselinex3@50");
 
         w.readyDelay = 1_000; // the new replicas take long to start
         w.desired = 10;
         w.run(1);
 
-        // Step 2 asks v2 for 5 replicas; 3 are ready: 3/5 of 50 %.
-        assertThat(shape(w.last())).isEqualTo("v1x10@70 v2x4@30");
+        // Step 2 asks v2 and its baseline for 5 replicas each; 3 are ready: 3/5 of 50 % each, the rest on v1.
+        assertThat(shape(w.last())).isEqualTo("v1x10@40 v2x4@30 v1-baselinex4@30");
         assertThat(ServingPlanner.servable(100, 7, 8)).isEqualTo(87);
     }
 
@@ -276,17 +306,31 @@ class ServingPlannerTest {
     }
 
     @Test
+    void aVersionWhoseReplicasNeverBecomeReadyIsRolledBackAtItsProgressDeadline() {
+        World w = new World().alias(1).run(40);
+        w.readyDelay = 10_000; // an image that cannot be pulled: its replicas never answer
+        int deadline = (int) ServingPlanner.progressDeadline(SPEC).toSeconds(); // ten cold starts of 20 s
+        w.alias(2).run(deadline - 1);
+        assertThat(w.last().rollout().phase()).isEqualTo(ServingPlanner.SURGING);
+
+        w.run(2);
+        assertThat(shape(w.last())).isEqualTo("v1x5@100");
+        assertThat(w.last().rollout().phase()).isEqualTo(ServingPlanner.ROLLED_BACK);
+        assertThat(w.last().reason()).isEqualTo(
+                "rollout failed: v2 had 0 of 1 replicas ready after 200 s (progress deadline)");
+        assertThat(w.restores).isNotEmpty().allSatisfy(r -> assertThat(r.reason()).endsWith("(progress deadline)"));
+    }
+
+    @Test
     void theUsualLatencyIsTakenFromSecondsTheStableRevisionServedAloneNotFromAnEarlierRollouts() {
         World w = new World().alias(1).run(60);
-        w.latency.put("v1", 20.0); // underloaded while a canary takes part of the traffic
-        w.alias(2).run(30);
-        w.alias(1).run(5); // stopped: v1 serves alone again, at its usual 40 ms
-        w.latency.put("v1", 40.0);
+        w.alias(2).run(30); // v1 serves 80 % on its 5 replicas: 94 ms instead of its usual 143
+        w.alias(1).run(5); // stopped: v1 serves alone again
         w.run(10);
 
         w.alias(3).run(1);
 
         assertThat(w.last().rollout().to()).isEqualTo("v3");
-        assertThat(w.last().rollout().baselineP99LatencyMs()).isEqualTo(40.0);
+        assertThat(w.last().rollout().baselineP99LatencyMs()).isEqualTo(143.0);
     }
 }

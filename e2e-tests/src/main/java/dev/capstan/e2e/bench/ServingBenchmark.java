@@ -2,6 +2,7 @@ package dev.capstan.e2e.bench;
 
 import dev.capstan.e2e.EventLog;
 import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.ServingReplica;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.demo.InferenceGateway;
@@ -128,7 +129,7 @@ public final class ServingBenchmark {
                     "{\"maxReplicas\":1000}", 200);
             for (int t = 0; t < seconds; t++) {
                 Thread.sleep(Math.max(0, Duration.between(Instant.now(), started.plusSeconds(t + 1)).toMillis()));
-                replicaSeconds += kube.pods().inNamespace("capstan").withLabel("capstan.dev/inference-service",
+                replicaSeconds += kube.pods().inNamespace("capstan").withLabel(ServingReplica.SERVICE_LABEL,
                         service).list().getItems().stream().filter(ServingBenchmark::exists).count();
                 if ((t + 1) % 60 == 0) {
                     System.out.printf(Locale.ROOT, "live minute=%d replica_seconds=%d%n", (t + 1) / 60,

@@ -17,9 +17,9 @@ public final class PodLabels {
     public static final String OUTCOME = "capstan.dev/outcome";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     /** Label: the inference service a replica pod (and its Kubernetes Service) belongs to. */
-    public static final String INFERENCE_SERVICE = "capstan.dev/inference-service";
+    public static final String INFERENCE_SERVICE = dev.capstan.events.ServingReplica.SERVICE_LABEL;
     /** Label: the revision a replica serves ({@code v7}). */
-    public static final String REVISION = "capstan.dev/revision";
+    public static final String REVISION = dev.capstan.events.ServingReplica.REVISION_LABEL;
     public static final String MANAGER = "capstan-executor";
 
     /** Annotation: the workload id exactly as in the events. */
@@ -34,7 +34,7 @@ public final class PodLabels {
     public static final String GPU_MODEL = "capstan.dev/gpu-model";
     public static final String MIG_PROFILE = "capstan.dev/mig-profile";
     /** Annotation: the model a replica serves, {@code name:version}. */
-    public static final String MODEL = "capstan.dev/model";
+    public static final String MODEL = dev.capstan.events.ServingReplica.MODEL_ANNOTATION;
     /** Annotation: the MPI hostfile, one {@code host slots=N} line per pod. */
     public static final String MPI_HOSTFILE = "capstan.dev/mpi-hostfile";
 

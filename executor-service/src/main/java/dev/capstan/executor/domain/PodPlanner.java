@@ -138,10 +138,18 @@ public final class PodPlanner {
                 annotations, share ? 0 : a.gpuIndices().size(), r == null ? 0 : r.cpuMilli(),
                 r == null ? 0 : r.memoryMib(), ports,
                 new Plans.Serving(SERVING_PORT, READINESS_PATH, Math.max(0, serving.coldStartSeconds())));
+        return new AttemptPlan(admission.workloadId(), admission.attempt(), inferenceService(serviceLabel),
+                List.of(pod));
+    }
+
+    /**
+     * The Kubernetes Service of an inference service, by the label value its replica pods carry: a ClusterIP Service
+     * selecting the ready replicas of every revision.
+     */
+    public static ServicePlan inferenceService(String serviceLabel) {
         Map<String, String> selector = Map.of(PodLabels.INFERENCE_SERVICE, serviceLabel);
-        ServicePlan service = new ServicePlan(Names.serviceOf(serving.service()),
-                withManagedBy(selector), selector, ports, false);
-        return new AttemptPlan(admission.workloadId(), admission.attempt(), service, List.of(pod));
+        return new ServicePlan(Names.serviceOf(serviceLabel), withManagedBy(selector), selector,
+                List.of(new Port("http", SERVING_PORT)), false);
     }
 
     private PodPlan pod(WorkloadAdmitted admission, TrainingJobSpec spec, Framework framework, PodAssignment a,

@@ -2,6 +2,7 @@ package dev.capstan.executor.kube;
 
 import dev.capstan.executor.config.ExecutorConfig;
 import dev.capstan.executor.domain.PodLabels;
+import dev.capstan.executor.domain.PodPlanner;
 import dev.capstan.executor.domain.Plans.AttemptPlan;
 import dev.capstan.executor.domain.Plans.PodPlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -55,6 +56,20 @@ public class KubeGateway {
                 .withLabel(PodLabels.ATTEMPT, Integer.toString(attempt)).delete();
         client.services().inNamespace(namespace).withLabel(PodLabels.WORKLOAD, workloadLabel)
                 .withLabel(PodLabels.ATTEMPT, Integer.toString(attempt)).delete();
+    }
+
+    /** The inference services (their label values) that have a Service of ours. */
+    public java.util.Set<String> inferenceServices() {
+        return client.services().inNamespace(namespace).withLabel(PodLabels.INFERENCE_SERVICE)
+                .withLabel(PodLabels.MANAGED_BY, PodLabels.MANAGER).list().getItems().stream()
+                .map(s -> s.getMetadata().getLabels().get(PodLabels.INFERENCE_SERVICE))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Creates the Service of an inference service unless it exists. */
+    public void createInferenceService(String serviceLabel) {
+        createIfAbsent(client.services().inNamespace(namespace)
+                .resource(KubeObjects.service(PodPlanner.inferenceService(serviceLabel), namespace)));
     }
 
     /** Deletes the Kubernetes Service of an inference service (by its label); deleting nothing is fine. */

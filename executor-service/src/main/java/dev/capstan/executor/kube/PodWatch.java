@@ -26,6 +26,7 @@ public class PodWatch {
     static final String BY_ATTEMPT = "attempt";
     static final String BY_WORKLOAD = "workload";
 
+
     private final KubernetesClient client;
     private final String namespace;
     private volatile SharedIndexInformer<Pod> informer;
@@ -71,6 +72,25 @@ public class PodWatch {
     public List<Pod> podsOf(String workloadLabel, int attempt) {
         SharedIndexInformer<Pod> i = informer;
         return i == null ? List.of() : i.getIndexer().byIndex(BY_ATTEMPT, attemptKey(workloadLabel, Integer.toString(attempt)));
+    }
+
+    /**
+     * The inference services (their label values) that have a replica pod not being deleted, from the cache; null
+     * before the first list is in (nothing can be told then).
+     */
+    public java.util.Set<String> servingInferenceServices() {
+        SharedIndexInformer<Pod> i = informer;
+        if (i == null || !i.hasSynced()) {
+            return null;
+        }
+        java.util.Set<String> serving = new java.util.HashSet<>();
+        for (Pod p : i.getStore().list()) {
+            String service = label(p, PodLabels.INFERENCE_SERVICE);
+            if (service != null && p.getMetadata().getDeletionTimestamp() == null) {
+                serving.add(service);
+            }
+        }
+        return serving;
     }
 
     /** Every pod of a workload, from the cache. */

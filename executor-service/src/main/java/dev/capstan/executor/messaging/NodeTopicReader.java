@@ -1,6 +1,7 @@
 package dev.capstan.executor.messaging;
 
 import dev.capstan.events.CapstanEvent;
+import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.NodeEvent;
 import dev.capstan.events.Topics;
 import io.smallrye.common.annotation.Identifier;
@@ -66,7 +67,7 @@ public class NodeTopicReader {
                     }
                     CapstanEvent e;
                     try {
-                        e = KafkaRecords.read(r);
+                        e = KafkaEvents.read(r);
                     } catch (RuntimeException malformed) {
                         continue; // not a node record we can read: not ours to remove
                     }

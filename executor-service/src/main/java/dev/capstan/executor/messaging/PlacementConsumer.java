@@ -1,5 +1,6 @@
 package dev.capstan.executor.messaging;
 
+import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.executor.config.ExecutorConfig;
 import dev.capstan.executor.domain.RetryBackoff;
@@ -34,7 +35,7 @@ public class PlacementConsumer {
     @Incoming("placements")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        var event = KafkaRecords.read(record);
+        var event = KafkaEvents.read(record);
         for (int i = 1;; i++) {
             try {
                 handle(event);

@@ -3,7 +3,6 @@ package dev.capstan.executor.service;
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.ExecutionEvent;
 import dev.capstan.events.PlacementEvent.WorkloadAdmitted;
-import dev.capstan.events.ServingReplica;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.executor.config.ExecutorConfig;
 import dev.capstan.executor.domain.AttemptTracker;
@@ -64,6 +63,8 @@ public class ExecutionService {
     private final MeterRegistry meters;
     private final PodPlanner planner;
     private final RetryBackoff backoff;
+    /** How often the inference services' Services are reconciled with their replica pods. */
+    static final int RECONCILE_SECONDS = 10;
     private final AttemptTracker tracker = new AttemptTracker();
     /** Reports decided but not sent yet because the admission's pods were still being deleted. */
     private final Map<AttemptKey, CapstanEvent> unreported = new ConcurrentHashMap<>();
@@ -190,15 +191,52 @@ public class ExecutionService {
 
     /**
      * The scheduler revoked the admission (its workload was cancelled, or a replica was scaled away): its pods go, its
-     * capacity is released. The replica of a deleted inference service takes the service's Kubernetes Service along.
+     * capacity is released. A replica's inference service loses its Kubernetes Service with its last replica pod (see
+     * {@link #reconcileInferenceServices}).
      */
     public void revoke(String workloadId, int attempt, String reason) {
-        if (ServingReplica.SERVICE_DELETED.equals(reason)) {
-            pods.podsOf(Names.workloadLabel(workloadId), attempt).stream()
-                    .map(p -> PodWatch.label(p, PodLabels.INFERENCE_SERVICE)).filter(s -> s != null).distinct()
-                    .forEach(kube::deleteInferenceService);
-        }
+        boolean replica = pods.podsOf(Names.workloadLabel(workloadId), attempt).stream()
+                .anyMatch(p -> PodWatch.label(p, PodLabels.INFERENCE_SERVICE) != null);
         release(new AttemptKey(workloadId, attempt), reason == null || reason.isBlank() ? "cancelled" : reason);
+        if (replica) {
+            apiWrites.schedule(this::reconcileInferenceServices, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Makes the inference services' Kubernetes Services match their replica pods, level-triggered: a Service exists
+     * while its service has a replica pod (created with the first replica, again when something deleted it) and goes
+     * with the last one (the service was deleted, or scaled to zero). Idempotent, so every executor instance may run
+     * it; it runs every {@value #RECONCILE_SECONDS} s and after a replica is revoked. What the cache cannot tell yet
+     * (before its first list) is left alone.
+     */
+    public void reconcileInferenceServices() {
+        try {
+            Set<String> serving = pods.servingInferenceServices();
+            if (serving == null) {
+                return;
+            }
+            Set<String> existing = kube.inferenceServices();
+            for (String service : existing) {
+                if (!serving.contains(service)) {
+                    kube.deleteInferenceService(service);
+                    LOG.infof("deleted the Service of inference service %s: it has no replica pod", service);
+                }
+            }
+            for (String service : serving) {
+                if (!existing.contains(service)) {
+                    kube.createInferenceService(service);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot reconcile the inference services' Services: %s", e.getMessage());
+        }
+    }
+
+    /** Starts reconciling the inference services' Services periodically (once the pod watch is up). */
+    public void startReconciling() {
+        apiWrites.scheduleWithFixedDelay(this::reconcileInferenceServices, RECONCILE_SECONDS, RECONCILE_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     /** Removes the admission's pods and reports its capacity released. */

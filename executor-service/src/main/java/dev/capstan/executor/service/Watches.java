@@ -45,6 +45,7 @@ public class Watches {
     void start(@Observes StartupEvent ev) {
         nodes.start(nodeReporter::upserted, nodeReporter::removed);
         pods.start(executions::podChanged, executions::podDeleted);
+        executions.startReconciling();
         LOG.infof("watching nodes (%d) and pods", nodeReporter.known());
         // Reading the topic blocks (up to 30 s without a broker): on the worker pool, not at start-up.
         background.execute(() -> {

@@ -122,7 +122,7 @@ class ExecutorServiceTest {
     }
 
     @Test
-    void aReplicaIsAServingPodBehindItsServiceAndRunsOnlyOnceReadyAndADeletedServiceTakesItsServiceAlong()
+    void aReplicaIsAServingPodBehindItsServiceRunsOnlyOnceReadyAndTheServiceGoesWithTheLastReplica()
             throws Exception {
         String service = "chat-" + run;
         String id = service + "-v3-0";
@@ -149,18 +149,24 @@ class ExecutorServiceTest {
 
         setReady(pod.getMetadata().getName(), "False");
         awaitEvent(id, e -> e instanceof ExecutionEvent.PodsCreated);
-        Thread.sleep(500); // nothing may come for a replica that runs but is not ready: checked below
+        // Running but not ready: no WorkloadRunning for as long as it stays so.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> kafka.received().stream()
+                .noneMatch(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.WorkloadRunning));
         setReady(pod.getMetadata().getName(), "True");
-        var running = awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadRunning);
-        assertThat(kafka.received().indexOf(running)).isGreaterThan(kafka.received().stream()
-                .filter(r -> id.equals(r.key()) && r.event() instanceof ExecutionEvent.PodsCreated).findFirst()
-                .map(kafka.received()::indexOf).orElseThrow());
+        awaitEvent(id, e -> e instanceof ExecutionEvent.WorkloadRunning);
 
-        kafka.send(new PlacementEvent.AdmissionRevoked(id, 1, ServingReplica.SERVICE_DELETED, Instant.now()));
+        // The Service follows the replica pods, whoever deleted it.
+        kube.services().inNamespace("capstan").withName(service).delete();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kube.services().inNamespace("capstan").withName(service).get() != null);
+
+        // Its last replica revoked (for whatever reason), the Service goes too.
+        kafka.send(new PlacementEvent.AdmissionRevoked(id, 1, "scaled down: revision v3 needs 0 replicas",
+                Instant.now()));
         awaitEvent(id, e -> e instanceof ExecutionEvent.CapacityReleased);
         assertThat(kube.pods().inNamespace("capstan").withLabel("capstan.dev/workload", id).list().getItems())
                 .isEmpty();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> kube.services().inNamespace("capstan").withName(service).get() == null);
     }
 

@@ -4,6 +4,7 @@ import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.InferenceMetricsEvent;
+import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.traces.Trace;
@@ -42,7 +43,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -193,13 +193,17 @@ public final class InferenceGateway implements AutoCloseable {
      */
     public InferenceGateway start() throws Exception {
         try {
-            // Read every partition from its current end, fixed before the service is announced: no plan for it can
-            // be published before this position (a group join would race with the first plan).
+            // Read every partition from its beginning up to its end as it is now, before the service is announced:
+            // a gateway started again finds the plan in force (routing without it would split traffic evenly), and
+            // no plan published later is missed (a group join would race with the first plan).
             List<TopicPartition> partitions = plans.partitionsFor(Topics.SCALING).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             plans.assign(partitions);
-            plans.seekToEnd(partitions);
-            partitions.forEach(plans::position);
+            plans.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = plans.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> plans.position(tp) < ends.get(tp))) {
+                pollPlans(200, null); // earlier plans are not told
+            }
             replicas = new ReplicaPods(kube, REPLICA_NAMESPACE, service);
             create();
         } catch (Exception e) {
@@ -277,7 +281,7 @@ public final class InferenceGateway implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    /** The newest serving plan the autoscaler published for this service since the start, or null. */
+    /** The newest serving plan the autoscaler published for this service (read back at the start), or null. */
     public ScalingEvent.RevisionsPlanned lastPlan() {
         return last;
     }
@@ -312,7 +316,7 @@ public final class InferenceGateway implements AutoCloseable {
                     // on the topic does not report the next seconds ahead of time.
                     Instant sliceEnd = windowStart.plusMillis(1000L * slice / SLICES);
                     do {
-                        pollPlans(Math.max(1, Duration.between(clock.instant(), sliceEnd).toMillis()));
+                        pollPlans(Math.max(1, Duration.between(clock.instant(), sliceEnd).toMillis()), out);
                     } while (running.get() && clock.instant().isBefore(sliceEnd));
                     plan = last;
                     if (plan != null && plan != applied) {
@@ -483,15 +487,11 @@ public final class InferenceGateway implements AutoCloseable {
      * by their CloudEvents type: the topic holds other events too (the scale decisions), and what cannot be read is
      * skipped.
      */
-    private void pollPlans(long millis) {
+    private void pollPlans(long millis, PrintStream out) {
         for (ConsumerRecord<String, String> r : plans.poll(Duration.ofMillis(millis))) {
-            Header type = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
-            if (type == null || type.value() == null) {
-                continue;
-            }
             CapstanEvent event;
             try {
-                event = EventCodec.fromJson(new String(type.value(), StandardCharsets.UTF_8), r.value());
+                event = KafkaEvents.read(r);
             } catch (EventCodec.MalformedEventException e) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package dev.capstan.localstack.demo;
 
+import dev.capstan.events.ServingReplica;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -15,12 +16,9 @@ import java.util.TreeMap;
  */
 final class ReplicaPods implements AutoCloseable {
 
-    /** Label of a replica pod: its inference service (the executor's {@code PodLabels.INFERENCE_SERVICE}). */
-    static final String SERVICE_LABEL = "capstan.dev/inference-service";
-    /** Label of a replica pod: the revision it serves, e.g. {@code v7} (the executor's {@code PodLabels.REVISION}). */
-    static final String REVISION_LABEL = "capstan.dev/revision";
-    /** Annotation of a replica pod: the model version it serves, {@code name:version}. */
-    static final String MODEL_ANNOTATION = "capstan.dev/model";
+    static final String SERVICE_LABEL = ServingReplica.SERVICE_LABEL;
+    static final String REVISION_LABEL = ServingReplica.REVISION_LABEL;
+    static final String MODEL_ANNOTATION = ServingReplica.MODEL_ANNOTATION;
 
     private final SharedIndexInformer<Pod> informer;
 

@@ -103,8 +103,10 @@ class SimulatedClusterTest {
                 .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=False"));
         Pod ready = awaitPod("chat-v1-0", p -> p.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
-        Thread.sleep(600); // past its run-seconds: a pod restarted in place does not end
-        assertThat(phase(kube.pods().inNamespace("capstan").withName("chat-v1-0").get())).isEqualTo("Running");
+        // Past its run-seconds (0.2 s) and for a while after: a pod restarted in place does not end.
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(1))
+                .atMost(java.time.Duration.ofSeconds(3)).until(() -> "Running".equals(
+                        phase(kube.pods().inNamespace("capstan").withName("chat-v1-0").get())));
         assertThat(ready.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
         kube.pods().inNamespace("capstan").withName("chat-v1-0").delete();
     }

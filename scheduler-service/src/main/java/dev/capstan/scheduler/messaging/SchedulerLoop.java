@@ -3,6 +3,7 @@ package dev.capstan.scheduler.messaging;
 import dev.capstan.events.CapstanEvent;
 import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.EventCodec;
+import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.scheduler.config.SchedulerConfig;
@@ -34,8 +35,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -337,13 +338,12 @@ public class SchedulerLoop {
     }
 
     static CapstanEvent read(ConsumerRecord<String, String> r) {
-        var h = r.headers().lastHeader(CloudEventHeaders.CE_TYPE);
-        if (h == null || r.value() == null) {
+        String type = KafkaEvents.type(r);
+        if (type == null || r.value() == null) {
             return null;
         }
-        String type = new String(h.value(), StandardCharsets.UTF_8);
         try {
-            return EventCodec.fromJson(type, r.value());
+            return KafkaEvents.read(r);
         } catch (EventCodec.MalformedEventException ex) {
             // Other services' dead-letter topics hold what they could not read; here, skipping keeps the
             // replay deterministic and the record stays in its topic for inspection.

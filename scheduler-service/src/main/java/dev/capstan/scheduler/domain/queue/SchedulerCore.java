@@ -478,6 +478,8 @@ public final class SchedulerCore {
         // waiting workload of that shape that already shows its reason is not tried (a long queue of
         // identical jobs costs one placement attempt per cycle, not one per job).
         Set<String> unfitShapes = new HashSet<>();
+        // Replicas per node of each inference service, counted once per cycle and kept up as replicas are placed.
+        Map<String, Map<String, Integer>> replicasByNode = null;
         for (Entry e : heads) {
             String shape = shape(e.spec);
             if (e.pendingReason != null && unfitShapes.contains(shape)) {
@@ -485,7 +487,19 @@ public final class SchedulerCore {
             }
             int attempt = e.attempt + 1;
             GangRequest gang = GangRequests.gang(e.id, attempt, e.spec);
-            PlacementResult result = e.serving == null ? policy.place(cluster, gang) : placeSpread(e.serving, gang);
+            PlacementResult result;
+            if (e.serving == null) {
+                result = policy.place(cluster, gang);
+            } else {
+                if (replicasByNode == null) {
+                    replicasByNode = replicasByNode();
+                }
+                result = placeSpread(replicasByNode.computeIfAbsent(e.serving.service(), k -> new HashMap<>()), gang);
+                if (result instanceof PlacementResult.Placed placed) {
+                    Map<String, Integer> held = replicasByNode.get(e.serving.service());
+                    placed.placement().pods().forEach(p -> held.merge(p.node(), 1, Integer::sum));
+                }
+            }
             if (result instanceof PlacementResult.Placed placed) {
                 cluster.commit(placed.placement());
                 e.attempt = attempt;
@@ -509,19 +523,27 @@ public final class SchedulerCore {
         return out;
     }
 
-    /**
-     * Places a replica on the nodes that hold the fewest of its service's replicas among those it fits on: first as if
-     * every node holding more than the fewest carried {@link #SPREAD_TAINT}, then allowing one more, and so on, and at
-     * last anywhere it fits. One node's loss then takes as few of the service's replicas as the cluster allows.
-     */
-    private PlacementResult placeSpread(ServingReplica replica, GangRequest gang) {
-        Map<String, Integer> held = new HashMap<>();
+    /** The live replicas of every inference service per node. */
+    private Map<String, Map<String, Integer>> replicasByNode() {
+        Map<String, Map<String, Integer>> byService = new HashMap<>();
         for (var a : live.entrySet()) {
             Entry w = workloads.get(a.getKey());
-            if (w != null && w.serving != null && w.serving.service().equals(replica.service())) {
+            if (w != null && w.serving != null) {
+                Map<String, Integer> held = byService.computeIfAbsent(w.serving.service(), k -> new HashMap<>());
                 a.getValue().pods.forEach(p -> held.merge(p.node(), 1, Integer::sum));
             }
         }
+        return byService;
+    }
+
+    /**
+     * Places a replica on the nodes that hold the fewest of its service's replicas ({@code replicasByNode}) among those
+     * it fits on: first as if every node holding more than the fewest carried {@link #SPREAD_TAINT}, then allowing one
+     * more, and so on, and at last anywhere it fits. One node's loss then takes as few of the service's replicas as
+     * the cluster allows.
+     */
+    private PlacementResult placeSpread(Map<String, Integer> replicasByNode, GangRequest gang) {
+        Map<String, Integer> held = new HashMap<>(replicasByNode);
         held.keySet().retainAll(cluster.nodeNames());
         if (held.isEmpty()) {
             return policy.place(cluster, gang);
