@@ -2,6 +2,7 @@ package dev.capstan.rest;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,13 +55,9 @@ public class BodyLimit {
             ctx.next();
             return;
         }
-        JsonObject body = new JsonObject()
-                .put("type", Problems.TYPE_BASE + "payload-too-large")
-                .put("title", "Payload too large")
-                .put("status", 413)
-                .put("detail", detail());
         ctx.response().setStatusCode(413).putHeader("Content-Type", Problems.MEDIA_TYPE)
-                .putHeader("Connection", "close").end(body.encode());
+                .putHeader("Connection", "close")
+                .end(new JsonObject(Problems.body(413, Problems.TOO_LARGE, detail(), List.of())).encode());
     }
 
     String detail() {

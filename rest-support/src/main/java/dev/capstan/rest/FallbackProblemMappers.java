@@ -30,9 +30,10 @@ public class FallbackProblemMappers {
         return refusal(e);
     }
 
+    /** A body over the limit: a more specific class than {@link #unexpected} (IOException) would be mapped first. */
     @ServerExceptionMapper(priority = FALLBACK)
     public Response tooLarge(BodyLimitInterceptor.TooLarge e) {
-        return Problems.response(413, "Payload too large", e.getMessage(), List.of()).build();
+        return failure(e);
     }
 
     @ServerExceptionMapper(priority = FALLBACK)
@@ -55,15 +56,20 @@ public class FallbackProblemMappers {
         return r.build();
     }
 
-    /** The HTTP layer's own refusal of a body read past {@code quarkus.http.limits.max-body-size}. */
-    private static boolean tooLarge(Throwable e) {
+    /**
+     * Why a body was too large, when {@code e} says it was: our {@link BodyLimitInterceptor}'s detail, or the HTTP
+     * layer's own refusal of a body read past {@code quarkus.http.limits.max-body-size}; null otherwise.
+     */
+    private static String tooLarge(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BodyLimitInterceptor.TooLarge
-                    || t instanceof java.io.IOException && "Request too large".equals(t.getMessage())) {
-                return true;
+            if (t instanceof BodyLimitInterceptor.TooLarge) {
+                return t.getMessage();
+            }
+            if (t instanceof java.io.IOException && "Request too large".equals(t.getMessage())) {
+                return "the request body is larger than this service accepts";
             }
         }
-        return false;
+        return null;
     }
 
     /** 503 with Retry-After for an outage of a dependency, otherwise a 500 naming the error id in the log. */
@@ -85,9 +91,9 @@ public class FallbackProblemMappers {
             return Problems.response(409, "Conflict", "it already exists: a concurrent request created it first; "
                     + "read it, or try again", List.of()).build();
         }
-        if (tooLarge(e)) {
-            return Problems.response(413, "Payload too large", "the request body is larger than this service accepts",
-                    List.of()).build();
+        String tooLarge = tooLarge(e);
+        if (tooLarge != null) {
+            return Problems.tooLarge(tooLarge).build();
         }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);

@@ -109,28 +109,22 @@ public class ErrorMappers {
      */
     @ServerExceptionMapper(priority = Priorities.USER + 500)
     public Response unexpected(Throwable e, UriInfo uri) {
-        Response problem = e instanceof BodyLimitInterceptor.TooLarge
-                ? dev.capstan.rest.Problems.response(413, "Payload too large", e.getMessage(), List.of()).build()
-                : FallbackProblemMappers.failure(e);
+        Response problem = FallbackProblemMappers.failure(e);
         if (!mlflow(uri)) {
             return problem;
         }
         int status = problem.getStatus();
         @SuppressWarnings("unchecked")
         Object detail = problem.getEntity() instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("detail") : null;
-        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of(
-                "error_code", switch (status) {
-                    case 400, 413 -> "INVALID_PARAMETER_VALUE";
-                    case 409 -> "RESOURCE_ALREADY_EXISTS";
-                    case 503 -> "TEMPORARILY_UNAVAILABLE";
-                    default -> "INTERNAL_ERROR";
-                },
-                "message", detail == null ? "error " + status : detail.toString()));
+        Response error = mlflowError(status, switch (status) {
+            case 400, 413 -> "INVALID_PARAMETER_VALUE";
+            case 409 -> "RESOURCE_ALREADY_EXISTS";
+            case 503 -> "TEMPORARILY_UNAVAILABLE";
+            default -> "INTERNAL_ERROR";
+        }, detail == null ? "error " + status : detail.toString());
         String retryAfter = problem.getHeaderString(HttpHeaders.RETRY_AFTER);
-        if (retryAfter != null) {
-            r.header(HttpHeaders.RETRY_AFTER, retryAfter);
-        }
-        return r.build();
+        return retryAfter == null ? error : Response.fromResponse(error).header(HttpHeaders.RETRY_AFTER, retryAfter)
+                .build();
     }
 
     /** A body over the size limit: a more specific class than {@link #unexpected} catches. */

@@ -309,17 +309,26 @@ final class CheckpointStore {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-checkpoints-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = committedReader(bootstrap, "scheduler-checkpoints-");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         // Reading up to the end offset: a fetch past the last records (transaction markers) must not wait 500 ms.
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        return new KafkaConsumer<>(p);
+    }
+
+    /**
+     * Settings of a scheduler's String consumer without a group that reads only committed records: decisions and
+     * checkpoints are written in transactions, and a deposed instance's are aborted.
+     */
+    static Properties committedReader(String bootstrap, String clientIdPrefix) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
+        return p;
     }
 
     private static String json(Object o) {

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,7 +39,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -220,11 +218,19 @@ public class SchedulerLoop {
             checkpoints.ensureTopic();
             var loaded = checkpoints.load();
             if (loaded.isPresent()) {
+                Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
                 for (TopicPartition p : partitions) {
                     Long position = loaded.get().positions().get(p);
                     if (position == null) {
                         consumer.seekToBeginning(List.of(p)); // a partition added since
                     } else {
+                        if (position < starts.getOrDefault(p, 0L)) {
+                            // Records between the checkpoint and the log's start are gone (retention): what they
+                            // said is missing from the state; the operator must know.
+                            LOG.warnf("checkpoint position %d of %s is before the log's start %d: %d records were "
+                                    + "deleted by retention before they were read", position, p, starts.get(p),
+                                    starts.get(p) - position);
+                        }
                         consumer.seek(p, position);
                     }
                 }
@@ -368,17 +374,10 @@ public class SchedulerLoop {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // Decisions are published in transactions: read only committed ones (a deposed instance's are aborted).
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = CheckpointStore.committedReader(bootstrap, "scheduler-");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         // A checkpoint's position older than the topic's retention: read what is left rather than nothing.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return new KafkaConsumer<>(p);
     }
 

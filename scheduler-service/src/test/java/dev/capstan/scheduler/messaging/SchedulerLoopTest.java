@@ -118,17 +118,10 @@ class SchedulerLoopTest {
         await(PlacementEvent.WorkloadAdmitted.class, e -> e.workloadId().equals(big));
 
         CheckpointStore store = new CheckpointStore(BOOTSTRAP, "capstan.scheduler-checkpoints");
-        CheckpointStore.Loaded loaded = null;
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            var l = store.load();
-            if (l.isPresent() && l.get().checkpoint().admissions().stream().anyMatch(h -> h.workloadId().equals(big))) {
-                loaded = l.get();
-                break;
-            }
-            Thread.sleep(300);
-        }
-        assertThat(loaded).as("a checkpoint holding %s within 30 s", big).isNotNull();
+        CheckpointStore.Loaded loaded = org.awaitility.Awaitility.await("a checkpoint holding " + big)
+                .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(300))
+                .until(store::load, l -> l.isPresent() && l.get().checkpoint().admissions().stream()
+                        .anyMatch(h -> h.workloadId().equals(big))).orElseThrow();
         assertThat(loaded.positions()).isNotEmpty();
 
         SchedulerCore core = SchedulerCore.restore(PlacementPolicies.byName("capstan"), loaded.checkpoint());

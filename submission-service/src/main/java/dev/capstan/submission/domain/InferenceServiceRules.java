@@ -22,6 +22,11 @@ public final class InferenceServiceRules {
     private static final Pattern MODEL = Pattern.compile(
             "[A-Za-z0-9][A-Za-z0-9._-]{0,127}(@[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|:[1-9][0-9]{0,8})");
 
+    /** Whether a model reference is well formed ({@code name@alias} or {@code name:version}). */
+    public static boolean validModel(String model) {
+        return model != null && MODEL.matcher(model).matches();
+    }
+
     private InferenceServiceRules() {
     }
 

@@ -12,6 +12,7 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,15 +51,13 @@ public class InferenceServices {
 
     /**
      * Creates a service. A request id already seen returns the service it created; a name in use is a conflict; an
-     * invalid spec throws {@link InvalidWorkloadException} naming every bad field.
+     * invalid spec throws {@link InvalidWorkloadException} naming every bad field. The model is checked with the
+     * registry before the transaction: a slow registry holds no database connection.
      */
-    @Transactional
     public Creation create(InferenceServiceSpec requested, String requestId, String channel) {
-        if (requestId != null) {
-            InferenceServiceEntity existing = InferenceServiceEntity.find("requestId", requestId).firstResult();
-            if (existing != null) {
-                return new Creation(view(existing), false);
-            }
+        Optional<Creation> seen = QuarkusTransaction.requiringNew().call(() -> byRequest(requestId));
+        if (seen.isPresent()) {
+            return seen.get();
         }
         if (requested == null) {
             throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
@@ -71,23 +70,34 @@ public class InferenceServices {
         models.check(spec.model()).ifPresent(e -> {
             throw new InvalidWorkloadException(List.of(e));
         });
-        if (InferenceServiceEntity.findById(spec.name()) != null) {
-            throw new WorkloadConflictException("an inference service named '" + spec.name() + "' exists already: "
-                    + "change it with PATCH, or delete it first");
+        return QuarkusTransaction.requiringNew().call(() -> byRequest(requestId).orElseGet(() -> {
+            if (InferenceServiceEntity.findById(spec.name()) != null) {
+                throw new WorkloadConflictException("an inference service named '" + spec.name()
+                        + "' exists already: change it with PATCH, or delete it first");
+            }
+            Instant now = clock.instant();
+            InferenceServiceEntity e = new InferenceServiceEntity();
+            e.name = spec.name();
+            e.requestId = requestId;
+            e.queue = spec.queue();
+            e.spec = WorkloadService.json(spec);
+            e.generation = 1;
+            e.createdAt = now;
+            e.updatedAt = now;
+            e.persist();
+            outbox.add(changed(spec, e.generation, now));
+            metrics.counter("capstan.submission.inference_services.created", "channel", channel).increment();
+            return new Creation(view(e), true);
+        }));
+    }
+
+    /** The service a request id created, when one did. */
+    private static Optional<Creation> byRequest(String requestId) {
+        if (requestId == null) {
+            return Optional.empty();
         }
-        Instant now = clock.instant();
-        InferenceServiceEntity e = new InferenceServiceEntity();
-        e.name = spec.name();
-        e.requestId = requestId;
-        e.queue = spec.queue();
-        e.spec = WorkloadService.json(spec);
-        e.generation = 1;
-        e.createdAt = now;
-        e.updatedAt = now;
-        e.persist();
-        outbox.add(changed(spec, e.generation, now));
-        metrics.counter("capstan.submission.inference_services.created", "channel", channel).increment();
-        return new Creation(view(e), true);
+        InferenceServiceEntity existing = InferenceServiceEntity.find("requestId", requestId).firstResult();
+        return Optional.ofNullable(existing).map(e -> new Creation(view(e), false));
     }
 
     /** The service, if it exists. */
@@ -111,36 +121,47 @@ public class InferenceServices {
 
     /**
      * Changes a service: the fields the change holds replace the service's, the result is validated whole. A change
-     * that changes nothing publishes nothing and keeps the generation.
+     * that changes nothing publishes nothing and keeps the generation. A model named in the change is checked with
+     * the registry before the service's row is locked: a slow registry holds neither a connection nor the lock.
      */
-    @Transactional
     public InferenceServiceView change(String name, InferenceServiceSpec change) {
-        InferenceServiceEntity e = locked(name);
         if (change == null) {
             throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
         }
-        InferenceServiceSpec current = EventCodec.fromJson(InferenceServiceSpec.class, e.spec);
-        List<FieldError> errors = new ArrayList<>(InferenceServiceRules.changeErrors(current, change));
-        InferenceServiceSpec next = InferenceServiceRules.withDefaults(InferenceServiceRules.merge(current, change));
-        errors.addAll(InferenceServiceRules.validate(next));
-        if (!errors.isEmpty()) {
-            throw new InvalidWorkloadException(errors);
-        }
-        if (next.equals(current)) {
+        String before = QuarkusTransaction.requiringNew().call(() -> WorkloadService.possibleId(name)
+                ? InferenceServiceEntity.<InferenceServiceEntity>findByIdOptional(name)
+                        .map(e -> EventCodec.fromJson(InferenceServiceSpec.class, e.spec).model()).orElse(null)
+                : null);
+        boolean checked = change.model() != null && !change.model().equals(before)
+                && InferenceServiceRules.validModel(change.model());
+        Optional<FieldError> badModel = checked ? models.check(change.model()) : Optional.empty();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            InferenceServiceEntity e = locked(name);
+            InferenceServiceSpec current = EventCodec.fromJson(InferenceServiceSpec.class, e.spec);
+            List<FieldError> errors = new ArrayList<>(InferenceServiceRules.changeErrors(current, change));
+            InferenceServiceSpec next = InferenceServiceRules.withDefaults(InferenceServiceRules.merge(current, change));
+            errors.addAll(InferenceServiceRules.validate(next));
+            if (!errors.isEmpty()) {
+                throw new InvalidWorkloadException(errors);
+            }
+            if (next.equals(current)) {
+                return view(e);
+            }
+            if (!next.model().equals(current.model())) {
+                // Checked above, unless the service's model changed meanwhile (then, rarely, under the lock).
+                Optional<FieldError> bad = checked ? badModel : models.check(next.model());
+                if (bad.isPresent()) {
+                    throw new InvalidWorkloadException(List.of(bad.get()));
+                }
+            }
+            Instant now = clock.instant();
+            e.spec = WorkloadService.json(next);
+            e.queue = next.queue();
+            e.generation++;
+            e.updatedAt = now;
+            outbox.add(changed(next, e.generation, now));
             return view(e);
-        }
-        if (!next.model().equals(current.model())) {
-            models.check(next.model()).ifPresent(err -> {
-                throw new InvalidWorkloadException(List.of(err));
-            });
-        }
-        Instant now = clock.instant();
-        e.spec = WorkloadService.json(next);
-        e.queue = next.queue();
-        e.generation++;
-        e.updatedAt = now;
-        outbox.add(changed(next, e.generation, now));
-        return view(e);
+        });
     }
 
     /** Deletes a service: its replicas go, scaling and rollouts stop. */
