@@ -74,6 +74,28 @@ public final class RestClient {
                 HttpResponse.BodyHandlers.ofString()).join(), 200);
     }
 
+    /**
+     * Sends a JSON request to any service (as user {@code e2e}, 10 s timeout) and fails unless the answer has status
+     * {@code want}; returns the answer.
+     */
+    public static HttpResponse<String> call(String method, String url, String body, int want) {
+        try {
+            HttpResponse<String> r = SHARED.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json").header("X-Capstan-User", "e2e")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != want) {
+                throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
+            }
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + method + " " + url, e);
+        }
+    }
+
     /** GETs any JSON document (another service's REST API); fails unless 200. */
     public static JsonNode fetch(String url) {
         return read(SHARED.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(),

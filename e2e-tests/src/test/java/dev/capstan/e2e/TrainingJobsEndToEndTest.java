@@ -317,29 +317,20 @@ class TrainingJobsEndToEndTest {
 
         // Registered, with a version behind the alias: accepted.
         String registry = stack.url("model-registry") + "/api/v1/models";
-        call(http, registry, "POST", "{\"name\":\"" + name + "\",\"queue\":\"default\"}", 201);
-        call(http, registry + "/" + name + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + name
+        RestClient.call("POST", registry, "{\"name\":\"" + name + "\",\"queue\":\"default\"}", 201);
+        RestClient.call("POST", registry + "/" + name + "/versions", "{\"artifactUri\":\"s3://e2e/" + name
                 + "/1\",\"format\":\"onnx\"}", 201);
-        call(http, registry + "/" + name + "/aliases/production", "PUT", "{\"version\":1,\"reason\":\"e2e\"}", 200);
+        RestClient.call("PUT", registry + "/" + name + "/aliases/production", "{\"version\":1,\"reason\":\"e2e\"}", 200);
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(services)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
         // A change to a version that does not exist is refused too; one that exists is taken.
-        assertThat(call(http, services + "/" + name, "PATCH", "{\"model\":\"" + name + ":9\"}", 422).body())
+        assertThat(RestClient.call("PATCH", services + "/" + name, "{\"model\":\"" + name + ":9\"}", 422).body())
                 .contains(name + ":9");
-        assertThat(RestClient.read(call(http, services + "/" + name, "PATCH", "{\"model\":\"" + name + ":1\"}", 200),
+        assertThat(RestClient.read(RestClient.call("PATCH", services + "/" + name, "{\"model\":\"" + name + ":1\"}", 200),
                 200).path("generation").asInt()).isEqualTo(2);
-    }
-
-    private static HttpResponse<String> call(HttpClient http, String url, String method, String body, int want)
-            throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(method + " " + url + ": " + r.body()).isEqualTo(want);
-        return r;
     }
 
     @Test
@@ -387,7 +378,6 @@ class TrainingJobsEndToEndTest {
     @Test
     void anInferenceServiceRunsAsReplicaPodsScalesUnderLoadAndRollsOutAndBackOnItsOwn() throws Exception {
         String service = "serve-" + UUID.randomUUID().toString().substring(0, 6);
-        HttpClient http = HttpClient.newHttpClient();
         String models = stack.url("model-registry") + "/api/v1/models/" + service;
         String api = stack.url("submission-service") + "/api/v1/inference-services/" + service;
         var kube = stack.cluster().client();
@@ -396,7 +386,7 @@ class TrainingJobsEndToEndTest {
                         stack.url("model-registry"), service, 4.0, 2, 2000, second -> 24, null).start()) {
             // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests, with
             // the default latency ratio (1.5): at 50 % the canary is compared with its baseline at the same load.
-            call(http, api, "PATCH", "{\"minReplicas\":3,\"rollout\":{\"canarySteps\":[50,100],"
+            RestClient.call("PATCH", api, "{\"minReplicas\":3,\"rollout\":{\"canarySteps\":[50,100],"
                     + "\"analysisWindowSeconds\":5,\"minRequests\":30,\"maxErrorRateIncrease\":2.0}}", 200);
             // 24 rps at 4 rps per replica (70 % utilisation): 9 replicas, on different nodes while they fit apart.
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -408,10 +398,10 @@ class TrainingJobsEndToEndTest {
             assertThat(kube.services().inNamespace("capstan").withName(service).get()).isNotNull();
 
             // A healthy v2: surge, 50 %, 100 %, promoted; v1's replicas released.
-            call(http, models + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + service + "/2\"}", 201);
+            RestClient.call("POST", models + "/versions", "{\"artifactUri\":\"s3://e2e/" + service + "/2\"}", 201);
             int minimumBefore = 3;
             ReadyWatch watch = new ReadyWatch(service);
-            call(http, models + "/aliases/production", "PUT", "{\"version\":2,\"reason\":\"e2e promote\"}", 200);
+            RestClient.call("PUT", models + "/aliases/production", "{\"version\":2,\"reason\":\"e2e promote\"}", 200);
             // kill -9 of the rollout's owner once the canary takes traffic: the restarted autoscaler reads its plans
             // back and goes on from the step it was at.
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -444,9 +434,9 @@ class TrainingJobsEndToEndTest {
                     .map(pl -> pl.rollout().stepStartedAt()).distinct()).hasSize(1);
 
             // A v3 that fails 30 % of its requests: rolled back at its first window, the alias moved back.
-            call(http, models + "/versions", "POST", "{\"artifactUri\":\"s3://e2e/" + service + "/3\","
+            RestClient.call("POST", models + "/versions", "{\"artifactUri\":\"s3://e2e/" + service + "/3\","
                     + "\"tags\":{\"sim.capstan.dev/error-rate\":\"0.3\"}}", 201);
-            call(http, models + "/aliases/production", "PUT", "{\"version\":3,\"reason\":\"e2e bad\"}", 200);
+            RestClient.call("PUT", models + "/aliases/production", "{\"version\":3,\"reason\":\"e2e bad\"}", 200);
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
                     plans(scaling, service).stream().anyMatch(pl -> pl.rollout() != null
                             && "rolled-back".equals(pl.rollout().phase()) && pl.rollout().to().equals("v3")));
@@ -469,7 +459,7 @@ class TrainingJobsEndToEndTest {
         }
 
         // Deleted: every replica pod and the Service go.
-        call(http, api, "DELETE", "", 204);
+        RestClient.call("DELETE", api, "", 204);
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                 replicaPods(service).isEmpty() && kube.services().inNamespace("capstan").withName(service).get() == null);
         assertNoGpuHeldTwice();

@@ -9,9 +9,6 @@ import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +57,6 @@ public final class RolloutBenchmark {
     static final double TARGET_RPS = 10.0;
     static final String ALIAS = "production";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** When the gateway first routed by each plan (by identity of its decision time and service). */
     private final Map<Instant, Instant> applied = new ConcurrentHashMap<>();
 
@@ -113,7 +109,7 @@ public final class RolloutBenchmark {
                 second -> rps, null)) {
             gateway.onPlanApplied((plan, at) -> applied.putIfAbsent(plan.plannedAt(), at));
             gateway.start();
-            send("PATCH", stack.url("submission-service") + "/api/v1/inference-services/" + service, String.format(
+            RestClient.call("PATCH", stack.url("submission-service") + "/api/v1/inference-services/" + service, String.format(
                     Locale.ROOT, "{\"minReplicas\":%d,\"maxReplicas\":%d,\"scaleToZero\":false,\"rollout\":"
                             + "{\"canarySteps\":[%s],\"analysisWindowSeconds\":%d,\"minRequests\":%d}}",
                     replicas, replicas, steps, window, minRequests), 200);
@@ -144,7 +140,7 @@ public final class RolloutBenchmark {
                 // The ready minimum: max(minReplicas, what was ready) = every replica of a fixed-size, settled service.
                 int minimum = replicas;
                 Instant start = Instant.now();
-                send("PUT", models + "/aliases/" + ALIAS, "{\"version\":" + version + ",\"reason\":\"bench " + kind
+                RestClient.call("PUT", models + "/aliases/" + ALIAS, "{\"version\":" + version + ",\"reason\":\"bench " + kind
                         + "\"}", 200);
                 String line;
                 switch (kind) {
@@ -172,7 +168,7 @@ public final class RolloutBenchmark {
                         awaitPlan(gateway, p -> p.rollout() != null && revision.equals(p.rollout().to())
                                 && "canary".equals(p.rollout().phase()), Duration.ofMinutes(3));
                         Thread.sleep(2_000); // the canary takes traffic for a moment before the person acts
-                        send("POST", models + "/aliases/" + ALIAS + "/rollback?to=" + current,
+                        RestClient.call("POST", models + "/aliases/" + ALIAS + "/rollback?to=" + current,
                                 "{\"reason\":\"bench: manual rollback\"}", 200);
                         Instant moved = lastMove(models);
                         ScalingEvent.RevisionsPlanned stopped = awaitPlan(gateway, p -> p.rollout() != null
@@ -212,21 +208,10 @@ public final class RolloutBenchmark {
 
     /** Registers the next version, tagged with the error rate its simulated replicas answer with. */
     private int register(String models, double errorRate) throws Exception {
-        HttpResponse<String> r = send("POST", models + "/versions", String.format(Locale.ROOT,
+        HttpResponse<String> r = RestClient.call("POST", models + "/versions", String.format(Locale.ROOT,
                 "{\"artifactUri\":\"s3://bench/%d\",\"tags\":{\"sim.capstan.dev/error-rate\":\"%s\"}}",
                 System.nanoTime(), errorRate), 201);
         return RestClient.read(r, 201).path("version").asInt();
-    }
-
-    private HttpResponse<String> send(String method, String url, String body, int want) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").header("X-Capstan-User", "bench")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != want) {
-            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
-        }
-        return r;
     }
 
     private static ScalingEvent.RevisionsPlanned awaitPlan(InferenceGateway gateway,

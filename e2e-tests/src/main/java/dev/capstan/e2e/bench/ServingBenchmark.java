@@ -1,6 +1,7 @@
 package dev.capstan.e2e.bench;
 
 import dev.capstan.e2e.EventLog;
+import dev.capstan.e2e.RestClient;
 import dev.capstan.events.InferenceMetricsEvent;
 import dev.capstan.events.ServingReplica;
 import dev.capstan.events.Topics;
@@ -11,10 +12,6 @@ import dev.capstan.traces.Trace;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,13 +106,12 @@ public final class ServingBenchmark {
     private static Live live(LocalStack stack, EventLog metrics, Trace trace, int seconds, double targetRps,
             int coldStart) throws Exception {
         String service = "serve-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String models = stack.url("model-registry") + "/api/v1/models";
         // The replicas answer every request they take: what fails is what found no ready replica.
-        send(http, "POST", models, "{\"name\":\"" + service + "\",\"queue\":\"default\"}", 201);
-        send(http, "POST", models + "/" + service + "/versions", "{\"artifactUri\":\"s3://bench/" + service
+        RestClient.call("POST", models, "{\"name\":\"" + service + "\",\"queue\":\"default\"}", 201);
+        RestClient.call("POST", models + "/" + service + "/versions", "{\"artifactUri\":\"s3://bench/" + service
                 + "\",\"tags\":{\"sim.capstan.dev/error-rate\":\"0\"}}", 201);
-        send(http, "PUT", models + "/" + service + "/aliases/production", "{\"version\":1}", 200);
+        RestClient.call("PUT", models + "/" + service + "/aliases/production", "{\"version\":1}", 200);
         var kube = stack.cluster().client();
         long replicaSeconds = 0;
         Instant started;
@@ -125,7 +121,7 @@ public final class ServingBenchmark {
             gateway.start();
             started = Instant.now();
             // As the offline replay's settings: 0 to 1,000 replicas, scale to zero after 30 s.
-            send(http, "PATCH", stack.url("submission-service") + "/api/v1/inference-services/" + service,
+            RestClient.call("PATCH", stack.url("submission-service") + "/api/v1/inference-services/" + service,
                     "{\"maxReplicas\":1000}", 200);
             for (int t = 0; t < seconds; t++) {
                 Thread.sleep(Math.max(0, Duration.between(Instant.now(), started.plusSeconds(t + 1)).toMillis()));
@@ -174,14 +170,5 @@ public final class ServingBenchmark {
             throw new IllegalStateException("the offline replay failed: " + figures);
         }
         return figures;
-    }
-
-    private static void send(HttpClient http, String method, String url, String body, int want) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != want) {
-            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
-        }
     }
 }

@@ -170,8 +170,8 @@ public final class CapstanCli {
             s.append("Plan:        none yet (the model does not resolve, or no replica count was decided)\n");
             return s.toString();
         }
-        s.append(String.format("%nREVISION   MODEL                      REPLICAS   WEIGHT%n"));
-        plan.path("revisions").forEach(r -> s.append(String.format("%-10s %-26s %-10d %d %%%n",
+        s.append(String.format("%nREVISION       MODEL                      REPLICAS   WEIGHT%n"));
+        plan.path("revisions").forEach(r -> s.append(String.format("%-14s %-26s %-10d %d %%%n",
                 r.path("name").asText(), r.path("model").asText() + ":" + r.path("modelVersion").asInt(),
                 r.path("replicas").asInt(), r.path("weight").asInt())));
         s.append(String.format("%n%-12s %s (%s)%n", "Plan:", plan.path("reason").asText(),
