@@ -9,6 +9,7 @@ import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
+import dev.capstan.traces.Trace;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +19,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongToDoubleFunction;
 import java.util.function.Predicate;
 
 /**
  * {@code ./capstan bench rollout --replicas 8 --runs 20}: rollouts on the live local stack (its own broker, embedded
  * PostgreSQL, simulated cluster), one inference service of a fixed size ({@code --replicas}, min = max) under a
- * constant load of {@code --rps} (default replicas × 10 rps × 70 %), with canary steps {@code --steps} (10,50,100)
+ * constant load of {@code --rps} (default replicas × 10 rps × 70 %) or, with {@code --trace FILE}, the file's busiest
+ * trace scaled to that mean, with canary steps {@code --steps} (10,50,100)
  * judged over {@code --window} s (30) of at least {@code --min-requests} (100): the rollout policy's defaults. Runs cycle through three kinds:
  * <ul>
  *   <li><b>bad</b>: a version failing {@code --bad-error-rate} (0.08) of its requests is promoted; the autoscaler's
@@ -72,6 +75,7 @@ public final class RolloutBenchmark {
         int minRequests = 100;
         String steps = "10,50,100";
         double badErrorRate = 0.08;
+        Path trace = null;
         for (int i = 1; i < args.length - 1; i++) {
             switch (args[i]) {
                 case "--replicas" -> replicas = Integer.parseInt(args[++i]);
@@ -81,6 +85,7 @@ public final class RolloutBenchmark {
                 case "--min-requests" -> minRequests = Integer.parseInt(args[++i]);
                 case "--steps" -> steps = args[++i];
                 case "--bad-error-rate" -> badErrorRate = Double.parseDouble(args[++i]);
+                case "--trace" -> trace = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -95,18 +100,36 @@ public final class RolloutBenchmark {
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(root, state, null, null, KAFKA_PORT, KUBE_PORT,
                 true, cluster, "_rollout", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, PG_PORT, 1));
                 EventLog metrics = new EventLog(stack.kafka(), List.of(Topics.INFERENCE_METRICS))) {
-            new RolloutBenchmark().run(stack, metrics, replicas, runs, rps, window, minRequests, steps, badErrorRate);
+            new RolloutBenchmark().run(stack, metrics, replicas, runs, rps, demand(trace, rps), window, minRequests,
+                    steps, badErrorRate);
         }
     }
 
-    private void run(LocalStack stack, EventLog metrics, int replicas, int runs, double rps, int window,
-            int minRequests, String steps, double badErrorRate) throws Exception {
+    /**
+     * The load: {@code rps} every second, or the busiest trace of {@code trace} scaled to that mean (its bursts and
+     * lulls kept), looped.
+     */
+    static LongToDoubleFunction demand(Path trace, double rps) throws java.io.IOException {
+        if (trace == null) {
+            return second -> rps;
+        }
+        Trace t = InferenceGateway.busiest(trace);
+        double mean = t.total() / t.requestsPerSec().length;
+        LongToDoubleFunction raw = InferenceGateway.traceDemand(t);
+        System.out.printf(Locale.ROOT, "trace %s: %d s, mean %.2f rps scaled by %.2f%n", t.name(),
+                t.requestsPerSec().length, mean, rps / mean);
+        return second -> raw.applyAsDouble(second) * rps / mean;
+    }
+
+    private void run(LocalStack stack, EventLog metrics, int replicas, int runs, double rps,
+            LongToDoubleFunction demand, int window, int minRequests, String steps, double badErrorRate)
+            throws Exception {
         String service = "roll-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         String models = stack.url("model-registry") + "/api/v1/models/" + service;
         int firstStep = Integer.parseInt(steps.split(",")[0].trim());
         try (InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.cluster().client(),
                 stack.url("submission-service"), stack.url("model-registry"), service, TARGET_RPS, 2, 2000,
-                second -> rps, null)) {
+                demand, null)) {
             gateway.onPlanApplied((plan, at) -> applied.putIfAbsent(plan.plannedAt(), at));
             gateway.start();
             RestClient.call("PATCH", stack.url("submission-service") + "/api/v1/inference-services/" + service, String.format(
@@ -124,6 +147,8 @@ public final class RolloutBenchmark {
             List<Long> aliasRestored = new ArrayList<>();
             List<Long> promoteSeconds = new ArrayList<>();
             long violations = 0;
+            int falseRollbacks = 0;
+            int badPromoted = 0;
             long toBad = 0;
             double bound = 0;
             for (int i = 0; i < runs; i++) {
@@ -146,8 +171,15 @@ public final class RolloutBenchmark {
                 switch (kind) {
                     case "bad" -> {
                         ScalingEvent.RevisionsPlanned back = awaitPlan(gateway, p -> p.rollout() != null
-                                && revision.equals(p.rollout().to()) && "rolled-back".equals(p.rollout().phase()),
-                                Duration.ofMinutes(5));
+                                && revision.equals(p.rollout().to()) && ("rolled-back".equals(p.rollout().phase())
+                                        || "promoted".equals(p.rollout().phase())), Duration.ofMinutes(10));
+                        if ("promoted".equals(back.rollout().phase())) {
+                            badPromoted++; // missed: the bad version serves from now on
+                            current = version;
+                            awaitSettled(gateway, revision, replicas, Duration.ofMinutes(2));
+                            line = "bad_promoted verdict=\"" + back.rollout().verdict() + "\"";
+                            break;
+                        }
                         Instant routed = awaitApplied(back);
                         long v2s = Duration.between(back.plannedAt(), routed).toMillis();
                         Instant moved = awaitAliasMove(models, current, Duration.ofMinutes(1));
@@ -181,8 +213,14 @@ public final class RolloutBenchmark {
                     }
                     default -> {
                         ScalingEvent.RevisionsPlanned done = awaitPlan(gateway, p -> p.rollout() != null
-                                && revision.equals(p.rollout().to()) && "promoted".equals(p.rollout().phase()),
-                                Duration.ofMinutes(10));
+                                && revision.equals(p.rollout().to()) && ("promoted".equals(p.rollout().phase())
+                                        || "rolled-back".equals(p.rollout().phase())), Duration.ofMinutes(10));
+                        if ("rolled-back".equals(done.rollout().phase())) {
+                            falseRollbacks++; // a healthy version judged bad
+                            awaitSettled(gateway, "v" + current, replicas, Duration.ofMinutes(2));
+                            line = "false_rollback verdict=\"" + done.rollout().verdict() + "\"";
+                            break;
+                        }
                         long seconds = Duration.between(start, done.plannedAt()).toSeconds();
                         promoteSeconds.add(seconds);
                         current = version;
@@ -200,9 +238,10 @@ public final class RolloutBenchmark {
             System.out.printf(Locale.ROOT, "rollout replicas=%d runs=%d verdict_to_stable_p50_ms=%d "
                     + "verdict_to_stable_p99_ms=%d rollback_ready_p99_ms=%d alias_restored_p99_ms=%d "
                     + "min_ready_violations=%d requests_to_bad_version=%d requests_to_bad_version_bound=%.0f "
-                    + "promoted_after_s_median=%d%n", replicas, runs, percentile(verdictToStable, 50),
-                    percentile(verdictToStable, 99), percentile(rollbackReady, 99), percentile(aliasRestored, 99),
-                    violations, toBad, bound, percentile(promoteSeconds, 50));
+                    + "promoted_after_s_median=%d false_rollbacks=%d bad_promoted=%d%n", replicas, runs,
+                    percentile(verdictToStable, 50), percentile(verdictToStable, 99), percentile(rollbackReady, 99),
+                    percentile(aliasRestored, 99), violations, toBad, bound, percentile(promoteSeconds, 50),
+                    falseRollbacks, badPromoted);
         }
     }
 
