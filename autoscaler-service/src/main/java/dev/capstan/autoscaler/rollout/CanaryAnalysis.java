@@ -17,11 +17,18 @@ import java.util.Locale;
  * {@value #MIN_SECONDS} seconds in the window, its seconds are significantly slower than the stable ones (one-sided
  * Mann–Whitney U test, normal approximation, same α). Medians, not request-weighted means: a small canary's few busy
  * seconds do not make it slow. Below {@code minRequests} canary requests nothing is judged: the window is extended.
+ *
+ * <p>A pass needs evidence too: the canary's errors must be shown within the allowance (see
+ * {@link #errorsWithinForSure}), else the window is extended; a version with 4 % errors against 0.3 % on 100 requests
+ * is neither failed (not yet significant) nor passed. Once the step has been extended as far as it may, the observed
+ * rates decide.
  */
 public final class CanaryAnalysis {
 
-    /** One-sided 99 % quantile of the standard normal. */
+    /** One-sided 99 % quantile of the standard normal: the confidence a failure needs. */
     static final double Z = 2.326;
+    /** One-sided 90 % quantile of the standard normal: the confidence a pass needs. */
+    static final double Z_PASS = 1.282;
 
     /** How a window went. */
     public enum Outcome { PASS, FAIL, WAIT }
@@ -60,6 +67,17 @@ public final class CanaryAnalysis {
     }
 
     public static Verdict judge(Stats stable, Stats canary, RolloutPolicy policy) {
+        return judge(stable, canary, policy, false);
+    }
+
+    /**
+     * Judges a window.
+     *
+     * @param lastChance the step has been extended as far as it may ({@link ServingPlanner#MAX_WINDOWS} windows): a
+     *                   canary whose errors are not yet shown within the allowance is decided by its observed rate
+     *                   instead of waiting longer
+     */
+    public static Verdict judge(Stats stable, Stats canary, RolloutPolicy policy, boolean lastChance) {
         int minRequests = policy.minRequests() == null ? 0 : policy.minRequests();
         double allowance = (policy.maxErrorRateIncrease() == null ? 1.0 : policy.maxErrorRateIncrease()) / 100.0;
         double latencyRatio = policy.maxLatencyRatio() == null ? Double.POSITIVE_INFINITY : policy.maxLatencyRatio();
@@ -79,7 +97,34 @@ public final class CanaryAnalysis {
                 && slowerForSure(stable, canary)) {
             return new Verdict(Outcome.FAIL, "canary failed on latency: " + figures, true);
         }
+        if (!lastChance && !errorsWithinForSure(stable, canary, allowance)) {
+            return new Verdict(Outcome.WAIT, "not yet shown within the error allowance: " + figures);
+        }
+        if (lastChance && canary.errorRate() - stable.errorRate() > allowance) {
+            return new Verdict(Outcome.FAIL, "canary failed: " + figures + " (not shown within the allowance)");
+        }
         return new Verdict(Outcome.PASS, "canary passed: " + figures);
+    }
+
+    /**
+     * Whether the canary's error rate is shown to exceed the stable one's by no more than the allowance: the upper
+     * bound of Newcombe's hybrid score interval for the difference (Wilson bounds of each rate, which behave with zero
+     * errors where a normal approximation claims certainty) at {@link #Z_PASS} is within it. A pass asks for less
+     * confidence (90 %) than a failure (99 %): a wrong pass still meets the next step's analysis, a wrong failure
+     * rolls a good version back.
+     */
+    static boolean errorsWithinForSure(Stats stable, Stats canary, double allowance) {
+        double rc = canary.errorRate();
+        double uc = wilson(canary.errors(), canary.requests(), Z_PASS, true);
+        double upper;
+        if (stable.requests() == 0) {
+            upper = uc;
+        } else {
+            double rs = stable.errorRate();
+            double ls = wilson(stable.errors(), stable.requests(), Z_PASS, false);
+            upper = rc - rs + Math.sqrt((uc - rc) * (uc - rc) + (rs - ls) * (rs - ls));
+        }
+        return upper <= allowance;
     }
 
     static boolean errorsWorse(Stats stable, Stats canary, double allowance) {
@@ -132,10 +177,18 @@ public final class CanaryAnalysis {
 
     /** The lower bound of the Wilson score interval of {@code k} successes in {@code n}, at {@link #Z}. */
     static double wilsonLower(long k, long n) {
+        return wilson(k, n, Z, false);
+    }
+
+    /** A bound of the Wilson score interval of {@code k} successes in {@code n} at {@code z}. */
+    static double wilson(long k, long n, double z, boolean upper) {
+        if (n == 0) {
+            return upper ? 1 : 0;
+        }
         double p = (double) k / n;
-        double z2 = Z * Z;
+        double z2 = z * z;
         double centre = p + z2 / (2 * n);
-        double margin = Z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-        return (centre - margin) / (1 + z2 / n);
+        double margin = z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+        return (centre + (upper ? margin : -margin)) / (1 + z2 / n);
     }
 }

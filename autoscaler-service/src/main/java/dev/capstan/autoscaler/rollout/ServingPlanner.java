@@ -50,6 +50,12 @@ public final class ServingPlanner {
     public static final String STOPPED = "stopped";
     /** The shortest span the stable revision's usual latency is taken over. */
     static final int BASELINE_SECONDS = 60;
+    /**
+     * How many analysis windows a step may last while its canary's errors are not yet shown within the allowance;
+     * then the observed rates decide (see {@link CanaryAnalysis#judge(CanaryAnalysis.Stats, CanaryAnalysis.Stats,
+     * RolloutPolicy, boolean)}).
+     */
+    static final int MAX_WINDOWS = 4;
     /** The shortest time a step waits for its replicas before the rollout fails; see {@link #progressDeadline}. */
     static final int MIN_PROGRESS_SECONDS = 120;
     /** What a stable revision's name is followed by in its baseline's; see {@link #baselineOf}. */
@@ -198,9 +204,10 @@ public final class ServingPlanner {
             // before the window is over (a clearly bad version gets no more traffic than it takes to tell); a pass
             // and a latency verdict wait for the end of the window.
             if (windowOver || canaryNow.requests() >= minRequests(policy)) {
+                boolean lastChance = !now.isBefore(rollout.stepStartedAt().plus(window.multipliedBy(MAX_WINDOWS)));
                 CanaryAnalysis.Verdict v = CanaryAnalysis.judge(reference(samples.since(stable.name(), from),
                         samples.since(control.name(), from), control.share() > 0, rollout.baselineP99LatencyMs()),
-                        canaryNow, policy);
+                        canaryNow, policy, lastChance);
                 // Before the window is over only errors can fail it: latency is judged over the whole window.
                 if (!windowOver && (v.outcome() != CanaryAnalysis.Outcome.FAIL || v.onLatency())) {
                     v = new CanaryAnalysis.Verdict(CanaryAnalysis.Outcome.WAIT, v.text());

@@ -21,8 +21,11 @@ class CanaryAnalysisTest {
             too few canary requests to judge          | 10000 | 40  | 40 |   99 |  50 | 40 | WAIT
             a clearly worse error rate                | 10000 | 40  | 40 | 1204 |  95 | 40 | FAIL
             as good as stable                         | 10000 | 40  | 40 | 1204 |   5 | 41 | PASS
-            worse, within the allowance               | 10000 | 40  | 40 | 1204 |  14 | 40 | PASS
-            above the allowance but not significant   | 10000 | 40  | 40 |  120 |   4 | 40 | PASS
+            worse, within the allowance for sure      | 10000 | 40  | 40 | 4000 |  40 | 40 | PASS
+            within the allowance, not shown yet       | 10000 | 40  | 40 | 1204 |  14 | 40 | WAIT
+            above the allowance but not significant   | 10000 | 40  | 40 |  120 |   4 | 40 | WAIT
+            no errors yet, too few to be sure         | 10000 | 40  | 40 |  100 |   0 | 40 | WAIT
+            no errors in enough requests              | 10000 | 40  | 40 |  300 |   0 | 40 | PASS
             stable served nothing, canary clearly bad | 0     | 0   |  0 |  500 |  60 | 40 | FAIL
             stable served nothing, canary fine        | 0     | 0   |  0 |  500 |   2 | 40 | PASS
             slower than 1.5 × stable's p99            | 10000 | 40  | 40 | 1204 |   5 | 70 | FAIL
@@ -31,6 +34,17 @@ class CanaryAnalysisTest {
             long canaryErrors, double canaryP99, Outcome expected) {
         var v = CanaryAnalysis.judge(new Stats(stableN, stableErrors, stableP99),
                 new Stats(canaryN, canaryErrors, canaryP99), POLICY);
+
+        assertThat(v.outcome()).as(v.text()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            within the allowance, not shown          | 1204 | 14 | PASS
+            above the allowance, not significant     |  120 |  4 | FAIL
+            """)
+    void atTheLastChanceTheObservedRatesDecide(String name, long canaryN, long canaryErrors, Outcome expected) {
+        var v = CanaryAnalysis.judge(new Stats(10_000, 40, 40), new Stats(canaryN, canaryErrors, 40), POLICY, true);
 
         assertThat(v.outcome()).as(v.text()).isEqualTo(expected);
     }

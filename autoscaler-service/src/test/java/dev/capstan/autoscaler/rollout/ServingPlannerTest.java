@@ -209,7 +209,11 @@ class ServingPlannerTest {
         assertThat(w.last().rollout().phase()).isEqualTo(ServingPlanner.CANARY);
         assertThat(w.last().rollout().step()).isZero();
 
+        // A pass needs the canary's errors shown within the allowance: no error in about 165 requests (90 % sure of
+        // less than 1 point more than v1's), some 80 s at 2 rps.
         w.run(30);
+        assertThat(w.last().rollout().step()).isZero();
+        w.run(20);
         assertThat(w.last().rollout().step()).isEqualTo(1);
     }
 
