@@ -77,9 +77,9 @@ public sealed interface ScalingEvent extends CapstanEvent {
      * @param step          index into the canary steps (0-based)
      * @param stepStartedAt when the current step's analysis window began
      * @param verdict       the last analysis, for people (e.g. {@code canary failed: errors 7.9 % vs 0.4 %, n=1,204})
-     * @param baselineP99LatencyMs the median of the stable revision's per-second p99 latencies over the window before
-     *                      the rollout began, when it served everything at its usual load per replica (absent in older
-     *                      records)
+     * @param baselineP99LatencyMs written by the first rollouts (the stable revision's latency before the rollout);
+     *                      the autoscaler now compares the canary with a baseline revision at the same time and leaves
+     *                      it null; kept so that those records still read
      */
     record Rollout(String from, String to, String phase, int step, Instant stepStartedAt, String verdict,
             Double baselineP99LatencyMs) {

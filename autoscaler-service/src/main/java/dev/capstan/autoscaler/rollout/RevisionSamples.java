@@ -17,9 +17,16 @@ public final class RevisionSamples {
     /** The key of the whole service's samples (all revisions together). */
     public static final String WHOLE = "";
 
+    /**
+     * How far a revision's last sample may lag the whole service's before the revision counts as gone: the gateway
+     * reports a revision only while it has ready replicas or requests.
+     */
+    static final long STALE_MILLIS = 2_000;
+
     private final long keepMillis;
     private final Map<String, Deque<Sample>> samples = new HashMap<>();
     private final Map<String, Integer> ready = new HashMap<>();
+    private final Map<String, Long> lastStart = new HashMap<>();
 
     /** Keeps samples for {@code keepMillis} after their window started. */
     public RevisionSamples(long keepMillis) {
@@ -35,16 +42,27 @@ public final class RevisionSamples {
             q.removeFirst();
         }
         ready.put(revision, readyReplicas);
+        lastStart.merge(revision, startMillis, Math::max);
     }
 
-    /** Whether the revision reported since these samples were kept (since the start). */
+    /**
+     * Whether the gateway reports the revision now: it sent a sample of it no more than {@link #STALE_MILLIS} before
+     * its latest sample of the whole service (any sample, before the whole service's first). A revision that stopped
+     * being reported (its replicas went) is not known any more, so an earlier rollout's baseline does not count as
+     * ready in the next one.
+     */
     public boolean knows(String revision) {
-        return ready.containsKey(revision);
+        Long last = lastStart.get(revision);
+        if (last == null) {
+            return false;
+        }
+        Long whole = lastStart.get(WHOLE);
+        return whole == null || last >= whole - STALE_MILLIS;
     }
 
-    /** Ready replicas of the revision in its last sample (0 when it never reported). */
+    /** Ready replicas of the revision in its last sample, while it is reported (else 0). */
     public int ready(String revision) {
-        return ready.getOrDefault(revision, 0);
+        return knows(revision) ? ready.getOrDefault(revision, 0) : 0;
     }
 
     /**
@@ -66,27 +84,6 @@ public final class RevisionSamples {
         }
         double[] seconds = p99s.stream().mapToDouble(Double::doubleValue).toArray();
         return new CanaryAnalysis.Stats(requests, errors, median(seconds), seconds);
-    }
-
-    /**
-     * The median of the revision's per-second p99 latencies since {@code fromMillis}, over the seconds in which it took
-     * every request of the service (no other revision served): its latency at its usual load. Null with fewer than
-     * {@link CanaryAnalysis#MIN_SECONDS} such seconds.
-     */
-    public Double aloneMedianP99(String revision, long fromMillis) {
-        java.util.Map<Long, Long> whole = new java.util.HashMap<>();
-        for (Sample s : samples.getOrDefault(WHOLE, new ArrayDeque<>())) {
-            whole.put(s.startMillis(), s.requests());
-        }
-        java.util.List<Double> p99s = new java.util.ArrayList<>();
-        for (Sample s : samples.getOrDefault(revision, new ArrayDeque<>())) {
-            Long all = whole.get(s.startMillis());
-            if (s.startMillis() >= fromMillis && s.requests() > 0 && all != null && all == s.requests()) {
-                p99s.add(s.p99LatencyMs());
-            }
-        }
-        return p99s.size() < CanaryAnalysis.MIN_SECONDS ? null
-                : median(p99s.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static double median(double[] xs) {

@@ -25,9 +25,8 @@ import java.util.Objects;
  *       two fit in 100 %) on as many replicas; after the analysis window the canary's samples of that window are
  *       judged ({@link CanaryAnalysis}) against the stable version's: errors of its revisions together, latency of
  *       the baseline, which carries the same load per replica (the stable revision, with every replica for the rest
- *       of the traffic, answers faster than either). At the last step (the canary takes everything on the service's
- *       replicas) the latency reference is the stable revision's usual one on those replicas: the median p99 of the
- *       seconds it served alone just before the rollout. A pass goes to the next step (back to surging for its
+ *       of the traffic, answers faster than either). The last step (the canary takes everything) has no baseline and
+ *       is judged on errors only. A pass goes to the next step (back to surging for its
  *       replicas), a wait extends the window, a failure rolls back: all traffic on the stable revision at once, the
  *       new revision's and the baseline's replicas released, and the alias moved back (see {@link #decide});</li>
  *   <li><b>promoted</b> after the last step (100 %) passed: the new revision is stable with every replica, the old
@@ -48,8 +47,6 @@ public final class ServingPlanner {
     public static final String PROMOTED = "promoted";
     public static final String ROLLED_BACK = "rolled-back";
     public static final String STOPPED = "stopped";
-    /** The shortest span the stable revision's usual latency is taken over. */
-    static final int BASELINE_SECONDS = 60;
     /**
      * How many analysis windows a step may last while its canary's errors are not yet shown within the allowance;
      * then the observed rates decide (see {@link CanaryAnalysis#judge(CanaryAnalysis.Stats, CanaryAnalysis.Stats,
@@ -123,8 +120,7 @@ public final class ServingPlanner {
         String reason = null;
         if (wanted != null && !wanted.equals(stable.name())) {
             if (!active && !(rollout != null && ROLLED_BACK.equals(rollout.phase()) && wanted.equals(rollout.to()))) {
-                rollout = new Rollout(stable.name(), wanted, SURGING, 0, now, null, baseline(spec, stable, samples,
-                        now));
+                rollout = new Rollout(stable.name(), wanted, SURGING, 0, now, null, null);
                 reason = "rollout of " + wanted + " started";
             } else if (active && !wanted.equals(rollout.to())) {
                 rollout = new Rollout(stable.name(), wanted, SURGING, 0, now, "superseded " + rollout.to(),
@@ -206,8 +202,7 @@ public final class ServingPlanner {
             if (windowOver || canaryNow.requests() >= minRequests(policy)) {
                 boolean lastChance = !now.isBefore(rollout.stepStartedAt().plus(window.multipliedBy(MAX_WINDOWS)));
                 CanaryAnalysis.Verdict v = CanaryAnalysis.judge(reference(samples.since(stable.name(), from),
-                        samples.since(control.name(), from), control.share() > 0, rollout.baselineP99LatencyMs()),
-                        canaryNow, policy, lastChance);
+                        samples.since(control.name(), from), control.share() > 0), canaryNow, policy, lastChance);
                 // Before the window is over only errors can fail it: latency is judged over the whole window.
                 if (!windowOver && (v.outcome() != CanaryAnalysis.Outcome.FAIL || v.onLatency())) {
                     v = new CanaryAnalysis.Verdict(CanaryAnalysis.Outcome.WAIT, v.text());
@@ -251,18 +246,17 @@ public final class ServingPlanner {
      * What the canary is judged against: errors of the stable version (its stable revision and its baseline
      * together, the same version), latency of the baseline alone, which takes the canary's share on as many
      * replicas: the same load per replica, so a busy canary is not compared with an idle stable revision. Without a
-     * baseline (the last step: the canary takes everything on the service's replicas) the latency is the stable
-     * version's usual one on those replicas, {@code usualP99}; when that is unknown (the stable revision did not serve
-     * alone long enough before the rollout) latency is not compared at that step: the earlier steps compared it.
+     * baseline (the last step: the canary takes everything) there is no reference for latency at the same load and
+     * time, and latency is not compared: the steps before compared it. (A reference from before the rollout, the
+     * stable revision serving alone, was tried: under a trace's changing load it rolled a healthy version back at
+     * 100 % in the demo.)
      */
     private static CanaryAnalysis.Stats reference(CanaryAnalysis.Stats stable, CanaryAnalysis.Stats baseline,
-            boolean withBaseline, Double usualP99) {
+            boolean withBaseline) {
         long requests = stable.requests() + baseline.requests();
         long errors = stable.errors() + baseline.errors();
-        if (withBaseline) {
-            return new CanaryAnalysis.Stats(requests, errors, baseline.p99LatencyMs(), baseline.secondP99s());
-        }
-        return new CanaryAnalysis.Stats(requests, errors, usualP99 == null ? 0 : usualP99);
+        return withBaseline ? new CanaryAnalysis.Stats(requests, errors, baseline.p99LatencyMs(), baseline.secondP99s())
+                : new CanaryAnalysis.Stats(requests, errors, 0);
     }
 
     /**
@@ -331,19 +325,6 @@ public final class ServingPlanner {
     /** The rollout in another phase or step, from {@code now} on, with the verdict given. */
     private static Rollout moved(Rollout r, String phase, int step, Instant now, String verdict) {
         return new Rollout(r.from(), r.to(), phase, step, now, verdict, r.baselineP99LatencyMs());
-    }
-
-    /**
-     * The median of the stable revision's per-second p99 latencies over the analysis window (at least
-     * {@value #BASELINE_SECONDS} s) before now, in the seconds it served the whole service alone: its usual latency,
-     * taken when a rollout begins; null with fewer than {@link CanaryAnalysis#MIN_SECONDS} such seconds.
-     */
-    private static Double baseline(Spec spec, Revision stable, RevisionSamples samples, Instant now) {
-        RolloutPolicy policy = spec.rollout() == null ? RolloutPolicy.defaults()
-                : spec.rollout().or(RolloutPolicy.defaults());
-        // Only the seconds it served alone: after an earlier rollout it kept every replica for a part of the traffic.
-        return samples.aloneMedianP99(stable.name(),
-                now.minusSeconds(Math.max(BASELINE_SECONDS, policy.analysisWindowSeconds())).toEpochMilli());
     }
 
     /** The alias to move back while a rolled-back version is what the service's alias names. */
