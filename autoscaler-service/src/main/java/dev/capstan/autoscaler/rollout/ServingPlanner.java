@@ -178,9 +178,9 @@ public final class ServingPlanner {
             if (!canary.allReady() || !held.allReady()) {
                 control = held;
                 if (reason == null) {
-                    reason = "starting " + rollout.to() + ": " + canary.ready() + " of " + canary.want()
-                            + " replicas ready" + (held.want() > 0 ? ", baseline " + held.ready() + " of " + held.want()
-                                    : "");
+                    reason = "starting " + rollout.to() + ": " + canary.readyReported() + " of " + canary.want()
+                            + " replicas ready" + (held.want() > 0 ? ", baseline " + held.readyReported() + " of "
+                                    + held.want() : "");
                 }
             } else {
                 rollout = moved(rollout, CANARY, k, now, rollout.verdict());
@@ -288,6 +288,11 @@ public final class ServingPlanner {
 
         boolean allReady() {
             return want == 0 || known && ready >= want;
+        }
+
+        /** The ready replicas the gateway reports (none while it does not report the revision). */
+        int readyReported() {
+            return known ? ready : 0;
         }
 
         /** Its weight at {@code weight} % with the replicas ready now; see {@link ServingPlanner#servable}. */
