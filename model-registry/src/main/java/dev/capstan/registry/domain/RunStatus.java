@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The state of an MLflow run, with MLflow's names. A run starts RUNNING; a client ends it FINISHED, FAILED or KILLED. */
+/**
+ * The state of an MLflow run, with MLflow's names. A run starts RUNNING; a client ends it FINISHED, FAILED or KILLED.
+ */
 public enum RunStatus {
     RUNNING, SCHEDULED, FINISHED, FAILED, KILLED;
 

@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  */
 public final class TrackingRules {
 
-    /** MLflow's batch limits ({@code MAX_METRICS_PER_BATCH}, {@code MAX_PARAMS_TAGS_PER_BATCH}, {@code MAX_ENTITIES_PER_BATCH}). */
+    /**
+     * MLflow's batch limits ({@code MAX_METRICS_PER_BATCH}, {@code MAX_PARAMS_TAGS_PER_BATCH},
+     * {@code MAX_ENTITIES_PER_BATCH}).
+     */
     public static final int MAX_METRICS_PER_BATCH = 1000;
     public static final int MAX_PARAMS_PER_BATCH = 100;
     public static final int MAX_TAGS_PER_BATCH = 100;

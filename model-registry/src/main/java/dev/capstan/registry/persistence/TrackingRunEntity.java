@@ -10,7 +10,10 @@ import java.util.Map;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** An MLflow run; its metric points are in {@link RunMetricEntity}, the latest per key in {@link RunLatestMetricEntity}. */
+/**
+ * An MLflow run; its metric points are in {@link RunMetricEntity}, the latest per key in
+ * {@link RunLatestMetricEntity}.
+ */
 @Entity
 @Table(name = "tracking_run")
 public class TrackingRunEntity extends PanacheEntityBase {

@@ -48,7 +48,7 @@ public class TrackingService {
 
     /** MLflow's Default experiment, where a run created without an experiment goes. */
     public static final long DEFAULT_EXPERIMENT = 0;
-    /** Where artifacts of an experiment created without an artifact location are said to be, as an MLflow server says. */
+    /** Where an experiment created without an artifact location says its artifacts are, as an MLflow server does. */
     static final String DEFAULT_ARTIFACT_ROOT = "mlflow-artifacts:/";
 
     private final Clock clock;

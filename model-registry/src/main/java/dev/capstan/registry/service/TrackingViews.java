@@ -29,7 +29,7 @@ public final class TrackingViews {
     /** Part of a list from an offset on, and the offset of the rest when there is more (null when not). */
     public record Chunk<T>(List<T> items, Long nextOffset) {
 
-        /** The first {@code limit} of {@code fetched} (which asked for one more), resuming after them if there is more. */
+        /** The first {@code limit} of {@code fetched} (which asked for one more), and where the rest resumes. */
         static <T> Chunk<T> of(List<T> fetched, long offset, int limit) {
             return fetched.size() > limit ? new Chunk<>(List.copyOf(fetched.subList(0, limit)), offset + limit)
                     : new Chunk<>(List.copyOf(fetched), null);
