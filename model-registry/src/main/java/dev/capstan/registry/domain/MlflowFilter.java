@@ -1,6 +1,7 @@
 package dev.capstan.registry.domain;
 
-import java.util.ArrayList;
+import dev.capstan.registry.domain.FilterTokens.Kind;
+import dev.capstan.registry.domain.FilterTokens.Token;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,17 +18,24 @@ import java.util.Map;
  * </ul>
  * Values are quoted with {@code '} or {@code "}; a doubled quote inside stands for one. Keywords ignore case. Anything
  * else ({@code OR}, {@code !=}, {@code IN}, parentheses, other keys) is refused with a message naming what is not
- * supported, rather than half-answered.
+ * supported, rather than half-answered. The same subset serves the tracking API's experiment search (name and tags);
+ * its run search has a larger grammar of its own ({@link TrackingSearch}), and both read quoting alike
+ * ({@link FilterTokens}).
  */
 public final class MlflowFilter {
 
     /** What is searched: decides which keys a filter may name. */
     public enum Target {
-        MODELS("name, tags.<key>"), VERSIONS("name, tags.<key>, run_id, source_path");
+        MODELS("registered models", "name, tags.<key>"),
+        VERSIONS("model versions", "name, tags.<key>, run_id, source_path"),
+        /** MLflow tracking experiments: the name and the experiment's tags. */
+        EXPERIMENTS("experiments", "name, tags.<key>");
 
+        private final String what;
         private final String keys;
 
-        Target(String keys) {
+        Target(String what, String keys) {
+            this.what = what;
             this.keys = keys;
         }
     }
@@ -70,68 +78,7 @@ public final class MlflowFilter {
         if (filter.length() > MAX_LENGTH) {
             throw new Unsupported("filter is longer than " + MAX_LENGTH + " characters");
         }
-        return new Parser(tokens(filter), target).criteria();
-    }
-
-    // ---------------------------------------------------------------- tokens
-
-    private enum Kind { WORD, QUOTED_KEY, STRING, OPERATOR, OTHER }
-
-    private record Token(Kind kind, String text) {
-    }
-
-    private static List<Token> tokens(String s) {
-        List<Token> out = new ArrayList<>();
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '.') {
-                int start = i;
-                while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_'
-                        || s.charAt(i) == '.')) {
-                    i++;
-                }
-                out.add(new Token(Kind.WORD, s.substring(start, i)));
-            } else if (c == '\'' || c == '"' || c == '`') {
-                StringBuilder text = new StringBuilder();
-                int j = i + 1;
-                boolean closed = false;
-                while (j < s.length()) {
-                    char d = s.charAt(j);
-                    if (d == c) {
-                        if (j + 1 < s.length() && s.charAt(j + 1) == c) {
-                            text.append(c);
-                            j += 2;
-                            continue;
-                        }
-                        closed = true;
-                        break;
-                    }
-                    text.append(d);
-                    j++;
-                }
-                if (!closed) {
-                    throw new Unsupported("unterminated " + c + " starting at character " + (i + 1));
-                }
-                // After "tags." a quoted word is a key; anywhere else ' and " quote a value.
-                boolean key = c == '`' || (!out.isEmpty() && out.get(out.size() - 1).kind() == Kind.WORD
-                        && out.get(out.size() - 1).text().endsWith("."));
-                out.add(new Token(key ? Kind.QUOTED_KEY : Kind.STRING, text.toString()));
-                i = j + 1;
-            } else if ("=!<>".indexOf(c) >= 0) {
-                int start = i;
-                while (i < s.length() && "=!<>".indexOf(s.charAt(i)) >= 0) {
-                    i++;
-                }
-                out.add(new Token(Kind.OPERATOR, s.substring(start, i)));
-            } else {
-                out.add(new Token(Kind.OTHER, String.valueOf(c)));
-                i++;
-            }
-        }
-        return out;
+        return new Parser(FilterTokens.of(filter), target).criteria();
     }
 
     // ---------------------------------------------------------------- grammar
@@ -188,9 +135,8 @@ public final class MlflowFilter {
                 }
             } else if (!lower.equals("name") && !(target == Target.VERSIONS
                     && (lower.equals("run_id") || lower.equals("source_path")))) {
-                throw new Unsupported("filter key '" + key + "' is not supported when searching "
-                        + (target == Target.MODELS ? "registered models" : "model versions") + "; supported keys: "
-                        + target.keys);
+                throw new Unsupported("filter key '" + key + "' is not supported when searching " + target.what
+                        + "; supported keys: " + target.keys);
             }
             String comparator = comparator(key);
             Token value = next("a quoted value after " + key + " " + comparator);

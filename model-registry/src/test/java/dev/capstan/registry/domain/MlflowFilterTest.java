@@ -1,5 +1,6 @@
 package dev.capstan.registry.domain;
 
+import static dev.capstan.registry.domain.MlflowFilter.Target.EXPERIMENTS;
 import static dev.capstan.registry.domain.MlflowFilter.Target.MODELS;
 import static dev.capstan.registry.domain.MlflowFilter.Target.VERSIONS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +60,9 @@ class MlflowFilterTest {
                         "name = 'm' AND run_id = 'r1' and source_path = 's3://b/m' And tags.k = 'v'", VERSIONS,
                         new Criteria("m", null, false, Map.of("k", "v"), "r1", "s3://b/m")),
                 new Accepted("equality and pattern on the name together", "name = 'm' AND name LIKE 'm%'", MODELS,
-                        new Criteria("m", "m%", false, Map.of(), null, null)));
+                        new Criteria("m", "m%", false, Map.of(), null, null)),
+                new Accepted("experiments: name pattern and tag", "name ILIKE 'trial%' and tags.team = 'risk'",
+                        EXPERIMENTS, new Criteria(null, "trial%", true, Map.of("team", "risk"), null, null)));
     }
 
     static Stream<Refused> refused() {
@@ -82,7 +85,10 @@ class MlflowFilterTest {
                 new Refused("tag without key", "tags. = 'v'", MODELS, "names no tag key"),
                 new Refused("name twice", "name = 'a' AND name = 'b'", MODELS, "name may appear once"),
                 new Refused("tag twice", "tags.k = 'a' AND tags.k = 'b'", MODELS, "tag 'k' is compared twice"),
-                new Refused("comparison", "creation_timestamp > '1'", VERSIONS, "is not supported"));
+                new Refused("comparison", "creation_timestamp > '1'", VERSIONS, "is not supported"),
+                new Refused("run_id on experiments", "run_id = 'r'", EXPERIMENTS,
+                        "filter key 'run_id' is not supported when searching experiments"),
+                new Refused("a number where a key belongs", "1 = 'a'", MODELS, "expected a key"));
     }
 
     @ParameterizedTest

@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Reads MLflow's request parameters. Every refusal is a {@link BadParameterException}, which the error mappers turn
@@ -24,8 +26,16 @@ import java.util.function.Function;
 final class MlflowParams {
 
     static final String USER = "X-Capstan-User";
+    /** The tracking searches' {@code max_results} when absent: MLflow's {@code SEARCH_MAX_RESULTS_DEFAULT}. */
+    static final int TRACKING_SEARCH_DEFAULT = 1000;
+    /** The most {@code max_results} a tracking search accepts: MLflow's server refuses more than 50,000. */
+    static final int TRACKING_SEARCH_MAX = 50_000;
+    /** The most runs or experiments one tracking search answer holds; the page token fetches the rest. */
+    static final int TRACKING_PAGE_MAX = 1000;
     /** MLflow's stages; Capstan has only "None" (aliases replace the others) but accepts every name in a query. */
     private static final Set<String> STAGES = Set.of("none", "staging", "production", "archived");
+    private static final Set<String> VIEW_TYPES = Set.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL");
+    private static final Pattern EXPERIMENT_ID = Pattern.compile("[0-9]{1,18}");
 
     private MlflowParams() {
     }
@@ -91,14 +101,67 @@ final class MlflowParams {
         return out;
     }
 
+    /** The run a tracking request names: {@code run_id}, or {@code run_uuid} as older clients send it. */
+    static String runId(String runId, String runUuid) {
+        return required("run_id", runId == null || runId.isEmpty() ? runUuid : runId);
+    }
+
+    /** An experiment id: MLflow sends a string, Capstan numbers experiments from 0 (the Default experiment). */
+    static long experimentId(String field, String value) {
+        String id = required(field, value);
+        if (!EXPERIMENT_ID.matcher(id).matches()) {
+            throw new BadParameterException(field, "invalid experiment ID '" + Params.printable(id)
+                    + "': experiment ids are whole numbers");
+        }
+        return Long.parseLong(id);
+    }
+
+    /** {@code max_results} from a JSON body: {@code fallback} when absent, at least 1 and at most {@code max}. */
+    static int maxResults(Long value, int fallback, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1 || value > max) {
+            throw new BadParameterException("max_results", "must be between 1 and " + max + ", not " + value);
+        }
+        return value.intValue();
+    }
+
+    /**
+     * Whether a search with this view type ({@code ACTIVE_ONLY}, the default, {@code DELETED_ONLY} or {@code ALL})
+     * can find anything: nothing in the tracking store is ever deleted, so DELETED_ONLY finds nothing.
+     */
+    static boolean findsActive(String field, String viewType) {
+        String v = viewType == null ? "" : viewType.strip().toUpperCase(Locale.ROOT);
+        if (!(v.isEmpty() || VIEW_TYPES.contains(v))) {
+            throw new BadParameterException(field, "must be one of ACTIVE_ONLY, DELETED_ONLY, ALL, not '"
+                    + Params.printable(viewType) + "'");
+        }
+        return !v.equals("DELETED_ONLY");
+    }
+
+    /** A page of a list under {@code key}, with a {@code next_page_token} when {@code nextOffset} is not null. */
+    static Map<String, Object> pageAnswer(String key, List<?> items, Long nextOffset) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(key, items);
+        if (nextOffset != null) {
+            out.put("next_page_token", PageToken.encode(nextOffset));
+        }
+        return out;
+    }
+
+    /** What {@code parse} reads from the parameter {@code field}; a filter or order it does not support is refused. */
+    static <T> T parsed(String field, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (MlflowFilter.Unsupported e) {
+            throw new BadParameterException(field, e.getMessage());
+        }
+    }
+
     /** A search filter as Capstan's query. */
     static ModelQuery query(String filter, MlflowFilter.Target target) {
-        MlflowFilter.Criteria c;
-        try {
-            c = MlflowFilter.parse(filter, target);
-        } catch (MlflowFilter.Unsupported e) {
-            throw new BadParameterException("filter", e.getMessage());
-        }
+        MlflowFilter.Criteria c = parsed("filter", () -> MlflowFilter.parse(filter, target));
         return new ModelQuery(c.name(), c.namePattern(), c.ignoreCase(), null, c.tags(), c.runId(), c.sourcePath(),
                 null);
     }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated malformed requests ({@link Fuzz}) against the MLflow-compatible API: no 5xx, and every refusal in
- * MLflow's own error shape ({@code error_code} and {@code message}, JSON), which MLflow clients parse. 10,000 bodies
- * (each POST/PATCH endpoint's valid body with one field replaced by a value of any type or odd text, any JSON value,
- * truncated JSON, text) and 10,000 requests with junk in every query parameter.
+ * Generated malformed requests ({@link Fuzz}) against the MLflow-compatible API, registry and tracking: no 5xx, and
+ * every refusal in MLflow's own error shape ({@code error_code} and {@code message}, JSON), which MLflow clients
+ * parse. 19,000 bodies (each POST/PATCH endpoint's valid body with one field replaced by a value of any type or odd
+ * text, any JSON value, truncated JSON, text) and 10,000 requests with junk in every query parameter.
  */
 @QuarkusTest
 class MlflowMalformedInputTest {
@@ -29,11 +29,17 @@ class MlflowMalformedInputTest {
     URI mlflow;
 
     String model;
+    String experiment;
+    String run;
 
     @BeforeEach
-    void aModelWithAVersion() {
+    void aModelWithAVersionAndARun() {
         model = Fixtures.uniqueModel("mlfuzz");
         Fixtures.modelWithVersions(model, 2);
+        experiment = MlflowApi.post("experiments/create", java.util.Map.of("name", model)).statusCode(200)
+                .extract().path("experiment_id");
+        run = MlflowApi.post("runs/create", java.util.Map.of("experiment_id", experiment)).statusCode(200)
+                .extract().path("run.info.run_id");
     }
 
     /** One endpoint taking a body: its method, path, a valid body and the fields a mutation may replace. */
@@ -43,6 +49,7 @@ class MlflowMalformedInputTest {
     @Test
     void malformedBodiesNeverGet5xxAndEveryRefusalIsAnMlflowError() throws Exception {
         String n = "\"name\":\"" + model + "\"";
+        String r = "\"run_id\":\"" + run + "\"";
         List<Endpoint> endpoints = List.of(
                 new Endpoint("POST", "/registered-models/create",
                         "{\"name\":\"mlfuzz-new\",\"tags\":[{\"key\":\"k\",\"value\":\"v\"}],\"description\":\"d\"}",
@@ -68,7 +75,33 @@ class MlflowMalformedInputTest {
                         List.of("name", "version", "key", "value")),
                 new Endpoint("POST", "/model-versions/transition-stage",
                         "{" + n + ",\"version\":\"1\",\"stage\":\"Production\",\"archive_existing_versions\":false}",
-                        List.of("name", "version", "stage", "archive_existing_versions")));
+                        List.of("name", "version", "stage", "archive_existing_versions")),
+                new Endpoint("POST", "/experiments/create", "{\"name\":\"" + model + "-x\",\"artifact_location\":"
+                        + "\"s3://fuzz/x\",\"tags\":[{\"key\":\"k\",\"value\":\"v\"}]}",
+                        List.of("name", "artifact_location", "tags", "tags[0]", "tags[0].key", "tags[0].value")),
+                new Endpoint("POST", "/experiments/search", "{\"max_results\":5,\"filter\":\"name LIKE 'mlfuzz%'\","
+                        + "\"order_by\":[\"name DESC\"],\"view_type\":\"ALL\",\"page_token\":\"\"}",
+                        List.of("max_results", "filter", "order_by", "order_by[0]", "view_type", "page_token")),
+                new Endpoint("POST", "/runs/create", "{\"experiment_id\":\"" + experiment + "\",\"run_name\":\"r\","
+                        + "\"user_id\":\"u\",\"start_time\":1,\"tags\":[{\"key\":\"k\",\"value\":\"v\"}]}",
+                        List.of("experiment_id", "run_name", "user_id", "start_time", "tags", "tags[0].key")),
+                new Endpoint("POST", "/runs/update", "{" + r + ",\"status\":\"FINISHED\",\"end_time\":2,"
+                        + "\"run_name\":\"r\"}", List.of("run_id", "status", "end_time", "run_name")),
+                new Endpoint("POST", "/runs/search", "{\"experiment_ids\":[\"" + experiment + "\"],\"filter\":"
+                        + "\"metrics.m > 0 and params.p = 'v'\",\"max_results\":5,\"order_by\":[\"metrics.m DESC\"],"
+                        + "\"page_token\":\"\",\"run_view_type\":\"ACTIVE_ONLY\"}",
+                        List.of("experiment_ids", "experiment_ids[0]", "filter", "max_results", "order_by",
+                                "order_by[0]", "page_token", "run_view_type")),
+                new Endpoint("POST", "/runs/log-metric", "{" + r + ",\"key\":\"m\",\"value\":0.5,"
+                        + "\"timestamp\":1,\"step\":1}", List.of("run_id", "key", "value", "timestamp", "step")),
+                new Endpoint("POST", "/runs/log-batch", "{" + r + ",\"metrics\":[{\"key\":\"m\",\"value\":1,"
+                        + "\"timestamp\":1,\"step\":2}],\"params\":[{\"key\":\"p\",\"value\":\"v\"}],"
+                        + "\"tags\":[{\"key\":\"t\",\"value\":\"v\"}]}",
+                        List.of("run_id", "metrics", "metrics[0]", "params", "params[0]", "tags", "tags[0]")),
+                new Endpoint("POST", "/runs/log-parameter", "{" + r + ",\"key\":\"p\",\"value\":\"v\"}",
+                        List.of("run_id", "key", "value")),
+                new Endpoint("POST", "/runs/set-tag", "{" + r + ",\"key\":\"t\",\"value\":\"v\"}",
+                        List.of("run_id", "key", "value")));
         Fuzz fuzz = new Fuzz().refusalsShaped(MlflowMalformedInputTest::isMlflowError);
         for (Endpoint e : endpoints) {
             fuzz.run(Fuzz.bodies(e.valid(), e.fields()).sampleStream().limit(1_000).toList(),
@@ -84,7 +117,7 @@ class MlflowMalformedInputTest {
 
     @Test
     void junkParametersNeverGet5xxAndEveryRefusalIsAnMlflowError() throws Exception {
-        Arbitrary<String> queries = Combinators.combine(Fuzz.junk(), Fuzz.junk(), Arbitraries.integers().between(0, 8))
+        Arbitrary<String> queries = Combinators.combine(Fuzz.junk(), Fuzz.junk(), Arbitraries.integers().between(0, 13))
                 .as((a, b, which) -> {
                     String x = Fuzz.enc(a);
                     String y = Fuzz.enc(b);
@@ -97,6 +130,12 @@ class MlflowMalformedInputTest {
                         case 5 -> "/model-versions/get?name=" + model + "&version=" + x;
                         case 6 -> "/model-versions/search?filter=" + x + "&max_results=" + y;
                         case 7 -> "/model-versions/get-download-uri?name=" + x + "&version=" + y;
+                        case 9 -> "/experiments/get?experiment_id=" + x;
+                        case 10 -> "/experiments/get-by-name?experiment_name=" + x;
+                        case 11 -> "/experiments/search?filter=" + x + "&max_results=" + y + "&order_by=" + x;
+                        case 12 -> "/runs/get?run_id=" + x;
+                        case 13 -> "/metrics/get-history?run_id=" + run + "&metric_key=" + x + "&page_token=" + y
+                                + "&max_results=" + x;
                         default -> "/model-versions/search?filter=name%3D'" + x + "'&page_token=" + y;
                     };
                 });
