@@ -48,6 +48,7 @@ public final class EventTypes {
         add("dev.capstan.model.version-registered.v1", ModelEvent.ModelVersionRegistered.class, Topics.MODELS);
         add("dev.capstan.model.alias-moved.v1", ModelEvent.ModelAliasMoved.class, Topics.MODELS);
         add("dev.capstan.model.alias-removed.v1", ModelEvent.ModelAliasRemoved.class, Topics.MODELS);
+        add("dev.capstan.trial.metric-reported.v1", TrialEvent.TrialMetricReported.class, Topics.TRIAL_METRICS);
     }
 
     private EventTypes() {

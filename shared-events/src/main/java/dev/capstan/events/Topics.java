@@ -20,9 +20,14 @@ public final class Topics {
     public static final String SCALING = "capstan.scaling";
     /** Model versions and aliases; produced by model-registry; key = model name. */
     public static final String MODELS = "capstan.models";
+    /**
+     * Intermediate metrics of tuning trials; produced by model-registry (the MLflow tracking API) and trainers; key =
+     * trial (workload) id.
+     */
+    public static final String TRIAL_METRICS = "capstan.trial-metrics";
 
     public static final List<String> ALL = List.of(WORKLOAD_REQUESTS, WORKLOADS, PLACEMENTS, EXECUTIONS, NODES,
-            INFERENCE_METRICS, SCALING, MODELS);
+            INFERENCE_METRICS, SCALING, MODELS, TRIAL_METRICS);
 
     private Topics() {
     }

@@ -44,6 +44,21 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void aTrialMetricThatIsNotFiniteTravelsAsText() {
+        var nan = TrialEvent.TrialMetricReported.of("t-1", "r-1", "loss", Double.NaN, 3, SampleEvents.T);
+        var inf = TrialEvent.TrialMetricReported.of("t-1", "r-1", "loss", Double.NEGATIVE_INFINITY, 4, SampleEvents.T);
+
+        var readNan = (TrialEvent.TrialMetricReported) EventCodec.fromJson(nan.type(), EventCodec.toJson(nan));
+        var readInf = (TrialEvent.TrialMetricReported) EventCodec.fromJson(inf.type(), EventCodec.toJson(inf));
+
+        assertThat(EventCodec.toJson(nan)).contains("\"nonFinite\":\"NaN\"");
+        assertThat(readNan.loggedValue()).isNaN();
+        assertThat(readInf.loggedValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(TrialEvent.TrialMetricReported.of("t-1", "r-1", "acc", 0.5, 5, SampleEvents.T).loggedValue())
+                .isEqualTo(0.5);
+    }
+
+    @Test
     void unknownFieldsFromANewerProducerAreIgnored() {
         String json = "{\"workloadId\":\"wl-9\",\"attempt\":2,\"at\":\"2026-11-29T10:15:30Z\",\"addedLater\":{\"x\":1}}";
 

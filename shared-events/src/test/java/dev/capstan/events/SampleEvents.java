@@ -59,7 +59,9 @@ final class SampleEvents {
                         new Resources(1, 500, List.of("T4"), 2000, 8192), 45, List.of(
                                 new ScalingEvent.Revision("v6", "fraud", 6, "s3://models/fraud/6", 5, 90),
                                 new ScalingEvent.Revision("v7", "fraud", 7, "s3://models/fraud/7", 1, 10)),
-                        "canary step 1 of 3", new ScalingEvent.Rollout("v6", "v7", "canary", 0, T, null), T));
+                        "canary step 1 of 3", new ScalingEvent.Rollout("v6", "v7", "canary", 0, T, null), T),
+                TrialEvent.TrialMetricReported.of("exp-7-trial-3", "0f8e2c4a9b1d4e6f8a2b3c4d5e6f7a8b", "val_accuracy",
+                        0.8125, 1200, T));
     }
 
     /** Writes the golden files; run once per new event version, never to "fix" a failing test. */

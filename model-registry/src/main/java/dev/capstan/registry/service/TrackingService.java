@@ -1,5 +1,6 @@
 package dev.capstan.registry.service;
 
+import dev.capstan.events.TrialEvent;
 import dev.capstan.registry.domain.FieldError;
 import dev.capstan.registry.domain.KeyValue;
 import dev.capstan.registry.domain.MetricPoint;
@@ -16,6 +17,7 @@ import dev.capstan.registry.persistence.TrackingSearchSql;
 import dev.capstan.registry.service.TrackingViews.Chunk;
 import dev.capstan.registry.service.TrackingViews.ExperimentView;
 import dev.capstan.registry.service.TrackingViews.RunView;
+import dev.capstan.support.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,8 +42,10 @@ import java.util.stream.Collectors;
  * The use cases of MLflow's tracking API: experiments, runs, and what a trainer logs into a run (metric points,
  * params, tags). Every write to a run runs under a lock on the run's row, so that params stay immutable and the latest
  * value of each metric is decided once, however many clients log to the run at a time. Metric points are appended and
- * never changed ({@code run_metric}, ordered by id); nothing is published yet: the tuning-service will read metrics
- * through an outbox event per point, written in the same transaction as the point.
+ * never changed ({@code run_metric}, ordered by id). A run tagged with a trial's workload id
+ * ({@link TrialEvent#TRIAL_TAG}) is a tuning trial's: each point stored into it (not one logged again) is published
+ * as {@link TrialEvent.TrialMetricReported} on {@code capstan.trial-metrics} through the outbox, in the transaction
+ * that stores it.
  */
 @ApplicationScoped
 public class TrackingService {
@@ -54,11 +58,13 @@ public class TrackingService {
     private final Clock clock;
     private final EntityManager em;
     private final MeterRegistry metrics;
+    private final Outbox outbox;
 
-    TrackingService(Clock clock, EntityManager em, MeterRegistry metrics) {
+    TrackingService(Clock clock, EntityManager em, MeterRegistry metrics, Outbox outbox) {
         this.clock = clock;
         this.em = em;
         this.metrics = metrics;
+        this.outbox = outbox;
     }
 
     // ---------------------------------------------------------------- experiments
@@ -245,8 +251,13 @@ public class TrackingService {
             }
         }
         if (!points.isEmpty()) {
-            append(runId, points);
+            List<MetricPoint> stored = append(runId, points);
             raiseLatest(runId, points);
+            String trial = r.tags.get(TrialEvent.TRIAL_TAG);
+            if (trial != null && !trial.isBlank()) {
+                stored.forEach(p -> outbox.add(TrialEvent.TrialMetricReported.of(trial, runId, p.key(), p.value(),
+                        p.step(), Instant.ofEpochMilli(p.timestamp()))));
+            }
         }
         r.updatedAt = clock.instant();
     }
@@ -274,23 +285,30 @@ public class TrackingService {
 
     /**
      * Appends the points with one statement; a point stored before is skipped (the unique index on the point), so a
-     * retried request stores nothing twice.
+     * retried request stores nothing twice. Returns the points stored now.
      */
-    private void append(String runId, List<MetricPoint> points) {
+    private List<MetricPoint> append(String runId, List<MetricPoint> points) {
         StringBuilder sql = new StringBuilder(
                 "insert into run_metric (run_id, metric_key, value, timestamp_ms, step, logged_at) values ");
         for (int i = 0; i < points.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(:run, :k").append(i).append(", :v").append(i).append(", :t")
                     .append(i).append(", :s").append(i).append(", :at)");
         }
-        Query q = em.createNativeQuery(sql.append(" on conflict do nothing").toString())
-                .setParameter("run", runId).setParameter("at", clock.instant());
+        Query q = em.createNativeQuery(sql.append(" on conflict do nothing returning metric_key, value, timestamp_ms, "
+                + "step").toString()).setParameter("run", runId).setParameter("at", clock.instant());
         for (int i = 0; i < points.size(); i++) {
             MetricPoint p = points.get(i);
             q.setParameter("k" + i, p.key()).setParameter("v" + i, p.value()).setParameter("t" + i, p.timestamp())
                     .setParameter("s" + i, p.step());
         }
-        metrics.counter("capstan.registry.tracking.points").increment(q.executeUpdate());
+        List<MetricPoint> stored = new ArrayList<>();
+        for (Object row : q.getResultList()) {
+            Object[] c = (Object[]) row;
+            stored.add(new MetricPoint((String) c[0], ((Number) c[1]).doubleValue(), ((Number) c[2]).longValue(),
+                    ((Number) c[3]).longValue()));
+        }
+        metrics.counter("capstan.registry.tracking.points").increment(stored.size());
+        return stored;
     }
 
     /** Moves each metric's latest point forward where the batch holds a later one ({@link MetricPoint#supersedes}). */

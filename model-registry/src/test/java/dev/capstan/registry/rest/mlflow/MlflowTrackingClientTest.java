@@ -4,6 +4,10 @@ import static dev.capstan.registry.rest.mlflow.MlflowApi.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.capstan.events.KafkaEvents;
+import dev.capstan.events.Topics;
+import dev.capstan.events.TrialEvent;
+import dev.capstan.support.testing.TestKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
@@ -128,6 +132,35 @@ class MlflowTrackingClientTest {
         RunsPage second = (RunsPage) first.getNextPage();
         assertThat(second.getItems()).extracting(r -> r.getInfo().getRunId()).containsExactly(other);
         assertThat(second.hasNextPage()).isFalse();
+    }
+
+    @Test
+    void aTrialsRunPublishesEachStoredPointOnceForTheTuningService() {
+        String trial = uniqueName("exp-3-trial");
+        String experimentId = mlflow.createExperiment(uniqueName("tuning"));
+        String run = mlflow.createRun(CreateRun.newBuilder().setExperimentId(experimentId)
+                .addTags(RunTag.newBuilder().setKey(TrialEvent.TRIAL_TAG).setValue(trial)).build()).getRunId();
+        String untagged = mlflow.createRun(experimentId).getRunId();
+
+        mlflow.logMetric(run, "val_accuracy", 0.42, T0, 100);
+        mlflow.logMetric(run, "val_accuracy", 0.42, T0, 100); // a retried request: stored once, published once
+        mlflow.logBatch(run, List.of(metric("val_accuracy", 0.57, 200), metric("loss", Double.NaN, 200)), List.of(),
+                List.of());
+        mlflow.logMetric(untagged, "val_accuracy", 0.99, T0, 100); // not a trial's run: nothing published
+
+        List<TrialEvent.TrialMetricReported> reported = TestKafka.awaitAll(Topics.TRIAL_METRICS,
+                r -> trial.equals(r.key()), 3, java.time.Duration.ofSeconds(30)).stream()
+                .map(r -> (TrialEvent.TrialMetricReported) KafkaEvents.read(r)).toList();
+        assertThat(reported).extracting(TrialEvent.TrialMetricReported::metric, TrialEvent.TrialMetricReported::step,
+                TrialEvent.TrialMetricReported::runId).containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("val_accuracy", 100L, run),
+                        org.assertj.core.groups.Tuple.tuple("val_accuracy", 200L, run),
+                        org.assertj.core.groups.Tuple.tuple("loss", 200L, run));
+        assertThat(reported).filteredOn(e -> e.metric().equals("loss")).singleElement()
+                .satisfies(e -> assertThat(e.loggedValue()).isNaN());
+        // Nothing more for this trial (not the retry), read again from the beginning for a few seconds.
+        assertThatThrownBy(() -> TestKafka.awaitAll(Topics.TRIAL_METRICS, r -> trial.equals(r.key()), 4,
+                java.time.Duration.ofSeconds(3))).hasMessageStartingWith("3 of 4");
     }
 
     @Test
