@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.events.CloudEventHeaders;
 import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.InferenceMetricsEvent;
 import dev.capstan.events.ModelEvent;
 import dev.capstan.events.PlacementEvent;
 import dev.capstan.events.ScalingEvent;
@@ -382,6 +383,7 @@ class TrainingJobsEndToEndTest {
         String api = stack.url("submission-service") + "/api/v1/inference-services/" + service;
         var kube = stack.cluster().client();
         try (EventLog scaling = new EventLog(stack.kafka(), List.of(Topics.SCALING));
+                EventLog metrics = new EventLog(stack.kafka(), List.of(Topics.INFERENCE_METRICS));
                 InferenceGateway gateway = new InferenceGateway(stack.kafka(), kube, stack.url("submission-service"),
                         stack.url("model-registry"), service, 4.0, 2, 2000, second -> 24, null).start()) {
             // Fast canary steps for a test: half the traffic, then all, judged over 5 s windows of 30 requests, with
@@ -401,6 +403,7 @@ class TrainingJobsEndToEndTest {
             RestClient.call("POST", models + "/versions", "{\"artifactUri\":\"s3://e2e/" + service + "/2\"}", 201);
             int minimumBefore = 3;
             ReadyWatch watch = new ReadyWatch(service);
+            java.time.Instant rolloutStart = java.time.Instant.now();
             RestClient.call("PUT", models + "/aliases/production", "{\"version\":2,\"reason\":\"e2e promote\"}", 200);
             // kill -9 of the rollout's owner once the canary takes traffic: the restarted autoscaler reads its plans
             // back and goes on from the step it was at.
@@ -421,6 +424,19 @@ class TrainingJobsEndToEndTest {
                         p.getMetadata().getLabels().get(ServingReplica.REVISION_LABEL)));
             });
             assertThat(watch.lowest).as("ready replicas during the rollout").isGreaterThanOrEqualTo(minimumBefore);
+            // No request lost to the rollout: the whole service's failures while it ran are the versions' own (0.2 %
+            // each), not requests sent where no replica was ready or left waiting past the queue timeout.
+            long[] whole = {0, 0};
+            metrics.of(InferenceMetricsEvent.RequestRateSample.class).stream()
+                    .filter(m -> m.service().equals(service) && m.revision() == null
+                            && !m.windowStart().isBefore(rolloutStart))
+                    .forEach(m -> {
+                        whole[0] += m.requests();
+                        whole[1] += m.errors();
+                    });
+            assertThat(whole[0]).isGreaterThan(500);
+            assertThat((double) whole[1] / whole[0]).as("failed share of %d requests during the rollout", whole[0])
+                    .isLessThan(0.01);
             assertThat(plans(scaling, service)).extracting(pl -> pl.rollout() == null ? "-" : pl.rollout().phase())
                     .contains("surging", "canary", "promoted").doesNotContain("rolled-back", "stopped");
             // At 50 % a baseline of v1 took the same share on as many replicas as v2.
