@@ -195,8 +195,8 @@ public class AutoscalingService {
     }
 
     /**
-     * Records a whole-service sample for the rollout analysis too (which seconds a revision served alone), with its
-     * requests and p99.
+     * Records a whole-service sample for the rollout analysis too: a revision whose samples lag the whole service's is
+     * no longer reported by the gateway (see {@link RevisionSamples#knows}).
      */
     public void observeWhole(String service, Instant windowStart, long requests, long errors, double p99LatencyMs,
             int readyReplicas) {

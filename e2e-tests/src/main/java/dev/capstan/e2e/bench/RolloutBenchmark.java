@@ -152,8 +152,7 @@ public final class RolloutBenchmark {
             long toBad = 0;
             double bound = 0;
             for (int i = 0; i < runs; i++) {
-                // The service serves a while before each rollout, as one does: the stable revision's usual latency
-                // (the canary's reference) is taken over the minute before.
+                // The service serves a while before each rollout, as one does, and settles after the previous one.
                 Thread.sleep(i == 0 ? 60_000 : 20_000);
                 String kind = switch (i % 3) {
                     case 0 -> "bad";
