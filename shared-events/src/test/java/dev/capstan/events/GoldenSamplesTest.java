@@ -97,13 +97,32 @@ class GoldenSamplesTest {
                     new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000,
                     SampleEvents.T, "ghcr.io/acme/serve:2.1", RolloutPolicy.defaults(), 3),
             new InferenceMetricsEvent.RequestRateSample("fraud-scorer", SampleEvents.T, 1.0, 180, 3.5, 42.0, 3, "v7",
-                    4, 12.5)};
+                    4, 12.5),
+            new InferenceMetricsEvent.RequestRateSample("fraud-scorer", SampleEvents.T, 1.0, 180, 3.5, 1042.0, 3,
+                    "v7", 9, 12.5, 5, 42.0)};
         for (CapstanEvent e : newer) {
             assertThat(EventCodec.fromJson(e.type(), EventCodec.toJson(e))).isEqualTo(e);
         }
         // The v1 golden records predate these fields: they read as "no output", attempt 0, unknown actor.
         assertThat(((WorkloadEvent.WorkloadSubmitted) SampleEvents.all().get(2)).spec().output()).isNull();
         assertThat(((WorkloadEvent.WorkloadFinished) SampleEvents.all().get(4)).attempt()).isZero();
+    }
+
+    @Test
+    void aRequestRateSampleTellsRefusedRequestsAndQueueWaitsApartAndOlderSamplesReadAsAllTheVersions() {
+        var sample = new InferenceMetricsEvent.RequestRateSample("fraud-scorer", SampleEvents.T, 1.0, 180, 3.5,
+                1042.0, 3, "v7", 9, 12.5, 5, 42.0);
+        assertThat(sample.replicaErrors()).isEqualTo(4);
+        assertThat(sample.versionP99LatencyMs()).isEqualTo(42.0);
+
+        var older = (InferenceMetricsEvent.RequestRateSample) SampleEvents.all().stream()
+                .filter(e -> e instanceof InferenceMetricsEvent.RequestRateSample).findFirst().orElseThrow();
+        String json = EventCodec.toJson(older).replace(",\"refused\":0", "").replace(",\"replicaP99LatencyMs\":0.0", "");
+        var read = (InferenceMetricsEvent.RequestRateSample) EventCodec.fromJson(older.type(), json);
+        assertThat(json).doesNotContain("refused");
+        assertThat(read.refused()).isZero();
+        assertThat(read.versionP99LatencyMs()).isEqualTo(42.0);
+        assertThat(read.replicaErrors()).isEqualTo(read.errors());
     }
 
     @Test

@@ -41,9 +41,11 @@ public class MetricsConsumer {
             throw new EventCodec.MalformedEventException("sample without service or window start");
         }
         if (s.revision() != null) {
-            // One revision's share: what a canary analysis judges. The whole service's sample scales it.
-            autoscaling.observeRevision(s.service(), s.revision(), s.windowStart(), s.requests(), s.errors(),
-                    s.p99LatencyMs(), s.readyReplicas());
+            // One revision's share: what a canary analysis judges, on the version's own errors and latency (requests
+            // refused for want of capacity and queue waits are the autoscaler's matter). The whole service's sample
+            // scales it.
+            autoscaling.observeRevision(s.service(), s.revision(), s.windowStart(), s.requests(), s.replicaErrors(),
+                    s.versionP99LatencyMs(), s.readyReplicas());
             return;
         }
         autoscaling.observeWhole(s.service(), s.windowStart(), s.requests(), s.errors(), s.p99LatencyMs(),

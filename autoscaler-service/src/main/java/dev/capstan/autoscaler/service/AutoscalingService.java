@@ -118,7 +118,9 @@ public class AutoscalingService {
 
     /**
      * Records one revision's sample (the gateway sends one per revision besides the whole service's): what a canary
-     * analysis judges, and how many of the revision's replicas are ready.
+     * analysis judges, and how many of the revision's replicas are ready. {@code errors} and {@code p99LatencyMs} are
+     * the version's own: its replicas' errors and latency, without requests refused for want of capacity or the
+     * wait in the gateway's queue (capacity is the autoscaler's matter, not the version's).
      */
     public void observeRevision(String service, String revision, Instant windowStart, long requests, long errors,
             double p99LatencyMs, int readyReplicas) {

@@ -428,13 +428,16 @@ public final class InferenceGateway implements AutoCloseable {
      * what finds no free replica waits up to the queue timeout, oldest first, see {@link RevisionQueue}) and sends a
      * sample for each revision with ready replicas or waiting requests, then the whole service's: all requests, the
      * errors of every revision (its own, and requests that waited past the timeout) plus the requests nothing could
-     * take, the slowest revision's tail (a wait adds to it) and the request-weighted median.
+     * take, the slowest revision's tail (a wait adds to it) and the request-weighted median. Each sample tells the
+     * refused requests (timed out in the queue, or taken by nothing) and the replicas' own tail apart.
      */
     private void report(Instant windowStart, long requests, Map<String, Integer> ready, Map<String, Long> routed,
             Map<String, ModelVersion> versions) throws Exception {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         // What no revision could take failed.
         long errors = requests - routed.values().stream().mapToLong(Long::longValue).sum();
+        long refusedTotal = errors;
+        double replicaP99 = 0;
         long served = 0;
         double concurrency = 0;
         double p99 = 0;
@@ -464,19 +467,25 @@ public final class InferenceGateway implements AutoCloseable {
             if (pods == 0 && share == 0 && taken.served() == 0 && taken.timedOut() == 0) {
                 continue; // a revision gone, with nothing left to report
             }
+            // Requests that waited past the timeout failed for want of capacity, not on a replica: told apart, so a
+            // canary is judged on its replicas' own errors and latency, and capacity stays the autoscaler's matter.
+            long refused = answered.refused() + taken.timedOut();
             sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, share,
-                    taken.served(), p99Revision, pods, revision, failed, answered.p50LatencyMs())));
+                    taken.served(), p99Revision, pods, revision, failed, answered.p50LatencyMs(), refused,
+                    answered.p99LatencyMs())));
             readyTotal += pods;
             errors += failed;
+            refusedTotal += refused;
             concurrency += taken.served();
             if (taken.served() > 0) {
                 served += taken.served();
                 p99 = Math.max(p99, p99Revision);
+                replicaP99 = Math.max(replicaP99, answered.p99LatencyMs());
                 p50Sum += answered.p50LatencyMs() * taken.served();
             }
         }
         sent.add(send(new InferenceMetricsEvent.RequestRateSample(service, windowStart, 1.0, requests, concurrency,
-                p99, readyTotal, null, errors, served == 0 ? 0 : p50Sum / served)));
+                p99, readyTotal, null, errors, served == 0 ? 0 : p50Sum / served, refusedTotal, replicaP99)));
         for (Future<RecordMetadata> f : sent) {
             f.get();
         }

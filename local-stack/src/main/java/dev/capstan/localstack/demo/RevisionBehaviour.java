@@ -39,6 +39,11 @@ public record RevisionBehaviour(double errorRate, double p50LatencyMs) {
 
     /** One second of a revision's traffic. */
     public record Second(long requests, long served, long errors, double p50LatencyMs, double p99LatencyMs) {
+
+        /** Of the errors, the requests no replica could take (the rest failed on a replica). */
+        public long refused() {
+            return requests - served;
+        }
     }
 
     /** What {@code requests} arriving in one second get from replicas that can take {@code capacity} of them. */

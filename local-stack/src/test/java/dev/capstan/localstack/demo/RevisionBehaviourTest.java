@@ -34,6 +34,9 @@ class RevisionBehaviourTest {
         RevisionBehaviour.Second overloaded = RevisionBehaviour.HEALTHY.serve(100, 60, new Random(1));
         assertThat(overloaded.served()).isEqualTo(60);
         assertThat(overloaded.errors()).isGreaterThanOrEqualTo(40);
+        // Those 40 were refused for want of capacity; the rest of the errors are the replicas' own.
+        assertThat(overloaded.refused()).isEqualTo(40);
+        assertThat(RevisionBehaviour.HEALTHY.serve(100, 1_000, new Random(1)).refused()).isZero();
     }
 
     @Test
