@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 public final class TestInfrastructure {
 
     /** Databases the services' tests use; created when missing. */
-    public static final List<String> TEST_DATABASES = List.of("capstan_submission_test", "capstan_registry_test");
+    public static final List<String> TEST_DATABASES = List.of("capstan_submission_test", "capstan_registry_test",
+            "capstan_tuning_test");
 
     private TestInfrastructure() {
     }

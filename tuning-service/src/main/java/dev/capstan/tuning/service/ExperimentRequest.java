@@ -1,0 +1,245 @@
+package dev.capstan.tuning.service;
+
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.tuning.domain.Algorithm;
+import dev.capstan.tuning.domain.Budget;
+import dev.capstan.tuning.domain.CategoricalParameter;
+import dev.capstan.tuning.domain.Direction;
+import dev.capstan.tuning.domain.EarlyStopping;
+import dev.capstan.tuning.domain.ExperimentSpec;
+import dev.capstan.tuning.domain.FieldProblem;
+import dev.capstan.tuning.domain.FloatParameter;
+import dev.capstan.tuning.domain.IntParameter;
+import dev.capstan.tuning.domain.LogFloatParameter;
+import dev.capstan.tuning.domain.Objective;
+import dev.capstan.tuning.domain.Parameter;
+import dev.capstan.tuning.domain.ProgressHalving;
+import dev.capstan.tuning.domain.Resource;
+import dev.capstan.tuning.domain.Rungs;
+import dev.capstan.tuning.domain.SearchSpace;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A tuning experiment as a user submits it (REST body, and what is stored): the domain's {@link ExperimentSpec} in
+ * JSON's words, plus what the service needs to run trials.
+ *
+ * @param name          unique experiment name (a DNS label of at most 40 characters: trials are named after it)
+ * @param objective     metric, {@code maximize}/{@code minimize}, optional target
+ * @param searchSpace   the parameters: {@code int}, {@code float}, {@code log-float} (min, max) or
+ *                      {@code categorical} (choices)
+ * @param algorithm     {@code grid}, {@code random}, {@code tpe}, {@code asha}, {@code hyperband} or
+ *                      {@code progress-halving} (the default)
+ * @param earlyStopping {@code none} (the default), {@code median} or {@code asha}
+ * @param parallelism   trials holding GPUs at once (default 2)
+ * @param budget        maxTrials, gpuHours, deadline: at least one (grid ends by itself and needs none)
+ * @param seed          the seed of every random choice (default 1)
+ * @param trialSteps    a trial's planned length in steps: a number, or the name of the parameter that sets it (such
+ *                      as {@code epochs}); rungs on progress measure against it
+ * @param trialTemplate the training job each trial runs; {@code ${param}} in its command, env values and
+ *                      annotation values is replaced by the trial's value, {@code ${trial}} by the trial's id
+ * @param model         optional: the best trial is registered as a version of this model when the experiment ends
+ */
+public record ExperimentRequest(String name, ObjectiveBody objective, SearchSpaceBody searchSpace,
+        AlgorithmBody algorithm, EarlyStoppingBody earlyStopping, Integer parallelism, BudgetBody budget, Long seed,
+        String trialSteps, TrainingJobSpec trialTemplate, ModelBody model) {
+
+    public record ObjectiveBody(String metric, String direction, Double target) {
+    }
+
+    public record SearchSpaceBody(List<ParameterBody> parameters) {
+    }
+
+    public record ParameterBody(String name, String type, Double min, Double max, List<String> choices) {
+    }
+
+    public record RungsBody(String resource, Double minResource, Integer reductionFactor, Double maxResource) {
+    }
+
+    public record AlgorithmBody(String name, String sampler, Integer gridPoints, RungsBody rungs, Integer brackets,
+            Integer probing) {
+    }
+
+    public record EarlyStoppingBody(String kind, Integer gracePeriod, Integer minTrials, RungsBody rungs) {
+    }
+
+    public record BudgetBody(Integer maxTrials, Double gpuHours, Instant deadline) {
+    }
+
+    /**
+     * Where the best trial goes.
+     *
+     * @param name        the registered model (created when missing)
+     * @param artifactUri the trial's artifact, with the template's placeholders ({@code ${trial}} at least)
+     */
+    public record ModelBody(String name, String artifactUri) {
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
+    static final int DEFAULT_PARALLELISM = 2;
+
+    /** The spec, or the problems that keep it from running (each naming its field). */
+    public Mapped toSpec() {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (name == null || !NAME.matcher(name).matches()) {
+            problems.add(new FieldProblem("name", "must be a DNS label of at most 40 characters (a-z, 0-9, '-')"));
+        }
+        Objective obj = objective == null ? null
+                : new Objective(objective.metric(), direction(objective.direction()), objective.target());
+        SearchSpace space = searchSpace == null ? null : new SearchSpace(parameters(problems));
+        Algorithm alg = algorithm(problems);
+        EarlyStopping stopping = earlyStopping(problems);
+        Budget b = budget == null ? Budget.UNLIMITED
+                : new Budget(budget.maxTrials(), budget.gpuHours(), budget.deadline());
+        ExperimentSpec spec = new ExperimentSpec(obj, space, alg, stopping,
+                parallelism == null ? DEFAULT_PARALLELISM : parallelism, b, seed == null ? 1 : seed);
+        problems.addAll(spec.problems());
+        if (alg != null && alg.kind() != Algorithm.Kind.GRID && b.maxTrials() == null && b.gpuHours() == null
+                && b.deadline() == null) {
+            problems.add(new FieldProblem("budget", "must set maxTrials, gpuHours or deadline: only a grid ends by "
+                    + "itself"));
+        }
+        if (trialTemplate == null) {
+            problems.add(new FieldProblem("trialTemplate", "is required: the training job each trial runs"));
+        }
+        if (trialSteps != null && !trialSteps.isBlank() && !trialSteps.matches("\\d+") && space != null
+                && space.parameters() != null
+                && space.parameters().stream().noneMatch(p -> trialSteps.equals(p.name()))) {
+            problems.add(new FieldProblem("trialSteps", "must be a number or the name of a parameter, not '"
+                    + trialSteps + "'"));
+        }
+        if (model != null) {
+            if (model.name() == null || model.name().isBlank()) {
+                problems.add(new FieldProblem("model.name", "must not be blank"));
+            }
+            if (model.artifactUri() == null || !model.artifactUri().contains("${trial}")) {
+                problems.add(new FieldProblem("model.artifactUri", "must name each trial's artifact, with ${trial}"));
+            }
+        }
+        return new Mapped(problems.isEmpty() ? spec : null, problems);
+    }
+
+    /** The spec, or why not. */
+    public record Mapped(ExperimentSpec spec, List<FieldProblem> problems) {
+    }
+
+    private static Direction direction(String text) {
+        if (text == null) {
+            return null;
+        }
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "maximize", "maximise", "max" -> Direction.MAXIMIZE;
+            case "minimize", "minimise", "min" -> Direction.MINIMIZE;
+            default -> null;
+        };
+    }
+
+    private List<Parameter> parameters(List<FieldProblem> problems) {
+        if (searchSpace.parameters() == null) {
+            return null;
+        }
+        List<Parameter> out = new ArrayList<>();
+        for (int i = 0; i < searchSpace.parameters().size(); i++) {
+            ParameterBody p = searchSpace.parameters().get(i);
+            String path = "searchSpace.parameters[" + i + "]";
+            if (p == null) {
+                problems.add(new FieldProblem(path, "must not be null"));
+                continue;
+            }
+            String type = p.type() == null ? "" : p.type().toLowerCase(Locale.ROOT);
+            if (type.equals("categorical")) {
+                out.add(new CategoricalParameter(p.name(), p.choices()));
+                continue;
+            }
+            if (!List.of("int", "float", "log-float").contains(type)) {
+                problems.add(new FieldProblem(path + ".type", "must be int, float, log-float or categorical"));
+                continue;
+            }
+            if (p.min() == null || p.max() == null) {
+                problems.add(new FieldProblem(path + (p.min() == null ? ".min" : ".max"), "is required for "
+                        + type));
+                continue;
+            }
+            if (type.equals("int") && (p.min() != Math.rint(p.min()) || p.max() != Math.rint(p.max()))) {
+                problems.add(new FieldProblem(path + ".min", "must be whole numbers for int (min and max)"));
+                continue;
+            }
+            out.add(switch (type) {
+                case "int" -> new IntParameter(p.name(), p.min().longValue(), p.max().longValue());
+                case "float" -> new FloatParameter(p.name(), p.min(), p.max());
+                default -> new LogFloatParameter(p.name(), p.min(), p.max());
+            });
+        }
+        return out;
+    }
+
+    private Algorithm algorithm(List<FieldProblem> problems) {
+        if (algorithm == null || algorithm.name() == null) {
+            return Algorithm.progressHalving();
+        }
+        Algorithm.Sampler sampler = algorithm.sampler() == null ? Algorithm.Sampler.RANDOM
+                : enumOf(Algorithm.Sampler.class, algorithm.sampler(), "algorithm.sampler", problems);
+        Rungs rungs = rungs(algorithm.rungs(), "algorithm.rungs", problems);
+        return switch (algorithm.name().toLowerCase(Locale.ROOT)) {
+            case "grid" -> Algorithm.grid(algorithm.gridPoints() == null ? 3 : algorithm.gridPoints());
+            case "random" -> Algorithm.random();
+            case "tpe" -> Algorithm.tpe();
+            case "asha" -> Algorithm.asha(sampler, rungs == null ? ProgressHalving.DEFAULT_RUNGS : rungs);
+            case "hyperband" -> Algorithm.hyperband(sampler, rungs == null ? ProgressHalving.DEFAULT_RUNGS : rungs,
+                    algorithm.brackets() == null ? 2 : algorithm.brackets());
+            case "progress-halving" -> Algorithm.progressHalving(algorithm.probing() == null ? 0
+                    : algorithm.probing());
+            default -> {
+                problems.add(new FieldProblem("algorithm.name",
+                        "must be grid, random, tpe, asha, hyperband or progress-halving"));
+                yield null;
+            }
+        };
+    }
+
+    private EarlyStopping earlyStopping(List<FieldProblem> problems) {
+        if (earlyStopping == null || earlyStopping.kind() == null) {
+            return EarlyStopping.NONE;
+        }
+        return switch (earlyStopping.kind().toLowerCase(Locale.ROOT)) {
+            case "none" -> EarlyStopping.NONE;
+            case "median" -> earlyStopping.gracePeriod() == null && earlyStopping.minTrials() == null
+                    ? EarlyStopping.median()
+                    : EarlyStopping.median(earlyStopping.gracePeriod() == null ? 4 : earlyStopping.gracePeriod(),
+                            earlyStopping.minTrials() == null ? 3 : earlyStopping.minTrials());
+            case "asha" -> {
+                Rungs r = rungs(earlyStopping.rungs(), "earlyStopping.rungs", problems);
+                yield EarlyStopping.asha(r == null ? ProgressHalving.DEFAULT_RUNGS : r);
+            }
+            default -> {
+                problems.add(new FieldProblem("earlyStopping.kind", "must be none, median or asha"));
+                yield null;
+            }
+        };
+    }
+
+    private static Rungs rungs(RungsBody body, String field, List<FieldProblem> problems) {
+        if (body == null) {
+            return null;
+        }
+        Resource resource = body.resource() == null ? Resource.PROGRESS
+                : enumOf(Resource.class, body.resource(), field + ".resource", problems);
+        return new Rungs(resource, body.minResource() == null ? 0 : body.minResource(),
+                body.reductionFactor() == null ? Rungs.DEFAULT_REDUCTION_FACTOR : body.reductionFactor(),
+                body.maxResource() == null ? 1 : body.maxResource());
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String text, String field,
+            List<FieldProblem> problems) {
+        try {
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem(field, "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()));
+            return null;
+        }
+    }
+}

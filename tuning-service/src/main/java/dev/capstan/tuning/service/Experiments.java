@@ -1,0 +1,639 @@
+package dev.capstan.tuning.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capstan.events.EventCodec;
+import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.tuning.domain.CategoricalParameter;
+import dev.capstan.tuning.domain.Configuration;
+import dev.capstan.tuning.domain.Decision;
+import dev.capstan.tuning.domain.ExperimentSpec;
+import dev.capstan.tuning.domain.FieldProblem;
+import dev.capstan.tuning.domain.IntParameter;
+import dev.capstan.tuning.domain.Parameter;
+import dev.capstan.tuning.domain.ParameterValue;
+import dev.capstan.tuning.domain.Report;
+import dev.capstan.tuning.domain.Trial;
+import dev.capstan.tuning.domain.TrialState;
+import dev.capstan.tuning.domain.Tuner;
+import dev.capstan.tuning.domain.Tuners;
+import dev.capstan.tuning.persistence.ExperimentEntity;
+import dev.capstan.tuning.persistence.TrialEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The experiments and their trials in PostgreSQL, and every state change: what a request, a metric, a workload's end
+ * or the driver's next look does. Each change locks its experiment's row first, so the Kafka consumers, REST and the
+ * driver never decide on a stale view. Decisions are stored before anything is done about them (a trial to submit,
+ * a workload to cancel, a model version to register): the driver carries them out, idempotently, after any restart.
+ */
+@ApplicationScoped
+public class Experiments {
+
+    private static final Logger LOG = Logger.getLogger(Experiments.class);
+    static final ObjectMapper JSON = EventCodec.mapper();
+    private static final TypeReference<List<double[]>> REPORTS = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, String>> TEXT_MAP = new TypeReference<>() {
+    };
+
+    /** Experiment states. */
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String STOPPED = "STOPPED";
+
+    private final Clock clock;
+
+    Experiments(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Thrown when the request cannot run; each problem names its field. */
+    public static final class Invalid extends RuntimeException {
+        public final List<FieldProblem> problems;
+
+        public Invalid(List<FieldProblem> problems) {
+            super(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
+            this.problems = problems;
+        }
+    }
+
+    /** An experiment of that name exists already. */
+    public static final class Exists extends RuntimeException {
+        public Exists(String name) {
+            super("experiment '" + name + "' exists");
+        }
+    }
+
+    /** No such experiment or trial. */
+    public static final class NotFound extends RuntimeException {
+        public NotFound(String what) {
+            super(what);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ requests
+
+    /** Validates and stores a new experiment; the driver starts its first trials within its next look. */
+    @Transactional
+    public ExperimentView create(ExperimentRequest request) {
+        if (request == null) {
+            throw new Invalid(List.of(new FieldProblem("body", "is required")));
+        }
+        ExperimentRequest.Mapped mapped = request.toSpec();
+        List<FieldProblem> problems = new ArrayList<>(mapped.problems());
+        if (mapped.spec() != null && request.trialTemplate() != null) {
+            problems.addAll(TrialJobs.problems(request.trialTemplate(), mapped.spec().searchSpace().parameters()
+                    .stream().map(Parameter::name).collect(Collectors.toSet()),
+                    request.model() == null ? null : request.model().artifactUri()));
+        }
+        if (!problems.isEmpty()) {
+            throw new Invalid(problems);
+        }
+        if (ExperimentEntity.findById(request.name()) != null) {
+            throw new Exists(request.name());
+        }
+        ExperimentEntity e = new ExperimentEntity();
+        e.name = request.name();
+        e.request = write(request);
+        e.state = RUNNING;
+        e.createdAt = clock.instant();
+        e.persist();
+        return view(e, List.of());
+    }
+
+    @Transactional
+    public Optional<ExperimentView> find(String name) {
+        ExperimentEntity e = ExperimentEntity.findById(name);
+        return e == null ? Optional.empty() : Optional.of(view(e, trials(name)));
+    }
+
+    /** Every experiment, newest first, without their trials. */
+    @Transactional
+    public List<ExperimentView> list() {
+        List<ExperimentEntity> all = ExperimentEntity.list("order by createdAt desc");
+        List<ExperimentView> views = new ArrayList<>();
+        for (ExperimentEntity e : all) {
+            views.add(view(e, trials(e.name)).withoutTrials());
+        }
+        return views;
+    }
+
+    /** Stops an experiment: no new trials, running ones cancelled. */
+    @Transactional
+    public ExperimentView stop(String name, String reason) {
+        ExperimentEntity e = lock(name);
+        if (RUNNING.equals(e.state)) {
+            String why = reason == null || reason.isBlank() ? "stopped by user" : reason;
+            end(e, STOPPED, why);
+            for (TrialEntity t : trials(name)) {
+                if (TrialState.RUNNING.name().equals(t.state)) {
+                    halt(t, TrialState.STOPPED, "experiment stopped: " + why);
+                } else if (TrialState.PAUSED.name().equals(t.state)) {
+                    t.state = TrialState.STOPPED.name();
+                    t.reason = "experiment stopped: " + why;
+                }
+            }
+        }
+        return view(e, trials(name));
+    }
+
+    // ------------------------------------------------------------------------------------------------ metrics
+
+    /** What became of a report. */
+    public enum Outcome { APPLIED, DUPLICATE, IGNORED, TRIAL_FAILED }
+
+    /**
+     * A metric point of a trial (from {@code capstan.trial-metrics} or REST). Only the objective's metric counts; a
+     * point of a trial that does not run is ignored, one seen before is a duplicate. A value that is not a number,
+     * or a step before the last, fails the trial with that reason (the experiment goes on). Otherwise the stopping
+     * rule decides whether the trial goes on, stops or pauses.
+     *
+     * @param value NaN or infinite when the trainer logged that
+     */
+    @Transactional
+    public Outcome report(String trialId, String metric, long step, double value, Instant at) {
+        TrialEntity found = TrialEntity.find("trialId", trialId).firstResult();
+        if (found == null) {
+            throw new NotFound("no trial " + trialId);
+        }
+        ExperimentEntity e = lock(found.key.experiment());
+        ExperimentRequest request = request(e);
+        if (!request.objective().metric().equals(metric)) {
+            return Outcome.IGNORED;
+        }
+        List<TrialEntity> entities = trials(e.name);
+        TrialEntity t = entities.stream().filter(x -> x.trialId.equals(trialId)).findFirst().orElseThrow();
+        if (!TrialState.RUNNING.name().equals(t.state) || !RUNNING.equals(e.state)) {
+            return Outcome.IGNORED;
+        }
+        List<double[]> reports = reports(t);
+        if (reports.stream().anyMatch(r -> (long) r[0] == step)) {
+            return Outcome.DUPLICATE;
+        }
+        if (!Double.isFinite(value)) {
+            halt(t, TrialState.FAILED, metric + " is " + value + " at step " + step);
+            return Outcome.TRIAL_FAILED;
+        }
+        if (!reports.isEmpty() && step < (long) reports.get(reports.size() - 1)[0]) {
+            halt(t, TrialState.FAILED, "step " + step + " after step " + (long) reports.get(reports.size() - 1)[0]
+                    + ": steps went backwards");
+            return Outcome.TRIAL_FAILED;
+        }
+        Instant since = t.runStartedAt == null ? at : t.runStartedAt;
+        double cost = t.costBefore + t.gpus * Math.max(0, Duration.between(since, at).toMillis() / 1000.0);
+        if (!reports.isEmpty()) {
+            cost = Math.max(cost, reports.get(reports.size() - 1)[1]);
+        }
+        reports.add(new double[] {step, cost, value});
+        t.reports = write(reports);
+        t.updatedAt = clock.instant();
+        ExperimentSpec spec = request.toSpec().spec();
+        Tuner tuner = Tuners.of(spec);
+        List<Trial> domain = domain(spec, entities);
+        Trial trial = domain.get(t.key.number());
+        Decision d = tuner.afterReport(trial, domain);
+        if (d == Decision.STOP) {
+            halt(t, TrialState.STOPPED, "stopped early at step " + step + " (" + metric + " " + value + ")");
+        } else if (d == Decision.PAUSE) {
+            halt(t, TrialState.PAUSED, "paused at step " + step + " (" + metric + " " + value + ")");
+        }
+        return Outcome.APPLIED;
+    }
+
+    // ------------------------------------------------------------------------------------------------ workloads
+
+    /** A trial's workload runs: its GPU time counts from now. */
+    @Transactional
+    public void workloadRunning(String workloadId, Instant at) {
+        TrialEntity t = byWorkload(workloadId);
+        if (t != null) {
+            lock(t.key.experiment());
+            t.runStartedAt = at;
+        }
+    }
+
+    /**
+     * A trial's workload ended. Its current run succeeding completes the trial (a trial that reported nothing of the
+     * objective fails); failing fails it; a cancellation by someone else stops it. The end of a run the experiment
+     * paused or stopped itself changes nothing.
+     */
+    @Transactional
+    public void workloadFinished(String workloadId, String status, String reason) {
+        TrialEntity t = byWorkload(workloadId);
+        if (t == null) {
+            return;
+        }
+        ExperimentEntity e = lock(t.key.experiment());
+        if (workloadId.equals(t.cancelWorkload)) {
+            t.cancelWorkload = null; // it ended on its own before the cancel went out
+        }
+        if (!TrialState.RUNNING.name().equals(t.state)) {
+            return;
+        }
+        String metric = request(e).objective().metric();
+        switch (status) {
+            case "SUCCEEDED" -> {
+                if (reports(t).isEmpty()) {
+                    t.state = TrialState.FAILED.name();
+                    t.reason = "the job succeeded without reporting " + metric;
+                } else {
+                    t.state = TrialState.COMPLETED.name();
+                    t.reason = null;
+                }
+            }
+            case "FAILED" -> {
+                t.state = TrialState.FAILED.name();
+                t.reason = "job failed: " + (reason == null ? "no reason given" : reason);
+            }
+            default -> {
+                t.state = TrialState.STOPPED.name();
+                t.reason = "job " + status.toLowerCase(java.util.Locale.ROOT)
+                        + (reason == null ? "" : ": " + reason);
+            }
+        }
+        t.updatedAt = clock.instant();
+    }
+
+    // ------------------------------------------------------------------------------------------------ the driver
+
+    /** One run of a trial to submit. */
+    public record Submit(String experiment, int number, int run, String trialId, TrainingJobSpec template,
+            Configuration configuration, Long resumeStep, String runId) {
+        /** The key submission-service deduplicates this run by. */
+        public String idempotencyKey() {
+            return "tuning/" + experiment + "/" + number + "/" + run;
+        }
+    }
+
+    /** A workload to cancel. */
+    public record Cancel(String experiment, int number, String workloadId, String reason) {
+    }
+
+    /** The best trial to register as a model version. */
+    public record Register(String experiment, String model, String artifactUri, Map<String, String> params,
+            Map<String, Double> metrics, Map<String, String> tags, String runId, String workloadId) {
+    }
+
+    /** What the driver is to do for one experiment now. */
+    public record Work(List<Cancel> cancels, List<Submit> submits, Register register) {
+        public boolean isEmpty() {
+            return cancels.isEmpty() && submits.isEmpty() && register == null;
+        }
+    }
+
+    /** Experiments that may have something to do: running ones, and ended ones with work left. */
+    @Transactional
+    public List<String> active() {
+        List<String> names = new ArrayList<>(ExperimentEntity.<ExperimentEntity>list("state = ?1 or modelPending",
+                RUNNING).stream().map(e -> e.name).toList());
+        TrialEntity.<TrialEntity>list("submitPending or cancelWorkload is not null").forEach(t -> {
+            if (!names.contains(t.key.experiment())) {
+                names.add(t.key.experiment());
+            }
+        });
+        return names;
+    }
+
+    /**
+     * Decides for a running experiment: while a worker is free, the tuner's next work (a paused trial resumes, or a
+     * new trial starts); when nothing runs and the tuner has nothing more, the experiment ends (its paused trials
+     * stop, its best trial is to be registered). Returns what the driver is to carry out.
+     */
+    @Transactional
+    public Work plan(String name) {
+        ExperimentEntity e = lock(name);
+        ExperimentRequest request = request(e);
+        List<TrialEntity> entities = new ArrayList<>(trials(name));
+        if (RUNNING.equals(e.state)) {
+            ExperimentSpec spec = request.toSpec().spec();
+            Tuner tuner = Tuners.of(spec);
+            Instant now = clock.instant();
+            for (int guard = 0; guard < 1_000; guard++) {
+                List<Trial> domain = domain(spec, entities);
+                Optional<Tuner.Work> next = tuner.next(domain, gpuHours(entities), now);
+                if (next.isEmpty()) {
+                    break;
+                }
+                if (next.get() instanceof Tuner.Work.Resume resume) {
+                    TrialEntity t = entities.get(resume.trial().number());
+                    t.state = TrialState.RUNNING.name();
+                    t.reason = "resumed from step " + (long) last(t)[0];
+                    t.runs++;
+                    t.workloadId = null;
+                    t.submitPending = true;
+                    t.runStartedAt = null;
+                    t.costBefore = last(t)[1];
+                    t.updatedAt = now;
+                } else if (next.get() instanceof Tuner.Work.Start start) {
+                    entities.add(newTrial(e.name, entities.size(), start.configuration(), request, spec, now));
+                }
+            }
+            boolean target = tuner.targetReached(domain(spec, entities));
+            if (target) {
+                // The experiment has done its job: what still runs is GPU time for nothing.
+                for (TrialEntity t : entities) {
+                    if (TrialState.RUNNING.name().equals(t.state)) {
+                        boolean reached = !reports(t).isEmpty() && spec.objective().reaches(last(t)[2]);
+                        halt(t, reached ? TrialState.COMPLETED : TrialState.STOPPED, reached
+                                ? "reached the objective's target" : "another trial reached the objective's target");
+                    }
+                }
+            }
+            if (entities.stream().noneMatch(t -> TrialState.RUNNING.name().equals(t.state))) {
+                end(e, SUCCEEDED, target ? "target reached"
+                        : !spec.budget().allowsNewTrial(entities.size(), gpuHours(entities), now)
+                                ? "budget spent" : "nothing left to try");
+                for (TrialEntity t : entities) {
+                    if (TrialState.PAUSED.name().equals(t.state)) {
+                        t.state = TrialState.STOPPED.name();
+                        t.reason = "experiment ended while paused";
+                    }
+                }
+                e.modelPending = request.model() != null && best(request, entities).isPresent();
+            }
+        }
+        List<Cancel> cancels = new ArrayList<>();
+        List<Submit> submits = new ArrayList<>();
+        for (TrialEntity t : entities) {
+            if (t.cancelWorkload != null) {
+                cancels.add(new Cancel(name, t.key.number(), t.cancelWorkload, t.reason));
+            }
+            if (t.submitPending) {
+                submits.add(new Submit(name, t.key.number(), t.runs, t.trialId, request.trialTemplate(),
+                        configuration(request, t), t.runs > 1 && !reports(t).isEmpty() ? (long) last(t)[0] : null,
+                        t.mlflowRunId));
+            }
+        }
+        Register register = null;
+        if (e.modelPending) {
+            register = best(request, entities).map(t -> registration(e, request, t)).orElse(null);
+            if (register == null) {
+                e.modelPending = false;
+            }
+        }
+        return new Work(cancels, submits, register);
+    }
+
+    /** The trial's MLflow run, once found or created. */
+    @Transactional
+    public void runCreated(String experiment, int number, String runId) {
+        lock(experiment);
+        TrialEntity t = TrialEntity.findById(new TrialEntity.Key(experiment, number));
+        t.mlflowRunId = runId;
+    }
+
+    /** A run of a trial was submitted as {@code workloadId}. */
+    @Transactional
+    public void submitted(Submit s, String workloadId) {
+        lock(s.experiment());
+        TrialEntity t = TrialEntity.findById(new TrialEntity.Key(s.experiment(), s.number()));
+        if (t.runs != s.run() || !t.submitPending) {
+            return; // decided otherwise meanwhile
+        }
+        t.submitPending = false;
+        t.workloadId = workloadId;
+        if (!TrialState.RUNNING.name().equals(t.state)) {
+            t.cancelWorkload = workloadId; // stopped while it was being submitted
+        } else {
+            t.runStartedAt = clock.instant();
+        }
+        t.updatedAt = clock.instant();
+    }
+
+    /** submission-service refused a trial's job for good: the trial fails with the reason. */
+    @Transactional
+    public void submitRefused(Submit s, String reason) {
+        lock(s.experiment());
+        TrialEntity t = TrialEntity.findById(new TrialEntity.Key(s.experiment(), s.number()));
+        t.submitPending = false;
+        t.state = TrialState.FAILED.name();
+        t.reason = "job refused: " + reason;
+        t.updatedAt = clock.instant();
+    }
+
+    /** A workload was cancelled (or had ended). */
+    @Transactional
+    public void cancelled(Cancel c) {
+        lock(c.experiment());
+        TrialEntity t = TrialEntity.findById(new TrialEntity.Key(c.experiment(), c.number()));
+        if (c.workloadId().equals(t.cancelWorkload)) {
+            t.cancelWorkload = null;
+        }
+    }
+
+    /** The best trial is model version {@code version}, or could not be registered ({@code error}). */
+    @Transactional
+    public void registered(String experiment, Integer version, String error) {
+        ExperimentEntity e = lock(experiment);
+        e.modelPending = false;
+        e.modelVersion = version;
+        e.modelError = error;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private TrialEntity newTrial(String experiment, int number, Configuration c, ExperimentRequest request,
+            ExperimentSpec spec, Instant now) {
+        TrialEntity t = new TrialEntity();
+        t.key = new TrialEntity.Key(experiment, number);
+        t.trialId = TrialJobs.trialId(experiment, number);
+        Map<String, String> values = new LinkedHashMap<>();
+        c.values().forEach((k, v) -> values.put(k, v.text()));
+        t.configuration = write(values);
+        t.plannedSteps = plannedSteps(request.trialSteps(), c);
+        t.state = TrialState.RUNNING.name();
+        t.runs = 1;
+        t.submitPending = true;
+        TrainingJobSpec template = request.trialTemplate();
+        double perWorker = template.resources() == null ? 0
+                : Math.max(template.resources().gpus(), template.resources().gpuMilli() / 1000.0);
+        t.gpus = Math.max(1, template.workers()) * perWorker;
+        t.reports = "[]";
+        t.createdAt = now;
+        t.updatedAt = now;
+        t.persist();
+        return t;
+    }
+
+    static long plannedSteps(String trialSteps, Configuration c) {
+        if (trialSteps == null || trialSteps.isBlank()) {
+            return 0;
+        }
+        if (trialSteps.matches("\\d+")) {
+            return Long.parseLong(trialSteps);
+        }
+        ParameterValue v = c.get(trialSteps);
+        try {
+            return v == null ? 0 : Math.round(Double.parseDouble(v.text()));
+        } catch (NumberFormatException ex) {
+            return 0;
+        }
+    }
+
+    /** Ends a trial's current run: the state and reason now, the workload cancelled by the driver. */
+    private void halt(TrialEntity t, TrialState state, String reason) {
+        t.state = state.name();
+        t.reason = reason;
+        if (t.workloadId != null && !t.submitPending) {
+            t.cancelWorkload = t.workloadId;
+        }
+        t.submitPending = false;
+        t.updatedAt = clock.instant();
+    }
+
+    private void end(ExperimentEntity e, String state, String reason) {
+        e.state = state;
+        e.reason = reason;
+        e.endedAt = clock.instant();
+        LOG.infof("experiment %s %s: %s", e.name, state.toLowerCase(java.util.Locale.ROOT), reason);
+    }
+
+    /** The trial with the best last value of the objective, of those that have not failed. */
+    private Optional<TrialEntity> best(ExperimentRequest request, List<TrialEntity> entities) {
+        var objective = request.toSpec().spec().objective();
+        return entities.stream().filter(t -> !TrialState.FAILED.name().equals(t.state) && !reports(t).isEmpty())
+                .max(Comparator.comparingDouble(t -> objective.score(last(t)[2])));
+    }
+
+    private Register registration(ExperimentEntity e, ExperimentRequest request, TrialEntity t) {
+        Configuration c = configuration(request, t);
+        Map<String, String> params = new LinkedHashMap<>();
+        c.values().forEach((k, v) -> params.put(k, v.text()));
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("capstan.dev/experiment", e.name);
+        tags.put(dev.capstan.events.TrialEvent.TRIAL_TAG, t.trialId);
+        tags.put("capstan.dev/objective", request.objective().metric());
+        return new Register(e.name, request.model().name(),
+                TrialJobs.fill(request.model().artifactUri(), e.name, t.key.number(), c), params,
+                Map.of(request.objective().metric(), last(t)[2]), tags, t.mlflowRunId, t.workloadId);
+    }
+
+    static double gpuHours(List<TrialEntity> entities) {
+        double seconds = 0;
+        for (TrialEntity t : entities) {
+            List<double[]> r = reports(t);
+            seconds += r.isEmpty() ? t.costBefore : r.get(r.size() - 1)[1];
+        }
+        return seconds / 3600;
+    }
+
+    private static double[] last(TrialEntity t) {
+        List<double[]> r = reports(t);
+        return r.isEmpty() ? new double[] {0, t.costBefore, Double.NaN} : r.get(r.size() - 1);
+    }
+
+    List<Trial> domain(ExperimentSpec spec, List<TrialEntity> entities) {
+        List<Trial> out = new ArrayList<>();
+        for (TrialEntity t : entities) {
+            List<Report> reports = reports(t).stream().map(r -> new Report((long) r[0], r[1], r[2])).toList();
+            out.add(Trial.of(t.key.number(), configuration(spec, t), t.plannedSteps, TrialState.valueOf(t.state),
+                    reports));
+        }
+        return out;
+    }
+
+    private static Configuration configuration(ExperimentRequest request, TrialEntity t) {
+        return configuration(request.toSpec().spec(), t);
+    }
+
+    static Configuration configuration(ExperimentSpec spec, TrialEntity t) {
+        Map<String, String> text = read(t.configuration, TEXT_MAP);
+        Map<String, ParameterValue> values = new LinkedHashMap<>();
+        for (Parameter p : spec.searchSpace().parameters()) {
+            String v = text.get(p.name());
+            if (v == null) {
+                continue;
+            }
+            values.put(p.name(), p instanceof CategoricalParameter ? new ParameterValue.Choice(v)
+                    : p instanceof IntParameter ? new ParameterValue.IntValue(Long.parseLong(v))
+                            : new ParameterValue.FloatValue(Double.parseDouble(v)));
+        }
+        return new Configuration(values);
+    }
+
+    static List<double[]> reports(TrialEntity t) {
+        return new ArrayList<>(read(t.reports, REPORTS));
+    }
+
+    static ExperimentRequest request(ExperimentEntity e) {
+        return read(e.request, new TypeReference<ExperimentRequest>() {
+        });
+    }
+
+    private static List<TrialEntity> trials(String experiment) {
+        return TrialEntity.list("key.experiment = ?1 order by key.number", experiment);
+    }
+
+    private static TrialEntity byWorkload(String workloadId) {
+        return TrialEntity.find("workloadId = ?1 or cancelWorkload = ?1", workloadId).firstResult();
+    }
+
+    private static ExperimentEntity lock(String name) {
+        ExperimentEntity e = ExperimentEntity.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            throw new NotFound("no experiment " + name);
+        }
+        return e;
+    }
+
+    private ExperimentView view(ExperimentEntity e, List<TrialEntity> entities) {
+        ExperimentRequest request = request(e);
+        var objective = request.toSpec().spec().objective();
+        List<ExperimentView.TrialView> trials = new ArrayList<>();
+        for (TrialEntity t : entities) {
+            List<double[]> r = reports(t);
+            Double lastValue = r.isEmpty() ? null : r.get(r.size() - 1)[2];
+            Long lastStep = r.isEmpty() ? null : (long) r.get(r.size() - 1)[0];
+            double cost = r.isEmpty() ? t.costBefore : r.get(r.size() - 1)[1];
+            trials.add(new ExperimentView.TrialView(t.key.number(), t.trialId, t.state, t.reason,
+                    read(t.configuration, TEXT_MAP), lastStep, lastValue, r.size(), cost / 3600, t.runs,
+                    t.workloadId, t.mlflowRunId, t.runStartedAt));
+        }
+        ExperimentView.TrialView bestView = best(request, entities)
+                .map(b -> trials.get(b.key.number())).orElse(null);
+        Map<String, Long> counts = entities.stream().collect(Collectors.groupingBy(t -> t.state,
+                java.util.TreeMap::new, Collectors.counting()));
+        return new ExperimentView(e.name, e.state, e.reason, objective.metric(),
+                objective.direction().name().toLowerCase(java.util.Locale.ROOT), objective.target(),
+                request.algorithm() == null || request.algorithm().name() == null ? "progress-halving"
+                        : request.algorithm().name(),
+                e.createdAt, e.endedAt, gpuHours(entities), counts, bestView,
+                request.model() == null ? null : request.model().name(), e.modelVersion, e.modelError, trials);
+    }
+
+    static String write(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stored JSON unreadable: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    static Set<String> states() {
+        return Set.of(RUNNING, SUCCEEDED, STOPPED);
+    }
+}

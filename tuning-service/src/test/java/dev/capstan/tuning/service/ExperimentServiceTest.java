@@ -1,0 +1,172 @@
+package dev.capstan.tuning.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItems;
+
+import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.TrialEvent;
+import dev.capstan.events.WorkloadEvent;
+import dev.capstan.support.testing.TestKafka;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service on the real broker and PostgreSQL: an experiment over REST, its trials submitted with their
+ * placeholders filled, metrics from {@code capstan.trial-metrics}, workload ends from {@code capstan.workloads}, bad
+ * trials failed with their reasons while the experiment goes on, the target ending it, the best trial registered.
+ */
+@QuarkusTest
+class ExperimentServiceTest {
+
+    @Inject
+    RecordingPlatform platform;
+    @Inject
+    Experiments experiments;
+
+    static String body(String name, String extra) {
+        return """
+                {"name":"%s","objective":{"metric":"acc","direction":"maximize","target":0.9},
+                 "searchSpace":{"parameters":[{"name":"lr","type":"log-float","min":0.0001,"max":1},
+                                              {"name":"epochs","type":"int","min":4,"max":12}]},
+                 "algorithm":{"name":"random"},"parallelism":2,"budget":{"maxTrials":5},"seed":7,
+                 "trialSteps":"epochs",
+                 "trialTemplate":{"name":"t","queue":"team-a","image":"trainer:1","workers":1,
+                   "resources":{"gpus":1,"gpuMilli":0,"cpuMilli":2000,"memoryMib":4096},
+                   "command":["train","--lr=${lr}"],"env":{"EPOCHS":"${epochs}"%s}},
+                 "model":{"name":"model-%s","artifactUri":"s3://models/${trial}"}}
+                """.formatted(name, extra, name);
+    }
+
+    @Test
+    void badRequestsAreRefusedNamingEachField() {
+        given().contentType(ContentType.JSON).body("""
+                {"name":"x","objective":{"metric":"acc","direction":"maximize"},
+                 "searchSpace":{"parameters":[{"name":"lr","type":"float","min":1,"max":0.1},
+                                              {"name":"opt","type":"categorical","choices":[]}]},
+                 "budget":{"maxTrials":3},
+                 "trialTemplate":{"name":"t","queue":"q","image":"i","workers":1,"env":{"A":"${nope}"}}}
+                """).post("/api/v1/experiments").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItems("searchSpace.parameters[0].max", "searchSpace.parameters[1].choices"));
+        given().contentType(ContentType.JSON).body("{\"name\":\"y\",\"parallelism\":\"lots\"}")
+                .post("/api/v1/experiments").then().statusCode(422).body("errors[0].field",
+                        org.hamcrest.Matchers.equalTo("parallelism"));
+        given().get("/api/v1/experiments/nothing-here").then().statusCode(404);
+    }
+
+    @Test
+    void trialsRunReportStopAndTheBestIsRegistered() {
+        String name = "exp-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(name, "")).post("/api/v1/experiments").then()
+                .statusCode(201);
+        given().contentType(ContentType.JSON).body(body(name, "")).post("/api/v1/experiments").then()
+                .statusCode(409);
+
+        // Two trials at once (the parallelism), each its own workload with its values filled in.
+        String t0 = awaitWorkload(name, 0);
+        String t1 = awaitWorkload(name, 1);
+        var job0 = platform.jobByWorkload.get(t0);
+        assertThat(job0.command().get(1)).startsWith("--lr=").doesNotContain("${");
+        assertThat(job0.env()).containsEntry("CAPSTAN_TRIAL_ID", name + "-t0")
+                .containsEntry("MLFLOW_RUN_ID", "run-" + name + "-t0").containsKey("EPOCHS");
+        assertThat(platform.workloadByKey).doesNotContainKey("tuning/" + name + "/2/1");
+
+        // Trial 0 reports over Kafka, as the MLflow tracking API publishes it, and finishes.
+        Instant started = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        TestKafka.publish(new ExecutionEvent.WorkloadRunning(t0, 1, started), "executor");
+        await().atMost(Duration.ofSeconds(20)).until(() -> started.equals(experiments.find(name).orElseThrow()
+                .trials().get(0).runningSince()));
+        metric(name + "-t0", "loss", 1, 0.1); // not the objective: ignored
+        metric(name + "-t0", "acc", 1, 0.5);
+        metric(name + "-t0", "acc", 2, 0.6);
+        metric(name + "-t0", "acc", 2, 0.6); // a duplicate
+        TestKafka.publish(new WorkloadEvent.WorkloadFinished(t0, "SUCCEEDED", null, Instant.now(), 1), "submission");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ExperimentView v = experiments.find(name).orElseThrow();
+            assertThat(v.trials().get(0).state()).isEqualTo("COMPLETED");
+            assertThat(v.trials().get(0).reports()).isEqualTo(2);
+            assertThat(v.trials().get(0).gpuHours()).isGreaterThan(0.01); // a GPU for about a minute
+        });
+        // Its GPU free, the next trial starts.
+        String t2 = awaitWorkload(name, 2);
+
+        // Trial 1 logs NaN: it fails with the reason, its workload is cancelled, the experiment goes on.
+        metric(name + "-t1", "acc", 1, Double.NaN);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ExperimentView v = experiments.find(name).orElseThrow();
+            assertThat(v.trials().get(1).state()).isEqualTo("FAILED");
+            assertThat(v.trials().get(1).reason()).isEqualTo("acc is NaN at step 1");
+            assertThat(platform.cancelled).contains(t1);
+        });
+        String t3 = awaitWorkload(name, 3);
+
+        // Trial 2 goes backwards in steps: it fails too.
+        metric(name + "-t2", "acc", 5, 0.4);
+        metric(name + "-t2", "acc", 3, 0.45);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(experiments.find(name).orElseThrow()
+                .trials().get(2).reason()).isEqualTo("step 3 after step 5: steps went backwards"));
+
+        // Trial 3 reaches the target: the experiment succeeds, what still runs is stopped, the best is registered.
+        metric(name + "-t3", "acc", 1, 0.95);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ExperimentView v = experiments.find(name).orElseThrow();
+            assertThat(v.state()).isEqualTo("SUCCEEDED");
+            assertThat(v.reason()).isEqualTo("target reached");
+            assertThat(v.best().id()).isEqualTo(name + "-t3");
+            assertThat(v.modelVersion()).isNotNull();
+            assertThat(v.trials()).noneMatch(t -> t.state().equals("RUNNING"));
+        });
+        assertThat(platform.registered).anyMatch(r -> r.equals("model-" + name + " s3://models/" + name + "-t3 run-"
+                + name + "-t3 {acc=0.95}"));
+        assertThat(platform.cancelled).contains(t3);
+        assertThat(t2).isNotNull();
+    }
+
+    @Test
+    void aTrialWhoseJobIsRefusedFailsWithTheReasonAndAStoppedExperimentCancelsItsTrials() {
+        String name = "ref-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(name, ",\"X\":\"" + RecordingPlatform.REFUSE + "\""))
+                .post("/api/v1/experiments").then().statusCode(201);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(experiments.find(name).orElseThrow()
+                .trials()).isNotEmpty().allSatisfy(t -> {
+                    assertThat(t.state()).isEqualTo("FAILED");
+                    assertThat(t.reason()).isEqualTo("job refused: env.X: refused by validation");
+                }));
+
+        String other = "stp-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(other, "")).post("/api/v1/experiments").then()
+                .statusCode(201);
+        String w = awaitWorkload(other, 0);
+        given().delete("/api/v1/experiments/" + other + "?reason=enough").then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("STOPPED"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(platform.cancelled).contains(w));
+    }
+
+    @Test
+    void anUnreadableMetricRecordGoesToTheDeadLetterTopic() {
+        String key = "junk-" + UUID.randomUUID();
+        TestKafka.send("capstan.trial-metrics", key, "{not json", Map.of("ce_type",
+                "dev.capstan.trial.metric-reported.v1", "ce_id", key, "ce_specversion", "1.0", "ce_source", "kcat"));
+        var dead = TestKafka.await("capstan.dlq.tuning-service", r -> key.equals(r.key()), Duration.ofSeconds(30));
+        assertThat(TestKafka.header(dead, "dead-letter-reason")).isNotBlank();
+    }
+
+    private String awaitWorkload(String experiment, int trial) {
+        String key = "tuning/" + experiment + "/" + trial + "/1";
+        await().atMost(Duration.ofSeconds(20)).until(() -> platform.workloadByKey.containsKey(key)
+                && experiments.find(experiment).orElseThrow().trials().get(trial).workloadId() != null);
+        return platform.workloadByKey.get(key);
+    }
+
+    private static void metric(String trialId, String key, long step, double value) {
+        TestKafka.publish(TrialEvent.TrialMetricReported.of(trialId, "run-" + trialId, key, value, step,
+                Instant.now()), "model-registry");
+    }
+}
