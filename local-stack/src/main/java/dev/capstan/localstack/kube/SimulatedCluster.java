@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  * <p>The API server is the fabric8 mock server in CRUD mode (mixed dispatcher: expectations, then the
  * in-memory store) on 127.0.0.1 over plain HTTP, answering discovery so that kubectl works with the
  * kubeconfig from {@link #writeKubeconfig(Path)}. Nodes come from {@link SimulatedClusterConfig}; the
- * kubelet ({@link SimulatedKubelet}) moves bound pods through their phases. Nothing else runs: no
+ * kubelet ({@link SimulatedKubelet}) moves bound pods through their phases, pods annotated for the simulated trainer
+ * ({@link SimulatedTrainer}) replaying a recorded learning curve into MLflow as they run. Nothing else runs: no
  * scheduler (pods must name their node), no controllers, no DNS. State lives in memory and is gone
  * after {@link #close()}.
  */
@@ -100,7 +101,7 @@ public final class SimulatedCluster implements AutoCloseable {
                 created.setStatus(node.getStatus());
                 client.nodes().resource(created).updateStatus();
             }
-            kubelet = new SimulatedKubelet(client, cfg, clock);
+            kubelet = new SimulatedKubelet(client, cfg, clock, List.of(new SimulatedTrainer(clock)));
             kubelet.start();
             return new SimulatedCluster(cfg, server, url, client, kubelet);
         } catch (RuntimeException e) {

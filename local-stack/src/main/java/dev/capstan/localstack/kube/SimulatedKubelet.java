@@ -49,6 +49,9 @@ import java.util.logging.Logger;
  *       with exit code 1 / reason Error with probability {@code failureRate} (drawn from the seed and the
  *       pod's name, so a run is reproducible), or with the exit code of the annotation {@value #EXIT_CODE}.
  *       A pod with restart policy {@code Always} (a serving replica) runs until it is deleted.</li>
+ *   <li>A pod that a {@link PodProgram} runs (the {@link SimulatedTrainer}: annotation
+ *       {@value SimulatedTrainer#CURVES}) ends instead when its program exits, with the program's exit code and
+ *       message; its run-seconds and exit-code annotations are not read.</li>
  * </ol>
  * Deleted pods stop being simulated and free their GPUs. Status is written through the status
  * subresource (a plain update would overwrite it). Timers run on one small scheduled executor; no
@@ -72,6 +75,7 @@ final class SimulatedKubelet implements AutoCloseable {
         final int gpus;
         Stage stage;
         ScheduledFuture<?> timer;
+        PodProgram.Execution program;
 
         Tracked(String uid, String node, int gpus, Stage stage) {
             this.uid = uid;
@@ -85,6 +89,7 @@ final class SimulatedKubelet implements AutoCloseable {
     private final SimulatedClusterConfig cfg;
     private final Clock clock;
     private final ScheduledExecutorService timers;
+    private final List<PodProgram> programs;
     private final Map<String, Tracked> tracked = new HashMap<>();
     private final Map<String, Integer> gpusInUse = new HashMap<>();
     private final Map<String, String> nodeIps = new ConcurrentHashMap<>();
@@ -92,10 +97,12 @@ final class SimulatedKubelet implements AutoCloseable {
     private SharedIndexInformer<Node> nodeInformer;
     private SharedIndexInformer<Pod> podInformer;
 
-    SimulatedKubelet(KubernetesClient client, SimulatedClusterConfig cfg, Clock clock) {
+    /** A kubelet whose pods run {@code programs} when one of them {@link PodProgram#runs} the pod. */
+    SimulatedKubelet(KubernetesClient client, SimulatedClusterConfig cfg, Clock clock, List<PodProgram> programs) {
         this.client = client;
         this.cfg = cfg;
         this.clock = clock;
+        this.programs = List.copyOf(programs);
         this.timers = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "simulated-kubelet");
             t.setDaemon(true);
@@ -266,19 +273,51 @@ final class SimulatedKubelet implements AutoCloseable {
             return;
         }
         boolean serving = "Always".equals(pod.getSpec().getRestartPolicy());
+        PodProgram program = programOf(pod);
+        synchronized (this) {
+            Tracked t = tracked.get(key);
+            if (t == null || !java.util.Objects.equals(t.uid, uid)) {
+                return;
+            }
+            t.stage = Stage.RUNNING;
+            if (delayed != null) {
+                // The readiness probe passes once its initial delay is over: a replica's cold start.
+                t.timer = timers.schedule(() -> ready(key, uid), delayed.getInitialDelaySeconds() * 1000L,
+                        TimeUnit.MILLISECONDS);
+            } else if (!serving && program == null) {
+                t.timer = timers.schedule(() -> finish(key, uid, exitOf(pod)), runTime(pod).toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+        if (program != null) {
+            startProgram(key, uid, pod, program);
+        }
+    }
+
+    private PodProgram programOf(Pod pod) {
+        return programs.stream().filter(p -> p.runs(pod)).findFirst().orElse(null);
+    }
+
+    /** Its exit ends the pod as the run-seconds timer does. Called outside the lock: a program may take a while. */
+    private void startProgram(String key, String uid, Pod pod, PodProgram program) {
+        PodProgram.Execution execution;
+        try {
+            execution = program.start(pod, timers, exit -> finish(key, uid, exit));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the program of pod " + key + " failed to start", e);
+            finish(key, uid, new PodProgram.ContainerExit(128, "the simulated program failed to start: " + e));
+            return;
+        }
+        boolean attached = false;
         synchronized (this) {
             Tracked t = tracked.get(key);
             if (t != null && java.util.Objects.equals(t.uid, uid)) {
-                t.stage = Stage.RUNNING;
-                if (delayed != null) {
-                    // The readiness probe passes once its initial delay is over: a replica's cold start.
-                    t.timer = timers.schedule(() -> ready(key, uid), delayed.getInitialDelaySeconds() * 1000L,
-                            TimeUnit.MILLISECONDS);
-                } else if (!serving) {
-                    t.timer = timers.schedule(() -> finish(key, uid, exitCode(pod)), runTime(pod).toMillis(),
-                            TimeUnit.MILLISECONDS);
-                }
+                t.program = execution;
+                attached = true;
             }
+        }
+        if (!attached) {
+            execution.stop(); // deleted while it started
         }
     }
 
@@ -295,11 +334,11 @@ final class SimulatedKubelet implements AutoCloseable {
             });
         }
         boolean serving = pod != null && "Always".equals(pod.getSpec().getRestartPolicy());
-        if (pod != null && !serving) {
+        if (pod != null && !serving && programOf(pod) == null) {
             synchronized (this) {
                 Tracked t = tracked.get(key);
                 if (t != null && java.util.Objects.equals(t.uid, uid)) {
-                    t.timer = timers.schedule(() -> finish(key, uid, exitCode(pod)), runTime(pod).toMillis(),
+                    t.timer = timers.schedule(() -> finish(key, uid, exitOf(pod)), runTime(pod).toMillis(),
                             TimeUnit.MILLISECONDS);
                 }
             }
@@ -311,10 +350,10 @@ final class SimulatedKubelet implements AutoCloseable {
         return containers == null || containers.isEmpty() ? null : containers.get(0).getReadinessProbe();
     }
 
-    private void finish(String key, String uid, int exitCode) {
+    private void finish(String key, String uid, PodProgram.ContainerExit exit) {
         Pod pod = podInformer.getStore().getByKey(key);
         if (pod != null && stillTracked(key, uid)) {
-            writeStatus(pod, uid, s -> terminated(s, pod, exitCode));
+            writeStatus(pod, uid, s -> terminated(s, pod, exit));
         }
         forget(key, uid);
     }
@@ -336,6 +375,9 @@ final class SimulatedKubelet implements AutoCloseable {
         if (t.timer != null) {
             t.timer.cancel(false);
         }
+        if (t.program != null) {
+            t.program.stop();
+        }
         if (t.stage != Stage.NODE_MISSING && t.gpus > 0) {
             gpusInUse.merge(t.node, -t.gpus, Integer::sum);
         }
@@ -354,6 +396,10 @@ final class SimulatedKubelet implements AutoCloseable {
             }
         }
         return cfg.defaultRunTime();
+    }
+
+    private PodProgram.ContainerExit exitOf(Pod pod) {
+        return new PodProgram.ContainerExit(exitCode(pod), null);
     }
 
     int exitCode(Pod pod) {
@@ -448,13 +494,12 @@ final class SimulatedKubelet implements AutoCloseable {
         return s;
     }
 
-    private PodStatus terminated(PodStatus s, Pod pod, int exitCode) {
-        boolean ok = exitCode == 0;
-        s.setPhase(ok ? "Succeeded" : "Failed");
+    private PodStatus terminated(PodStatus s, Pod pod, PodProgram.ContainerExit exit) {
+        s.setPhase(exit.code() == 0 ? "Succeeded" : "Failed");
         s.setConditions(conditions("False", "PodCompleted"));
         s.setContainerStatuses(containerStatuses(pod, false, new ContainerStateBuilder().withNewTerminated()
-                .withExitCode(exitCode).withReason(ok ? "Completed" : "Error").withStartedAt(s.getStartTime())
-                .withFinishedAt(now()).endTerminated().build()));
+                .withExitCode(exit.code()).withReason(exit.reason()).withMessage(exit.message())
+                .withStartedAt(s.getStartTime()).withFinishedAt(now()).endTerminated().build()));
         return s;
     }
 
@@ -490,6 +535,13 @@ final class SimulatedKubelet implements AutoCloseable {
         }
         if (nodeInformer != null) {
             nodeInformer.close();
+        }
+        synchronized (this) {
+            tracked.values().forEach(t -> {
+                if (t.program != null) {
+                    t.program.stop();
+                }
+            });
         }
         timers.shutdownNow();
         synchronized (this) {

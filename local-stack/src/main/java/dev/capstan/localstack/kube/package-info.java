@@ -14,6 +14,9 @@
  *       {@code sim.capstan.dev/run-seconds} and {@code sim.capstan.dev/exit-code} steer the simulated
  *       kubelet; a pod asking for more {@code nvidia.com/gpu} than its node has left fails with reason
  *       {@code OutOfnvidia.com/gpu}.</li>
+ *   <li>A pod annotated {@code sim.capstan.dev/trainer-curves} runs the simulated trainer
+ *       ({@code SimulatedTrainer}): it replays the recorded learning curve nearest to
+ *       {@code CAPSTAN_TRIAL_PARAMS} into MLflow's {@code runs/log-batch} and ends as that run did.</li>
  *   <li>Label selectors: equality only (the store returns a superset for {@code in}/{@code notin}).</li>
  * </ul>
  */

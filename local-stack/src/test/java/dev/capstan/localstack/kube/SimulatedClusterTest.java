@@ -172,7 +172,7 @@ class SimulatedClusterTest {
     @Test
     void failuresFollowTheSeededRate() {
         SimulatedKubelet kubelet = new SimulatedKubelet(kube,
-                SimulatedClusterConfig.demo(0).withFailures(0.3, 99L), java.time.Clock.systemUTC());
+                SimulatedClusterConfig.demo(0).withFailures(0.3, 99L), java.time.Clock.systemUTC(), List.of());
         long failed = 0;
         for (int i = 0; i < 1000; i++) {
             Pod p = pod("w-" + i, "a100-0", 0, Map.of());
