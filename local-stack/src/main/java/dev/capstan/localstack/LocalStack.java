@@ -4,6 +4,7 @@ import dev.capstan.localstack.demo.Demo;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.demo.ModelDemo;
 import dev.capstan.localstack.demo.ServingDemo;
+import dev.capstan.localstack.demo.TuningDemo;
 import dev.capstan.localstack.infra.KafkaBroker;
 import dev.capstan.localstack.infra.Postgres;
 import dev.capstan.localstack.infra.TopicSetup;
@@ -82,6 +83,7 @@ public final class LocalStack implements AutoCloseable {
         m.put("executor-service", 8083);
         m.put("autoscaler-service", 8084);
         m.put("model-registry", 8085);
+        m.put("tuning-service", 8086);
         return m;
     }
 
@@ -127,7 +129,7 @@ public final class LocalStack implements AutoCloseable {
             pgBase = options.pgBase();
         }
         List<String> dbs = List.of("capstan_submission" + options.databaseSuffix(),
-                "capstan_registry" + options.databaseSuffix());
+                "capstan_registry" + options.databaseSuffix(), "capstan_tuning" + options.databaseSuffix());
         if (options.fresh()) {
             Postgres.recreateDatabases(pgBase, dbs);
         } else {
@@ -145,8 +147,11 @@ public final class LocalStack implements AutoCloseable {
                 Map<String, String> props = new LinkedHashMap<>();
                 props.put("capstan.kafka", kafka);
                 props.put("capstan.pg.base", pgBase);
-                props.put("capstan.pg.database", (name.equals("model-registry") ? "capstan_registry"
-                        : "capstan_submission") + options.databaseSuffix());
+                props.put("capstan.pg.database", switch (name) {
+                    case "model-registry" -> "capstan_registry";
+                    case "tuning-service" -> "capstan_tuning";
+                    default -> "capstan_submission";
+                } + options.databaseSuffix());
                 props.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
                 props.put("quarkus.kubernetes-client.trust-certs", "true");
                 props.put("capstan.executor.finished-ttl", options.finishedPodTtl().toMillis() + "ms");
@@ -158,6 +163,10 @@ public final class LocalStack implements AutoCloseable {
                 props.put("capstan.submission.registry-url", registry);
                 // autoscaler-service moves an alias back when a canary of its version fails.
                 props.put("capstan.autoscaler.registry-url", registry);
+                // tuning-service submits trials, keeps their MLflow runs and registers the best trial.
+                props.put("capstan.tuning.submission-url", "http://127.0.0.1:" + (SERVICES.get("submission-service")
+                        + options.servicePortOffset()));
+                props.put("capstan.tuning.registry-url", registry);
                 ServiceProcess p = new ServiceProcess(instance,
                         e.getValue() + options.servicePortOffset() + (i - 1) * 10,
                         options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
@@ -293,7 +302,9 @@ public final class LocalStack implements AutoCloseable {
                   executor               http://127.0.0.1:8083/q/health
                   autoscaler             http://127.0.0.1:8084/api/v1/autoscaling
                   model registry         http://127.0.0.1:8085/api/v1/models   (./capstan models)
-                  metrics                http://127.0.0.1:808[1-5]/q/metrics
+                  MLflow tracking API    http://127.0.0.1:8085   (MLFLOW_TRACKING_URI)
+                  tuning                 http://127.0.0.1:8086/api/v1/experiments   (./capstan experiments)
+                  metrics                http://127.0.0.1:808[1-6]/q/metrics
                   Kafka                  %s
                   PostgreSQL             %s
                   Kubernetes API         %s   (kubectl --kubeconfig %s get nodes,pods)
@@ -329,6 +340,10 @@ public final class LocalStack implements AutoCloseable {
                     System.out)::run, "model-demo");
             models.setDaemon(true);
             models.start();
+            // A tuning experiment beside the training jobs: its trials are training jobs too.
+            Thread tuning = new Thread(new TuningDemo(stack.url("tuning-service"), root, System.out), "tuning-demo");
+            tuning.setDaemon(true);
+            tuning.start();
             new Demo(stack.url("submission-service"), System.out).run();
             models.join();
         }

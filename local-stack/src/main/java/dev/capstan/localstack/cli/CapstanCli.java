@@ -35,6 +35,9 @@ public final class CapstanCli {
         if (ModelCommands.handles(cmd)) {
             System.exit(ModelCommands.fromEnvironment().run(List.of(args)));
         }
+        if (TuningCommands.handles(cmd)) {
+            System.exit(TuningCommands.fromEnvironment().run(List.of(args)));
+        }
         Reply r;
         switch (cmd) {
             case "submit" -> {
@@ -52,6 +55,13 @@ public final class CapstanCli {
                 r = send(HttpRequest.newBuilder(URI.create(api + "/" + id)));
                 if (r.statusCode() == 404 && !id.startsWith("wl-")) {
                     r = describeService(services, id); // not a workload id: an inference service's name
+                }
+                if (r.statusCode() == 404 && !id.startsWith("wl-")) {
+                    // nor a service: a tuning experiment's name
+                    int code = TuningCommands.fromEnvironment().describe(id, List.of(args).contains("--json"));
+                    if (code >= 0) {
+                        System.exit(code);
+                    }
                 }
             }
             case "serve" -> r = serve(services, arg(args));
@@ -240,7 +250,7 @@ public final class CapstanCli {
     private static void usage() {
         System.err.println("usage: ./capstan submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID|SERVICE"
                 + " | cancel ID | serve FILE.yaml | services | unserve SERVICE [REASON] | nodes | models [describe NAME | history NAME ALIAS] | promote NAME ALIAS VERSION [--reason TEXT]"
-                + " | rollback NAME ALIAS [--to VERSION] [--reason TEXT]");
+                + " | rollback NAME ALIAS [--to VERSION] [--reason TEXT] | tune FILE | experiments [stop NAME [REASON]]");
         System.exit(2);
     }
 }

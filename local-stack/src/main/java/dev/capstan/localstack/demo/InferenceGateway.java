@@ -67,6 +67,11 @@ public final class InferenceGateway implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The service's creation (submission-service asks the registry whether the model exists) and the model's setup:
+     * on two cores shared with a benchmark's stack these took over 5 s once, and the demo stopped.
+     */
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
     /** How often a model version's tags are read again from the registry, in seconds. */
     private static final int BEHAVIOUR_REFRESH_SECONDS = 10;
 
@@ -276,8 +281,9 @@ public final class InferenceGateway implements AutoCloseable {
         return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
     }
 
+    /** A change, made once at the start: as patient as a user (a busy machine answers slowly, see SETUP_TIMEOUT). */
     private static HttpRequest json(URI uri, String method, String body) {
-        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(uri).timeout(SETUP_TIMEOUT).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

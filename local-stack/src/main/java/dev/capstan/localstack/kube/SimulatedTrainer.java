@@ -54,12 +54,12 @@ import java.util.logging.Logger;
  * <p>The recorded curves of shared/traces/tuning-opda-imagenet-mnli are by Nicholas Lourie
  * (github.com/nicholaslourie/opda), licensed CC BY-SA 4.0.
  */
-final class SimulatedTrainer implements PodProgram {
+public final class SimulatedTrainer implements PodProgram {
 
     /** Pod annotation: the learning-curve file to replay (absolute, or relative to the working directory). */
-    static final String CURVES = "sim.capstan.dev/trainer-curves";
+    public static final String CURVES = "sim.capstan.dev/trainer-curves";
     /** Pod annotation: real seconds per recorded second (default 0.002). */
-    static final String TIME_SCALE = "sim.capstan.dev/trainer-time-scale";
+    public static final String TIME_SCALE = "sim.capstan.dev/trainer-time-scale";
     /** Pod annotation: recorded seconds per optimizer step, for files that record no time (default 0.05). */
     static final String SECONDS_PER_STEP = "sim.capstan.dev/trainer-seconds-per-step";
     /** Container env: the trial's hyperparameters, a JSON object of parameter name → value. */
@@ -282,7 +282,7 @@ final class SimulatedTrainer implements PodProgram {
             }
             plan = setup.plan();
             log = setup.log();
-            LOG.info(() -> plan.recordedRun() < 0 ? "trainer " + podKey + " cannot start: " + plan.exitMessage()
+            LOG.fine(() -> plan.recordedRun() < 0 ? "trainer " + podKey + " cannot start: " + plan.exitMessage()
                     : "trainer " + podKey + " replays run " + plan.recordedRun() + ": " + plan.reports().size()
                             + " reports" + (log == null ? " (not rank 0 of its gang: not sent)" : "") + ", exit "
                             + plan.exitCode() + " after " + plan.end().toMillis() + " ms");
