@@ -24,6 +24,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -700,5 +702,107 @@ class TrainingJobsEndToEndTest {
 
     static void send(KafkaProducer<String, String> producer, String key, String value) throws Exception {
         producer.send(new ProducerRecord<>(Topics.WORKLOAD_REQUESTS, key, value)).get();
+    }
+
+    /** Three hand-made runs: lr 0.01 ends at top_1 0.30, lr 0.1 at 0.45, lr 1.0 diverges (NaN loss). */
+    static final Path TUNING_CURVES = Path.of("..", "local-stack/src/test/resources/trainer/imagenet-like.results.jsonl")
+            .toAbsolutePath().normalize();
+
+    /**
+     * A tuning experiment, every part real: tuning-service submits each trial to submission-service as a training job,
+     * the scheduler places it, the executor runs its pod, the simulated trainer replays a recorded learning curve and
+     * logs each epoch through model-registry's MLflow tracking API, which publishes the points on
+     * {@code capstan.trial-metrics} for tuning-service. tuning-service is killed with SIGKILL while a trial runs; the
+     * experiment goes on from PostgreSQL without a duplicated trial, finds the best configuration and registers it as
+     * a model version with its lineage.
+     */
+    @Test
+    void anExperimentSurvivesAKill9FindsItsBestTrialAndRegistersIt() throws Exception {
+        assertThat(Files.isRegularFile(TUNING_CURVES)).as(TUNING_CURVES.toString()).isTrue();
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String name = "grid-" + run;
+        String queue = "tune-" + run;
+        String model = "tuned-" + run;
+        String tuning = stack.url("tuning-service") + "/api/v1/experiments";
+        String registry = stack.url("model-registry");
+        // One trial at a time, each 3-6 s of replayed training.
+        String experiment = """
+                {"name":"%s","objective":{"metric":"top_1","direction":"maximize"},
+                 "searchSpace":{"parameters":[{"name":"lr","type":"categorical","choices":["0.01","0.1","1.0"]}]},
+                 "algorithm":{"name":"grid"},"parallelism":1,
+                 "trialTemplate":{"name":"t","queue":"%s","image":"trainer:e2e","workers":1,"framework":"none",
+                   "resources":{"gpus":1,"gpuMilli":0,"cpuMilli":1000,"memoryMib":2048},
+                   "command":["train","--lr=${lr}"],
+                   "annotations":{"sim.capstan.dev/trainer-curves":"%s","sim.capstan.dev/trainer-time-scale":"0.02"}},
+                 "model":{"name":"%s","artifactUri":"s3://e2e/${trial}"}}
+                """.formatted(name, queue, TUNING_CURVES, model);
+
+        // Bad input first: an inverted range, an empty categorical and an unknown placeholder, each named.
+        String bad = experiment.replace("{\"name\":\"lr\",\"type\":\"categorical\",\"choices\":[\"0.01\",\"0.1\","
+                + "\"1.0\"]}", "{\"name\":\"lr\",\"type\":\"log-float\",\"min\":1,\"max\":0.1},"
+                + "{\"name\":\"opt\",\"type\":\"categorical\",\"choices\":[]}").replace("${lr}", "${learning_rate}");
+        JsonNode refused = RestClient.read(RestClient.call("POST", tuning, bad, 422), 422);
+        List<String> fields = new ArrayList<>();
+        refused.path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        assertThat(fields).contains("searchSpace.parameters[0].max", "searchSpace.parameters[1].choices");
+
+        RestClient.call("POST", tuning, experiment, 201);
+
+        // The first trial's job runs: kill tuning-service as an operator's kill -9 would.
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> RestClient.fetch(tuning + "/" + name)
+                .path("trials").path(0).path("workloadId").isTextual());
+        stack.service("tuning-service").kill();
+
+        JsonNode done;
+        try {
+            done = Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions().until(() -> RestClient.fetch(tuning + "/" + name),
+                            e -> !e.path("state").asText().equals("RUNNING") && e.path("modelVersion").isNumber());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What the trainer logged, for the report.
+            JsonNode now = RestClient.fetch(tuning + "/" + name);
+            String runId = now.path("trials").path(0).path("mlflowRunId").asText();
+            throw new AssertionError("experiment " + now + "\nMLflow history of trial 0: " + RestClient.fetch(registry
+                    + "/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=top_1") + "\njobs: "
+                    + RestClient.fetch(stack.url("submission-service") + "/api/v1/workloads?queue=" + queue), e);
+        }
+        assertThat(done.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(done.path("reason").asText()).isEqualTo("nothing left to try");
+        JsonNode trials = done.path("trials");
+        assertThat(trials.size()).isEqualTo(3);
+        assertThat(trials.path(0).path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(trials.path(0).path("lastValue").asDouble()).isEqualTo(0.30);
+        assertThat(trials.path(1).path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(trials.path(1).path("lastValue").asDouble()).isEqualTo(0.45);
+        assertThat(trials.path(1).path("reports").asInt()).isEqualTo(4);
+        // The diverging configuration fails with its job's reason; the experiment went on.
+        assertThat(trials.path(2).path("state").asText()).isEqualTo("FAILED");
+        assertThat(trials.path(2).path("reason").asText()).contains("job failed");
+        assertThat(done.path("best").path("id").asText()).isEqualTo(name + "-t1");
+        assertThat(done.path("gpuHours").asDouble()).isPositive();
+
+        // Each trial ran as exactly one training job in its queue, despite the kill.
+        JsonNode jobs = RestClient.fetch(stack.url("submission-service")
+                + "/api/v1/workloads?queue=" + queue + "&size=100");
+        List<String> names = new ArrayList<>();
+        jobs.path("items").forEach(w -> names.add(w.path("name").asText()));
+        assertThat(names).containsExactlyInAnyOrder(name + "-t0", name + "-t1", name + "-t2");
+
+        // The trial's points are in its MLflow run, as an MLflow client reads them.
+        String runId = trials.path(1).path("mlflowRunId").asText();
+        JsonNode history = RestClient.fetch(registry + "/api/2.0/mlflow/metrics/get-history?run_id=" + runId
+                + "&metric_key=top_1");
+        List<Double> values = new ArrayList<>();
+        history.path("metrics").forEach(m -> values.add(m.path("value").asDouble()));
+        assertThat(values).containsExactly(0.15, 0.25, 0.35, 0.45);
+
+        // The best trial is a model version, with where it came from.
+        JsonNode version = RestClient.fetch(registry + "/api/v1/models/" + URLEncoder.encode(model,
+                StandardCharsets.UTF_8) + "/versions/" + done.path("modelVersion").asInt());
+        assertThat(version.path("artifactUri").asText()).isEqualTo("s3://e2e/" + name + "-t1");
+        assertThat(version.path("tags").path("capstan.dev/experiment").asText()).isEqualTo(name);
+        assertThat(version.path("tags").path("capstan.dev/trial-id").asText()).isEqualTo(name + "-t1");
+        assertThat(version.path("params").path("lr").asText()).isEqualTo("0.1");
+        assertThat(version.path("metrics").path("top_1").asDouble()).isEqualTo(0.45);
     }
 }

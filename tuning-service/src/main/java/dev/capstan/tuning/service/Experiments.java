@@ -168,11 +168,11 @@ public class Experiments {
      */
     @Transactional
     public Outcome report(String trialId, String metric, long step, double value, Instant at) {
-        TrialEntity found = TrialEntity.find("trialId", trialId).firstResult();
-        if (found == null) {
+        TrialEntity.Key key = keyOf("t.trialId = ?1", trialId);
+        if (key == null) {
             throw new NotFound("no trial " + trialId);
         }
-        ExperimentEntity e = lock(found.key.experiment());
+        ExperimentEntity e = lock(key.experiment());
         ExperimentRequest request = request(e);
         if (!request.objective().metric().equals(metric)) {
             return Outcome.IGNORED;
@@ -222,8 +222,7 @@ public class Experiments {
     @Transactional
     public void workloadRunning(String workloadId, Instant at) {
         TrialEntity t = byWorkload(workloadId);
-        if (t != null) {
-            lock(t.key.experiment());
+        if (t != null && workloadId.equals(t.workloadId)) {
             t.runStartedAt = at;
         }
     }
@@ -239,7 +238,7 @@ public class Experiments {
         if (t == null) {
             return;
         }
-        ExperimentEntity e = lock(t.key.experiment());
+        ExperimentEntity e = ExperimentEntity.findById(t.key.experiment()); // locked by byWorkload
         if (workloadId.equals(t.cancelWorkload)) {
             t.cancelWorkload = null; // it ended on its own before the cancel went out
         }
@@ -580,8 +579,25 @@ public class Experiments {
         return TrialEntity.list("key.experiment = ?1 order by key.number", experiment);
     }
 
+    /**
+     * The trial whose current workload, or workload to cancel, is {@code workloadId}, read after its experiment's row
+     * is locked; null when none. (Loading it before the lock would let this transaction write back a stale copy over
+     * a report applied meanwhile: every change reads its trial under the lock.)
+     */
     private static TrialEntity byWorkload(String workloadId) {
-        return TrialEntity.find("workloadId = ?1 or cancelWorkload = ?1", workloadId).firstResult();
+        TrialEntity.Key key = keyOf("t.workloadId = ?1 or t.cancelWorkload = ?1", workloadId);
+        if (key == null) {
+            return null;
+        }
+        lock(key.experiment());
+        return TrialEntity.findById(key);
+    }
+
+    /** The key of the first trial matching {@code where}, without loading the trial into this transaction. */
+    private static TrialEntity.Key keyOf(String where, String value) {
+        return TrialEntity.getEntityManager().createQuery("select t.key from TrialEntity t where " + where,
+                TrialEntity.Key.class).setParameter(1, value).setMaxResults(1).getResultStream().findFirst()
+                .orElse(null);
     }
 
     private static ExperimentEntity lock(String name) {

@@ -149,6 +149,48 @@ class ExperimentServiceTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(platform.cancelled).contains(w));
     }
 
+    /**
+     * The three consumers apply a trial's events concurrently (after a restart they catch up on three topics at once):
+     * no change may write back a stale copy of the trial over another's.
+     */
+    @Test
+    void concurrentReportsAndTheWorkloadsEndLoseNothing() throws Exception {
+        String name = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(name, "")).post("/api/v1/experiments").then()
+                .statusCode(201);
+        String w = awaitWorkload(name, 0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.List<java.util.concurrent.Future<Experiments.Outcome>> outcomes = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int step = 1; step <= 30; step++) {
+            long s = step;
+            outcomes.add(pool.submit(() -> {
+                go.await();
+                return experiments.report(name + "-t0", "acc", s, 0.01 * s, Instant.now());
+            }));
+        }
+        pool.submit(() -> {
+            go.await();
+            Thread.sleep(20);
+            experiments.workloadRunning(w, Instant.now().minusSeconds(5));
+            experiments.workloadFinished(w, "SUCCEEDED", null);
+            return null;
+        });
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long applied = 0;
+        for (var f : outcomes) {
+            if (f.get() == Experiments.Outcome.APPLIED) {
+                applied++;
+            }
+        }
+        ExperimentView.TrialView t0 = experiments.find(name).orElseThrow().trials().get(0);
+        assertThat(t0.state()).isEqualTo("COMPLETED");
+        assertThat((long) t0.reports()).isEqualTo(applied);
+        assertThat(t0.runningSince()).isNotNull();
+    }
+
     @Test
     void anUnreadableMetricRecordGoesToTheDeadLetterTopic() {
         String key = "junk-" + UUID.randomUUID();
