@@ -32,6 +32,8 @@ public class TrialEntity extends PanacheEntityBase {
     public String workloadId;
     @Column(name = "submit_pending")
     public boolean submitPending;
+    @Column(name = "sync_pending")
+    public boolean syncPending;
     @Column(name = "cancel_workload")
     public String cancelWorkload;
     @Column(name = "mlflow_run_id")

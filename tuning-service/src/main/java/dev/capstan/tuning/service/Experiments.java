@@ -179,12 +179,17 @@ public class Experiments {
         }
         List<TrialEntity> entities = trials(e.name);
         TrialEntity t = entities.stream().filter(x -> x.trialId.equals(trialId)).findFirst().orElseThrow();
-        if (!TrialState.RUNNING.name().equals(t.state) || !RUNNING.equals(e.state)) {
+        boolean late = t.syncPending; // its job ended; a point logged before that may come after the end
+        if (!late && (!TrialState.RUNNING.name().equals(t.state) || !RUNNING.equals(e.state))) {
             return Outcome.IGNORED;
         }
         List<double[]> reports = reports(t);
         if (reports.stream().anyMatch(r -> (long) r[0] == step)) {
             return Outcome.DUPLICATE;
+        }
+        if (late) {
+            merge(t, List.of(new Platform.Point(step, value, at)), metric);
+            return Outcome.APPLIED;
         }
         if (!Double.isFinite(value)) {
             halt(t, TrialState.FAILED, metric + " is " + value + " at step " + step);
@@ -246,9 +251,12 @@ public class Experiments {
             return;
         }
         String metric = request(e).objective().metric();
+        // The run's points logged before the end may still be on their way: the driver reads the run's history once
+        // (see synced) before the trial's result counts.
+        t.syncPending = t.mlflowRunId != null;
         switch (status) {
             case "SUCCEEDED" -> {
-                if (reports(t).isEmpty()) {
+                if (reports(t).isEmpty() && !t.syncPending) {
                     t.state = TrialState.FAILED.name();
                     t.reason = "the job succeeded without reporting " + metric;
                 } else {
@@ -289,10 +297,14 @@ public class Experiments {
             Map<String, Double> metrics, Map<String, String> tags, String runId, String workloadId) {
     }
 
+    /** A trial whose job ended: its run's history of the objective is to be read once. */
+    public record Sync(String experiment, int number, String runId, String metric) {
+    }
+
     /** What the driver is to do for one experiment now. */
-    public record Work(List<Cancel> cancels, List<Submit> submits, Register register) {
+    public record Work(List<Cancel> cancels, List<Submit> submits, List<Sync> syncs, Register register) {
         public boolean isEmpty() {
-            return cancels.isEmpty() && submits.isEmpty() && register == null;
+            return cancels.isEmpty() && submits.isEmpty() && syncs.isEmpty() && register == null;
         }
     }
 
@@ -301,7 +313,7 @@ public class Experiments {
     public List<String> active() {
         List<String> names = new ArrayList<>(ExperimentEntity.<ExperimentEntity>list("state = ?1 or modelPending",
                 RUNNING).stream().map(e -> e.name).toList());
-        TrialEntity.<TrialEntity>list("submitPending or cancelWorkload is not null").forEach(t -> {
+        TrialEntity.<TrialEntity>list("submitPending or syncPending or cancelWorkload is not null").forEach(t -> {
             if (!names.contains(t.key.experiment())) {
                 names.add(t.key.experiment());
             }
@@ -354,7 +366,7 @@ public class Experiments {
                     }
                 }
             }
-            if (entities.stream().noneMatch(t -> TrialState.RUNNING.name().equals(t.state))) {
+            if (entities.stream().noneMatch(t -> TrialState.RUNNING.name().equals(t.state) || t.syncPending)) {
                 end(e, SUCCEEDED, target ? "target reached"
                         : !spec.budget().allowsNewTrial(entities.size(), gpuHours(entities), now)
                                 ? "budget spent" : "nothing left to try");
@@ -369,7 +381,11 @@ public class Experiments {
         }
         List<Cancel> cancels = new ArrayList<>();
         List<Submit> submits = new ArrayList<>();
+        List<Sync> syncs = new ArrayList<>();
         for (TrialEntity t : entities) {
+            if (t.syncPending) {
+                syncs.add(new Sync(name, t.key.number(), t.mlflowRunId, request.objective().metric()));
+            }
             if (t.cancelWorkload != null) {
                 cancels.add(new Cancel(name, t.key.number(), t.cancelWorkload, t.reason));
             }
@@ -386,7 +402,7 @@ public class Experiments {
                 e.modelPending = false;
             }
         }
-        return new Work(cancels, submits, register);
+        return new Work(cancels, submits, syncs, register);
     }
 
     /** The trial's MLflow run, once found or created. */
@@ -395,6 +411,53 @@ public class Experiments {
         lock(experiment);
         TrialEntity t = TrialEntity.findById(new TrialEntity.Key(experiment, number));
         t.mlflowRunId = runId;
+    }
+
+    /**
+     * A trial's run history, read after its job ended: the points not seen yet are added in step order; a point that
+     * is not a number fails the trial; a trial that reported nothing of the objective fails.
+     */
+    @Transactional
+    public void synced(Sync s, List<Platform.Point> history) {
+        ExperimentEntity e = lock(s.experiment());
+        TrialEntity t = TrialEntity.findById(new TrialEntity.Key(s.experiment(), s.number()));
+        if (!t.syncPending) {
+            return;
+        }
+        merge(t, history, s.metric());
+        t.syncPending = false;
+        if (TrialState.COMPLETED.name().equals(t.state) && reports(t).isEmpty()) {
+            t.state = TrialState.FAILED.name();
+            t.reason = "the job succeeded without reporting " + request(e).objective().metric();
+        }
+    }
+
+    /** Adds the points whose steps the trial has not reported, keeping the reports in step order. */
+    private void merge(TrialEntity t, List<Platform.Point> points, String metric) {
+        List<double[]> reports = reports(t);
+        java.util.Set<Long> steps = reports.stream().map(r -> (long) r[0]).collect(Collectors.toSet());
+        for (Platform.Point p : points) {
+            if (!steps.add(p.step())) {
+                continue;
+            }
+            if (!Double.isFinite(p.value())) {
+                if (!TrialState.FAILED.name().equals(t.state)) {
+                    t.state = TrialState.FAILED.name();
+                    t.reason = metric + " is " + p.value() + " at step " + p.step();
+                }
+                continue;
+            }
+            Instant since = t.runStartedAt == null ? p.at() : t.runStartedAt;
+            double cost = t.costBefore + t.gpus * Math.max(0, Duration.between(since, p.at()).toMillis() / 1000.0);
+            reports.add(new double[] {p.step(), cost, p.value()});
+        }
+        reports.sort(Comparator.comparingDouble(r -> r[0]));
+        // Costs never go down along the steps.
+        for (int i = 1; i < reports.size(); i++) {
+            reports.get(i)[1] = Math.max(reports.get(i)[1], reports.get(i - 1)[1]);
+        }
+        t.reports = write(reports);
+        t.updatedAt = clock.instant();
     }
 
     /** A run of a trial was submitted as {@code workloadId}. */

@@ -90,6 +90,21 @@ public class HttpPlatform implements Platform {
     }
 
     @Override
+    public java.util.List<Point> metricHistory(String runId, String metric) {
+        JsonNode history = ok(call("GET", registry + "/api/2.0/mlflow/metrics/get-history?run_id="
+                + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "&metric_key="
+                + URLEncoder.encode(metric, StandardCharsets.UTF_8), null, null));
+        java.util.List<Point> points = new java.util.ArrayList<>();
+        for (JsonNode m : history.path("metrics")) {
+            JsonNode v = m.path("value");
+            double value = v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText("NaN"));
+            points.add(new Point(m.path("step").asLong(), value,
+                    java.time.Instant.ofEpochMilli(m.path("timestamp").asLong())));
+        }
+        return points;
+    }
+
+    @Override
     public void cancel(String workloadId, String reason) {
         Answer a = call("DELETE", submission + "/api/v1/workloads/" + URLEncoder.encode(workloadId,
                 StandardCharsets.UTF_8) + "?reason=" + URLEncoder.encode(reason == null ? "cancelled by tuning"

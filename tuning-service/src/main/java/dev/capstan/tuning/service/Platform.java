@@ -16,6 +16,13 @@ public interface Platform {
     /** Submits a trial's job; the same key returns the same workload. Returns the workload id. */
     String submit(TrainingJobSpec job, String idempotencyKey);
 
+    /** One point of a metric's history: its step, value ({@code NaN} included) and when it was measured. */
+    record Point(long step, double value, java.time.Instant at) {
+    }
+
+    /** Every point of one metric of an MLflow run, by step. */
+    java.util.List<Point> metricHistory(String runId, String metric);
+
     /** Cancels a workload; one that has already ended or does not exist is fine. */
     void cancel(String workloadId, String reason);
 

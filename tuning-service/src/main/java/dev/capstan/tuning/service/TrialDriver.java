@@ -67,6 +67,17 @@ public class TrialDriver {
                 LOG.warnf("submitting %s: %s", s.trialId(), e.getMessage());
             }
         }
+        for (Experiments.Sync s : work.syncs()) {
+            try {
+                experiments.synced(s, platform.metricHistory(s.runId(), s.metric()));
+            } catch (Platform.Rejected e) {
+                // The run is gone (deleted by someone): what came over Kafka is all there is.
+                LOG.warnf("no history of trial %d of %s: %s", s.number(), name, e.getMessage());
+                experiments.synced(s, java.util.List.of());
+            } catch (Platform.Unavailable e) {
+                LOG.warnf("reading the history of trial %d of %s: %s", s.number(), name, e.getMessage());
+            }
+        }
         Experiments.Register r = work.register();
         if (r != null) {
             try {

@@ -159,6 +159,12 @@ class ExperimentServiceTest {
         given().contentType(ContentType.JSON).body(body(name, "")).post("/api/v1/experiments").then()
                 .statusCode(201);
         String w = awaitWorkload(name, 0);
+        // What the run's history will say once the job ended: the same 30 points.
+        java.util.List<Platform.Point> all = new java.util.ArrayList<>();
+        for (int step = 1; step <= 30; step++) {
+            all.add(new Platform.Point(step, 0.01 * step, Instant.now()));
+        }
+        platform.history.put("run-" + name + "-t0", all);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         java.util.List<java.util.concurrent.Future<Experiments.Outcome>> outcomes = new java.util.ArrayList<>();
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -179,16 +185,48 @@ class ExperimentServiceTest {
         go.countDown();
         pool.shutdown();
         assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        long applied = 0;
         for (var f : outcomes) {
-            if (f.get() == Experiments.Outcome.APPLIED) {
-                applied++;
-            }
+            assertThat(f.get()).isIn(Experiments.Outcome.APPLIED, Experiments.Outcome.DUPLICATE,
+                    Experiments.Outcome.IGNORED);
         }
-        ExperimentView.TrialView t0 = experiments.find(name).orElseThrow().trials().get(0);
-        assertThat(t0.state()).isEqualTo("COMPLETED");
-        assertThat((long) t0.reports()).isEqualTo(applied);
-        assertThat(t0.runningSince()).isNotNull();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ExperimentView.TrialView t0 = experiments.find(name).orElseThrow().trials().get(0);
+            assertThat(t0.state()).isEqualTo("COMPLETED");
+            assertThat(t0.reports()).isEqualTo(30);
+            assertThat(t0.lastValue()).isEqualTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(t0.runningSince()).isNotNull();
+        });
+        given().delete("/api/v1/experiments/" + name).then().statusCode(200);
+    }
+
+    /**
+     * The topics are not ordered with each other: a job's end may come before the points it logged. The trial's run
+     * history is read once after the end, and a trial that never reported the objective fails.
+     */
+    @Test
+    void pointsLoggedBeforeTheJobEndedCountEvenWhenTheEndComesFirst() {
+        String name = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(body(name, "")).post("/api/v1/experiments").then()
+                .statusCode(201);
+        String w0 = awaitWorkload(name, 0);
+        String w1 = awaitWorkload(name, 1);
+        Instant t = Instant.now();
+        platform.history.put("run-" + name + "-t0", java.util.List.of(new Platform.Point(1, 0.2, t),
+                new Platform.Point(2, 0.4, t.plusSeconds(1)), new Platform.Point(3, 0.5, t.plusSeconds(2))));
+        metric(name + "-t0", "acc", 1, 0.2); // one point came over Kafka in time
+
+        TestKafka.publish(new WorkloadEvent.WorkloadFinished(w0, "SUCCEEDED", null, Instant.now(), 1), "submission");
+        TestKafka.publish(new WorkloadEvent.WorkloadFinished(w1, "SUCCEEDED", null, Instant.now(), 1), "submission");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ExperimentView v = experiments.find(name).orElseThrow();
+            assertThat(v.trials().get(0).state()).isEqualTo("COMPLETED");
+            assertThat(v.trials().get(0).reports()).isEqualTo(3);
+            assertThat(v.trials().get(0).lastValue()).isEqualTo(0.5);
+            assertThat(v.trials().get(1).state()).isEqualTo("FAILED");
+            assertThat(v.trials().get(1).reason()).isEqualTo("the job succeeded without reporting acc");
+        });
+        given().delete("/api/v1/experiments/" + name).then().statusCode(200);
     }
 
     @Test

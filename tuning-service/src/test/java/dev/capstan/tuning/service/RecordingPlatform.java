@@ -43,6 +43,14 @@ public class RecordingPlatform implements Platform {
         });
     }
 
+    /** The MLflow history of each run, as a test sets it. */
+    public final Map<String, List<Point>> history = new ConcurrentHashMap<>();
+
+    @Override
+    public List<Point> metricHistory(String runId, String metric) {
+        return history.getOrDefault(runId, List.of());
+    }
+
     @Override
     public void cancel(String workloadId, String reason) {
         cancelled.add(workloadId);
