@@ -21,7 +21,8 @@ public sealed interface TrialEvent extends CapstanEvent {
     /**
      * One intermediate metric of a trial, once stored (a point logged again is not reported again).
      *
-     * @param trialId the trial's workload id
+     * @param trialId the trial's id: the run's {@code capstan.dev/trial-id} tag (tuning-service names its trials
+     *                {@code <experiment>-t<n>})
      * @param runId   the MLflow run it was logged into
      * @param metric  the metric's key, e.g. {@code val_accuracy}
      * @param value   its value; not finite (NaN, ±infinity) is reported as null, with {@code nonFinite} saying which
