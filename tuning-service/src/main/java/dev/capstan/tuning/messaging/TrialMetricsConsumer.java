@@ -37,8 +37,12 @@ public class TrialMetricsConsumer {
         if (m.trialId() == null || m.metric() == null || m.at() == null) {
             throw new EventCodec.MalformedEventException("a trial metric needs trialId, metric and at");
         }
-        double value = m.value() != null ? m.value() : m.nonFinite() == null ? Double.NaN
-                : Double.parseDouble(m.nonFinite());
+        double value;
+        try {
+            value = m.loggedValue();
+        } catch (NumberFormatException e) {
+            throw new EventCodec.MalformedEventException("nonFinite must be NaN, Infinity or -Infinity");
+        }
         RETRYING.run("trial metric of " + m.trialId(),
                 () -> experiments.report(m.trialId(), m.metric(), m.step(), value, m.at()));
     }

@@ -9,6 +9,7 @@ import dev.capstan.tuning.domain.CategoricalParameter;
 import dev.capstan.tuning.domain.Configuration;
 import dev.capstan.tuning.domain.Decision;
 import dev.capstan.tuning.domain.ExperimentSpec;
+import dev.capstan.tuning.domain.Objective;
 import dev.capstan.tuning.domain.FieldProblem;
 import dev.capstan.tuning.domain.IntParameter;
 import dev.capstan.tuning.domain.Parameter;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -200,8 +200,7 @@ public class Experiments {
                     + ": steps went backwards");
             return Outcome.TRIAL_FAILED;
         }
-        Instant since = t.runStartedAt == null ? at : t.runStartedAt;
-        double cost = t.costBefore + t.gpus * Math.max(0, Duration.between(since, at).toMillis() / 1000.0);
+        double cost = costAt(t, at);
         if (!reports.isEmpty()) {
             cost = Math.max(cost, reports.get(reports.size() - 1)[1]);
         }
@@ -247,7 +246,8 @@ public class Experiments {
         if (workloadId.equals(t.cancelWorkload)) {
             t.cancelWorkload = null; // it ended on its own before the cancel went out
         }
-        if (!TrialState.RUNNING.name().equals(t.state)) {
+        if (!workloadId.equals(t.workloadId) || !TrialState.RUNNING.name().equals(t.state)) {
+            // An earlier run's workload (a paused trial resumed since as a new one), or a trial already ended.
             return;
         }
         String metric = request(e).objective().metric();
@@ -330,9 +330,9 @@ public class Experiments {
     public Work plan(String name) {
         ExperimentEntity e = lock(name);
         ExperimentRequest request = request(e);
+        ExperimentSpec spec = request.toSpec().spec();
         List<TrialEntity> entities = new ArrayList<>(trials(name));
         if (RUNNING.equals(e.state)) {
-            ExperimentSpec spec = request.toSpec().spec();
             Tuner tuner = Tuners.of(spec);
             Instant now = clock.instant();
             for (int guard = 0; guard < 1_000; guard++) {
@@ -376,7 +376,7 @@ public class Experiments {
                         t.reason = "experiment ended while paused";
                     }
                 }
-                e.modelPending = request.model() != null && best(request, entities).isPresent();
+                e.modelPending = request.model() != null && best(spec.objective(), entities).isPresent();
             }
         }
         List<Cancel> cancels = new ArrayList<>();
@@ -391,13 +391,13 @@ public class Experiments {
             }
             if (t.submitPending) {
                 submits.add(new Submit(name, t.key.number(), t.runs, t.trialId, request.trialTemplate(),
-                        configuration(request, t), t.runs > 1 && !reports(t).isEmpty() ? (long) last(t)[0] : null,
+                        configuration(spec, t), t.runs > 1 && !reports(t).isEmpty() ? (long) last(t)[0] : null,
                         t.mlflowRunId));
             }
         }
         Register register = null;
         if (e.modelPending) {
-            register = best(request, entities).map(t -> registration(e, request, t)).orElse(null);
+            register = best(spec.objective(), entities).map(t -> registration(e, request, spec, t)).orElse(null);
             if (register == null) {
                 e.modelPending = false;
             }
@@ -432,6 +432,15 @@ public class Experiments {
         }
     }
 
+    /**
+     * The GPU-seconds the trial has used by {@code at}: its earlier runs', and its GPUs since its current workload
+     * started running (since {@code at} itself while that start is not known yet).
+     */
+    private static double costAt(TrialEntity t, Instant at) {
+        Instant since = t.runStartedAt == null ? at : t.runStartedAt;
+        return t.costBefore + t.gpus * Math.max(0, Duration.between(since, at).toMillis() / 1000.0);
+    }
+
     /** Adds the points whose steps the trial has not reported, keeping the reports in step order. */
     private void merge(TrialEntity t, List<Platform.Point> points, String metric) {
         List<double[]> reports = reports(t);
@@ -447,9 +456,7 @@ public class Experiments {
                 }
                 continue;
             }
-            Instant since = t.runStartedAt == null ? p.at() : t.runStartedAt;
-            double cost = t.costBefore + t.gpus * Math.max(0, Duration.between(since, p.at()).toMillis() / 1000.0);
-            reports.add(new double[] {p.step(), cost, p.value()});
+            reports.add(new double[] {p.step(), costAt(t, p.at()), p.value()});
         }
         reports.sort(Comparator.comparingDouble(r -> r[0]));
         // Costs never go down along the steps.
@@ -567,14 +574,14 @@ public class Experiments {
     }
 
     /** The trial with the best last value of the objective, of those that have not failed. */
-    private Optional<TrialEntity> best(ExperimentRequest request, List<TrialEntity> entities) {
-        var objective = request.toSpec().spec().objective();
+    private static Optional<TrialEntity> best(Objective objective, List<TrialEntity> entities) {
         return entities.stream().filter(t -> !TrialState.FAILED.name().equals(t.state) && !reports(t).isEmpty())
                 .max(Comparator.comparingDouble(t -> objective.score(last(t)[2])));
     }
 
-    private Register registration(ExperimentEntity e, ExperimentRequest request, TrialEntity t) {
-        Configuration c = configuration(request, t);
+    private static Register registration(ExperimentEntity e, ExperimentRequest request, ExperimentSpec spec,
+            TrialEntity t) {
+        Configuration c = configuration(spec, t);
         Map<String, String> params = new LinkedHashMap<>();
         c.values().forEach((k, v) -> params.put(k, v.text()));
         Map<String, String> tags = new LinkedHashMap<>();
@@ -608,10 +615,6 @@ public class Experiments {
                     reports));
         }
         return out;
-    }
-
-    private static Configuration configuration(ExperimentRequest request, TrialEntity t) {
-        return configuration(request.toSpec().spec(), t);
     }
 
     static Configuration configuration(ExperimentSpec spec, TrialEntity t) {
@@ -673,7 +676,7 @@ public class Experiments {
 
     private ExperimentView view(ExperimentEntity e, List<TrialEntity> entities) {
         ExperimentRequest request = request(e);
-        var objective = request.toSpec().spec().objective();
+        Objective objective = request.toSpec().spec().objective();
         List<ExperimentView.TrialView> trials = new ArrayList<>();
         for (TrialEntity t : entities) {
             List<double[]> r = reports(t);
@@ -684,7 +687,7 @@ public class Experiments {
                     read(t.configuration, TEXT_MAP), lastStep, lastValue, r.size(), cost / 3600, t.runs,
                     t.workloadId, t.mlflowRunId, t.runStartedAt));
         }
-        ExperimentView.TrialView bestView = best(request, entities)
+        ExperimentView.TrialView bestView = best(objective, entities)
                 .map(b -> trials.get(b.key.number())).orElse(null);
         Map<String, Long> counts = entities.stream().collect(Collectors.groupingBy(t -> t.state,
                 java.util.TreeMap::new, Collectors.counting()));
@@ -710,9 +713,5 @@ public class Experiments {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stored JSON unreadable: " + ex.getOriginalMessage(), ex);
         }
-    }
-
-    static Set<String> states() {
-        return Set.of(RUNNING, SUCCEEDED, STOPPED);
     }
 }

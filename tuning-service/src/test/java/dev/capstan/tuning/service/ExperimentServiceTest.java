@@ -175,7 +175,6 @@ class ExperimentServiceTest {
         });
         pool.submit(() -> {
             go.await();
-            Thread.sleep(20);
             experiments.workloadRunning(w, Instant.now().minusSeconds(5));
             experiments.workloadFinished(w, "SUCCEEDED", null);
             return null;
