@@ -21,10 +21,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theRolloutStateMachineUsesOnlyTheJdkAndTheEventContracts() {
+    void theRolloutStateMachineUsesOnlyTheJdkTheEventContractsAndCommonsMathsDistributions() {
         classes().that().resideInAPackage("dev.capstan.autoscaler.rollout..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.capstan.autoscaler.rollout..",
-                        "dev.capstan.events..")
+                        "dev.capstan.events..", "org.apache.commons.math3.distribution..")
                 .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .importPackages("dev.capstan.autoscaler"));
     }

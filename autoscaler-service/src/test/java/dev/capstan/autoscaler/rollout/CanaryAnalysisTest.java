@@ -24,6 +24,9 @@ class CanaryAnalysisTest {
             worse, within the allowance for sure      | 10000 | 40  | 40 | 4000 |  40 | 40 | PASS
             within the allowance, not shown yet       | 10000 | 40  | 40 | 1204 |  14 | 40 | WAIT
             above the allowance but not significant   | 10000 | 40  | 40 |  120 |   4 | 40 | WAIT
+            5 in 100: a 1.6 % version could show it   | 10000 | 40  | 40 |  100 |   5 | 40 | WAIT
+            6 in 100: beyond 1.6 % (a z-test needs 8) | 10000 | 40  | 40 |  100 |   6 | 40 | FAIL
+            stable's own errors raise the bar         |   500 | 5   | 40 |  100 |   6 | 40 | WAIT
             no errors yet, too few to be sure         | 10000 | 40  | 40 |  100 |   0 | 40 | WAIT
             no errors in enough requests              | 10000 | 40  | 40 |  300 |   0 | 40 | PASS
             stable served nothing, canary clearly bad | 0     | 0   |  0 |  500 |  60 | 40 | FAIL
@@ -76,6 +79,41 @@ class CanaryAnalysisTest {
         }
         assertThat(falseFails).isLessThan(20); // < 1 %
         assertThat(caught).isGreaterThan(1_800); // > 90 %
+    }
+
+    @Test
+    void judgedAtEveryLookABadVersionIsCaughtWithinTheFirstStepsDemandAndAGoodOneIsNot() {
+        // The planner judges the canary's running totals at every decision from minRequests (100) on; at the
+        // rollout benchmark's 5.6 canary requests per second that is a look about every 6 requests, for at most
+        // four windows (4 × 168 requests). The benchmark's bound for a bad version is one window: 168 requests.
+        SplittableRandom random = new SplittableRandom(11);
+        int runs = 2_000;
+        int[] caughtAt = new int[runs];
+        int goodFailed = 0;
+        int borderlineFailed = 0;
+        for (int i = 0; i < runs; i++) {
+            caughtAt[i] = firstFailure(random, 0.08);
+            goodFailed += firstFailure(random, 0.004) > 0 ? 1 : 0;
+            borderlineFailed += firstFailure(random, 0.014) > 0 ? 1 : 0; // the stable rate plus the allowance
+        }
+        int[] sorted = java.util.Arrays.stream(caughtAt).map(n -> n < 0 ? Integer.MAX_VALUE : n).sorted().toArray();
+        assertThat(sorted[runs / 2]).as("median requests to an 8 %% version").isLessThanOrEqualTo(110);
+        assertThat(sorted[runs * 95 / 100]).as("95th percentile").isLessThanOrEqualTo(168);
+        assertThat(goodFailed).as("good versions failed").isLessThanOrEqualTo(runs / 1_000);
+        assertThat(borderlineFailed).as("versions exactly at the allowance failed").isLessThan(runs * 3 / 100);
+    }
+
+    /** The canary's request count at its first failed look, or -1 when four windows never failed it. */
+    private static int firstFailure(SplittableRandom random, double errorRate) {
+        Stats stable = new Stats(3_000, binomial(random, 3_000, 0.004), 40);
+        long errors = 0;
+        for (int n = 1; n <= 4 * 168; n++) {
+            errors += random.nextDouble() < errorRate ? 1 : 0;
+            if (n >= 100 && n % 6 == 0 && CanaryAnalysis.errorsWorse(stable, new Stats(n, errors, 40), 0.01)) {
+                return n;
+            }
+        }
+        return -1;
     }
 
     static long binomial(SplittableRandom random, int n, double p) {
