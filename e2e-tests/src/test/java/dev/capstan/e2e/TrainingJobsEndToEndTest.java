@@ -704,12 +704,20 @@ class TrainingJobsEndToEndTest {
         producer.send(new ProducerRecord<>(Topics.WORKLOAD_REQUESTS, key, value)).get();
     }
 
+    /** A request of another kind than a training job: its CloudEvents type in the {@code ce_type} header. */
+    static void send(KafkaProducer<String, String> producer, String key, String value, String type) throws Exception {
+        ProducerRecord<String, String> r = new ProducerRecord<>(Topics.WORKLOAD_REQUESTS, key, value);
+        r.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
+        producer.send(r).get();
+    }
+
     /** Three hand-made runs: lr 0.01 ends at top_1 0.30, lr 0.1 at 0.45, lr 1.0 diverges (NaN loss). */
     static final Path TUNING_CURVES = Path.of("..", "local-stack/src/test/resources/trainer/imagenet-like.results.jsonl")
             .toAbsolutePath().normalize();
 
     /**
-     * A tuning experiment, every part real: tuning-service submits each trial to submission-service as a training job,
+     * A tuning experiment, every part real: an upstream system sends it on the Kafka ingress, submission-service
+     * records it and publishes it on {@code capstan.workloads}; tuning-service submits each trial to submission-service as a training job,
      * the scheduler places it, the executor runs its pod, the simulated trainer replays a recorded learning curve and
      * logs each epoch through model-registry's MLflow tracking API, which publishes the points on
      * {@code capstan.trial-metrics} for tuning-service. tuning-service is killed with SIGKILL while a trial runs; the
@@ -746,7 +754,20 @@ class TrainingJobsEndToEndTest {
         refused.path("errors").forEach(e -> fields.add(e.path("field").asText()));
         assertThat(fields).contains("searchSpace.parameters[0].max", "searchSpace.parameters[1].choices");
 
-        RestClient.call("POST", tuning, experiment, 201);
+        // The experiment itself comes from an upstream system: a plain Kafka producer on the ingress, through
+        // submission-service (which records it) to tuning-service. So does one whose range is inverted: tuning-service
+        // dead-letters it with the field named.
+        String badOverKafka = "bad-" + run;
+        try (KafkaProducer<String, String> producer = producer(stack.kafka())) {
+            send(producer, "exp-req-" + run, experiment, "dev.capstan.experiment.create.v1");
+            send(producer, "exp-req-bad-" + run, bad.replace("\"" + name + "\"", "\"" + badOverKafka + "\""),
+                    "dev.capstan.experiment.create.v1");
+            producer.flush();
+        }
+        var deadExperiment = KafkaTopics.await(stack.kafka(), Topics.deadLetter("tuning-service"),
+                r -> badOverKafka.equals(r.key()), Duration.ofSeconds(60));
+        assertThat(new String(deadExperiment.headers().lastHeader("dead-letter-reason").value(),
+                StandardCharsets.UTF_8)).contains("searchSpace.parameters[0].max");
 
         // The first trial's job runs: kill tuning-service as an operator's kill -9 would.
         Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> RestClient.fetch(tuning + "/" + name)

@@ -30,6 +30,10 @@ public final class EventTypes {
                 Topics.WORKLOAD_REQUESTS);
         add("dev.capstan.inferenceservice.delete.v1", WorkloadRequest.DeleteInferenceService.class,
                 Topics.WORKLOAD_REQUESTS);
+        add("dev.capstan.experiment.create.v1", WorkloadRequest.CreateExperiment.class, Topics.WORKLOAD_REQUESTS);
+        add("dev.capstan.experiment.stop.v1", WorkloadRequest.StopExperiment.class, Topics.WORKLOAD_REQUESTS);
+        add("dev.capstan.experiment.submitted.v1", WorkloadEvent.ExperimentSubmitted.class, Topics.WORKLOADS);
+        add("dev.capstan.experiment.stop-requested.v1", WorkloadEvent.ExperimentStopRequested.class, Topics.WORKLOADS);
         add("dev.capstan.placement.admitted.v1", PlacementEvent.WorkloadAdmitted.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.pending.v1", PlacementEvent.WorkloadPending.class, Topics.PLACEMENTS);
         add("dev.capstan.placement.preempted.v1", PlacementEvent.WorkloadPreempted.class, Topics.PLACEMENTS);

@@ -64,4 +64,19 @@ public sealed interface WorkloadEvent extends CapstanEvent {
     /** An inference service was deleted: its replicas go, its metrics and scaling stop. */
     record InferenceServiceDeleted(String workloadId, String reason, Instant deletedAt) implements WorkloadEvent {
     }
+
+    /**
+     * A tuning experiment came in through the Kafka ingress and was recorded; tuning-service creates it (and, when
+     * its spec cannot run, records it failed with every field's problem).
+     *
+     * @param workloadId the experiment's name
+     * @param requestId  the upstream request that created it (the same id twice yields one experiment)
+     */
+    record ExperimentSubmitted(String workloadId, String requestId, TuningExperimentSpec spec, Instant submittedAt)
+            implements WorkloadEvent {
+    }
+
+    /** Someone asked to stop a tuning experiment (through the Kafka ingress); tuning-service stops it. */
+    record ExperimentStopRequested(String workloadId, String reason, Instant requestedAt) implements WorkloadEvent {
+    }
 }

@@ -32,4 +32,15 @@ public sealed interface WorkloadRequest extends CapstanEvent {
     /** Delete an inference service. */
     record DeleteInferenceService(String requestId, String name, String reason) implements WorkloadRequest {
     }
+
+    /**
+     * Create a tuning experiment; the body is the same as tuning-service's {@code POST /api/v1/experiments}.
+     * submission-service records it and publishes {@link WorkloadEvent.ExperimentSubmitted}; tuning-service runs it.
+     */
+    record CreateExperiment(String requestId, TuningExperimentSpec spec) implements WorkloadRequest {
+    }
+
+    /** Stop a tuning experiment: its running trials are cancelled, its best so far is kept. */
+    record StopExperiment(String requestId, String name, String reason) implements WorkloadRequest {
+    }
 }

@@ -18,6 +18,18 @@ final class SampleEvents {
             "ghcr.io/acme/serve:2.1", new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, null, true, 30,
             45, 2000, new RolloutPolicy(2, List.of(10, 50, 100), 60, 200, 1.0, 1.5), Map.of("team", "risk"));
 
+    static final TuningExperimentSpec EXPERIMENT = new TuningExperimentSpec("resnet-lr",
+            new TuningExperimentSpec.ObjectiveBody("val_accuracy", "maximize", 0.76),
+            new TuningExperimentSpec.SearchSpaceBody(List.of(
+                    new TuningExperimentSpec.ParameterBody("lr", "log-float", 0.001, 0.1, null),
+                    new TuningExperimentSpec.ParameterBody("optimizer", "categorical", null, null,
+                            List.of("sgd", "adam")))),
+            new TuningExperimentSpec.AlgorithmBody("asha", "tpe", null,
+                    new TuningExperimentSpec.RungsBody("progress", 0.1, 3, 1.0), null, null),
+            new TuningExperimentSpec.EarlyStoppingBody("median", 2, 4, null), 4,
+            new TuningExperimentSpec.BudgetBody(32, 40.0, T), 7L, "90", SPEC,
+            new TuningExperimentSpec.ModelBody("resnet", "s3://runs/${trial}/model"));
+
     static List<CapstanEvent> all() {
         return List.of(
                 new WorkloadRequest.SubmitTrainingJob("req-42", SPEC),
@@ -25,6 +37,10 @@ final class SampleEvents {
                 new WorkloadEvent.WorkloadSubmitted("wl-0001", SPEC, T),
                 new WorkloadEvent.WorkloadCancelled("wl-0001", "no longer needed", T),
                 new WorkloadEvent.WorkloadFinished("wl-0001", "SUCCEEDED", "all pods succeeded", T, 0),
+                new WorkloadRequest.CreateExperiment("req-60", EXPERIMENT),
+                new WorkloadRequest.StopExperiment("req-61", "resnet-lr", "target reached elsewhere"),
+                new WorkloadEvent.ExperimentSubmitted("resnet-lr", "req-60", EXPERIMENT, T),
+                new WorkloadEvent.ExperimentStopRequested("resnet-lr", "target reached elsewhere", T),
                 new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
                         new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000, T),
                 new PlacementEvent.WorkloadAdmitted("wl-0001", 1, "team-vision", List.of(

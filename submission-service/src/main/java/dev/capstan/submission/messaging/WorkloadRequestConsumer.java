@@ -9,7 +9,9 @@ import dev.capstan.rest.Retry;
 import dev.capstan.events.EventTypes;
 import dev.capstan.events.InferenceServiceSpec;
 import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.TuningExperimentSpec;
 import dev.capstan.events.WorkloadRequest;
+import dev.capstan.submission.service.ExperimentSubmissions;
 import dev.capstan.submission.service.InferenceServices;
 import dev.capstan.submission.service.ModelCheck;
 import dev.capstan.submission.service.WorkloadConflictException;
@@ -29,7 +31,9 @@ import org.jboss.logging.Logger;
  * {@code {"workloadId":…,"reason":…}} for a cancel ({@code ce_type} {@code dev.capstan.workload.cancel.v1}); for
  * inference services, the REST body for a create ({@code dev.capstan.inferenceservice.create.v1}),
  * {@code {"name":…,"change":{…}}} for a change ({@code ….change.v1}, the fields to replace) and
- * {@code {"name":…,"reason":…}} for a delete ({@code ….delete.v1}).
+ * {@code {"name":…,"reason":…}} for a delete ({@code ….delete.v1}); for tuning experiments, tuning-service's REST
+ * body for a create ({@code dev.capstan.experiment.create.v1}) and {@code {"name":…,"reason":…}} for a stop
+ * ({@code dev.capstan.experiment.stop.v1}).
  * A record without {@code ce_type} is a submit. Both CloudEvents bindings are read: binary mode ({@code ce_}
  * headers, the value is the data) and structured mode ({@code content-type: application/cloudevents+json}, the
  * value is the envelope with the data inside). Anything unreadable or invalid is thrown, which sends the
@@ -44,6 +48,8 @@ public class WorkloadRequestConsumer {
     private static final String CREATE_SERVICE = EventTypes.typeOf(WorkloadRequest.CreateInferenceService.class);
     private static final String CHANGE_SERVICE = EventTypes.typeOf(WorkloadRequest.ChangeInferenceService.class);
     private static final String DELETE_SERVICE = EventTypes.typeOf(WorkloadRequest.DeleteInferenceService.class);
+    private static final String CREATE_EXPERIMENT = EventTypes.typeOf(WorkloadRequest.CreateExperiment.class);
+    private static final String STOP_EXPERIMENT = EventTypes.typeOf(WorkloadRequest.StopExperiment.class);
 
     /** The content type of a CloudEvent in structured mode (the other standard Kafka binding). */
     private static final String STRUCTURED = "application/cloudevents+json";
@@ -54,10 +60,12 @@ public class WorkloadRequestConsumer {
 
     private final WorkloadService workloads;
     private final InferenceServices services;
+    private final ExperimentSubmissions experiments;
 
-    WorkloadRequestConsumer(WorkloadService workloads, InferenceServices services) {
+    WorkloadRequestConsumer(WorkloadService workloads, InferenceServices services, ExperimentSubmissions experiments) {
         this.workloads = workloads;
         this.services = services;
+        this.experiments = experiments;
     }
 
     /**
@@ -133,9 +141,21 @@ public class WorkloadRequestConsumer {
         } else if (DELETE_SERVICE.equals(type)) {
             var delete = read(WorkloadRequest.DeleteInferenceService.class, value, "an inference service deletion");
             services.delete(delete.name(), delete.reason());
+        } else if (CREATE_EXPERIMENT.equals(type)) {
+            var spec = read(TuningExperimentSpec.class, value, "a tuning experiment");
+            boolean created = experiments.submit(spec, requestId);
+            LOG.debugf("request %s -> experiment %s (created=%s)", requestId, spec.name(), created);
+        } else if (STOP_EXPERIMENT.equals(type)) {
+            var stop = read(WorkloadRequest.StopExperiment.class, value, "an experiment stop");
+            try {
+                experiments.stop(stop.name(), stop.reason());
+            } catch (WorkloadNotFoundException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         } else {
             throw new IllegalArgumentException("unknown request type '" + type + "', expected one of " + SUBMIT + ", "
-                    + CANCEL + ", " + CREATE_SERVICE + ", " + CHANGE_SERVICE + ", " + DELETE_SERVICE);
+                    + CANCEL + ", " + CREATE_SERVICE + ", " + CHANGE_SERVICE + ", " + DELETE_SERVICE + ", "
+                    + CREATE_EXPERIMENT + ", " + STOP_EXPERIMENT);
         }
     }
 }

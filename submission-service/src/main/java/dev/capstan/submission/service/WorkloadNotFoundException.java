@@ -14,4 +14,10 @@ public class WorkloadNotFoundException extends RuntimeException {
     public static WorkloadNotFoundException inferenceService(String name) {
         return new WorkloadNotFoundException("no inference service named '" + name + "'", true);
     }
+
+    /** No experiment was submitted through the Kafka ingress under this name. */
+    public static WorkloadNotFoundException experiment(String name) {
+        return new WorkloadNotFoundException("no experiment named '" + name + "' was submitted through the Kafka "
+                + "ingress (one created over tuning-service's REST API is stopped there)", true);
+    }
 }

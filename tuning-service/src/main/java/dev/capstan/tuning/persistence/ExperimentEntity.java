@@ -14,6 +14,9 @@ public class ExperimentEntity extends PanacheEntityBase {
     @Id
     public String name;
     public String request;
+    /** The upstream request it came from through the Kafka ingress; null when created over REST. */
+    @Column(name = "request_id")
+    public String requestId;
     public String state;
     public String reason;
     @Column(name = "created_at")

@@ -1,6 +1,6 @@
 package dev.capstan.tuning.rest;
 
-import dev.capstan.tuning.service.ExperimentRequest;
+import dev.capstan.events.TuningExperimentSpec;
 import dev.capstan.tuning.service.ExperimentView;
 import dev.capstan.tuning.service.Experiments;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +32,7 @@ public class ExperimentResource {
 
     @POST
     @Operation(summary = "Create an experiment: 201, or 422 naming each field at fault, or 409 when the name is taken")
-    public Response create(ExperimentRequest request) {
+    public Response create(TuningExperimentSpec request) {
         ExperimentView v = experiments.create(request);
         return Response.created(URI.create("/api/v1/experiments/" + v.name())).entity(v).build();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.TuningExperimentSpec;
 import dev.capstan.tuning.domain.CategoricalParameter;
 import dev.capstan.tuning.domain.Configuration;
 import dev.capstan.tuning.domain.Decision;
@@ -91,11 +92,31 @@ public class Experiments {
 
     /** Validates and stores a new experiment; the driver starts its first trials within its next look. */
     @Transactional
-    public ExperimentView create(ExperimentRequest request) {
+    public ExperimentView create(TuningExperimentSpec request) {
+        return create(request, null);
+    }
+
+    /**
+     * An experiment submitted through the Kafka ingress ({@code ExperimentSubmitted} from submission-service):
+     * created as over REST, unless this request created it already (a record delivered again). Invalid, or a name
+     * another request took: {@link Invalid} or {@link Exists}, for the dead-letter topic.
+     */
+    @Transactional
+    public ExperimentView createSubmitted(String requestId, TuningExperimentSpec request) {
+        if (request != null && request.name() != null && requestId != null) {
+            ExperimentEntity existing = ExperimentEntity.findById(request.name());
+            if (existing != null && requestId.equals(existing.requestId)) {
+                return view(existing, trials(existing.name));
+            }
+        }
+        return create(request, requestId);
+    }
+
+    private ExperimentView create(TuningExperimentSpec request, String requestId) {
         if (request == null) {
             throw new Invalid(List.of(new FieldProblem("body", "is required")));
         }
-        ExperimentRequest.Mapped mapped = request.toSpec();
+        ExperimentRequests.Mapped mapped = ExperimentRequests.toSpec(request);
         List<FieldProblem> problems = new ArrayList<>(mapped.problems());
         if (mapped.spec() != null && request.trialTemplate() != null) {
             problems.addAll(TrialJobs.problems(request.trialTemplate(), mapped.spec().searchSpace().parameters()
@@ -111,6 +132,7 @@ public class Experiments {
         ExperimentEntity e = new ExperimentEntity();
         e.name = request.name();
         e.request = write(request);
+        e.requestId = requestId;
         e.state = RUNNING;
         e.createdAt = clock.instant();
         e.persist();
@@ -173,7 +195,7 @@ public class Experiments {
             throw new NotFound("no trial " + trialId);
         }
         ExperimentEntity e = lock(key.experiment());
-        ExperimentRequest request = request(e);
+        TuningExperimentSpec request = request(e);
         if (!request.objective().metric().equals(metric)) {
             return Outcome.IGNORED;
         }
@@ -207,7 +229,7 @@ public class Experiments {
         reports.add(new double[] {step, cost, value});
         t.reports = write(reports);
         t.updatedAt = clock.instant();
-        ExperimentSpec spec = request.toSpec().spec();
+        ExperimentSpec spec = ExperimentRequests.toSpec(request).spec();
         Tuner tuner = Tuners.of(spec);
         List<Trial> domain = domain(spec, entities);
         Trial trial = domain.get(t.key.number());
@@ -329,8 +351,8 @@ public class Experiments {
     @Transactional
     public Work plan(String name) {
         ExperimentEntity e = lock(name);
-        ExperimentRequest request = request(e);
-        ExperimentSpec spec = request.toSpec().spec();
+        TuningExperimentSpec request = request(e);
+        ExperimentSpec spec = ExperimentRequests.toSpec(request).spec();
         List<TrialEntity> entities = new ArrayList<>(trials(name));
         if (RUNNING.equals(e.state)) {
             Tuner tuner = Tuners.of(spec);
@@ -517,7 +539,7 @@ public class Experiments {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private TrialEntity newTrial(String experiment, int number, Configuration c, ExperimentRequest request,
+    private TrialEntity newTrial(String experiment, int number, Configuration c, TuningExperimentSpec request,
             ExperimentSpec spec, Instant now) {
         TrialEntity t = new TrialEntity();
         t.key = new TrialEntity.Key(experiment, number);
@@ -579,7 +601,7 @@ public class Experiments {
                 .max(Comparator.comparingDouble(t -> objective.score(last(t)[2])));
     }
 
-    private static Register registration(ExperimentEntity e, ExperimentRequest request, ExperimentSpec spec,
+    private static Register registration(ExperimentEntity e, TuningExperimentSpec request, ExperimentSpec spec,
             TrialEntity t) {
         Configuration c = configuration(spec, t);
         Map<String, String> params = new LinkedHashMap<>();
@@ -636,8 +658,8 @@ public class Experiments {
         return new ArrayList<>(read(t.reports, REPORTS));
     }
 
-    static ExperimentRequest request(ExperimentEntity e) {
-        return read(e.request, new TypeReference<ExperimentRequest>() {
+    static TuningExperimentSpec request(ExperimentEntity e) {
+        return read(e.request, new TypeReference<TuningExperimentSpec>() {
         });
     }
 
@@ -675,8 +697,8 @@ public class Experiments {
     }
 
     private ExperimentView view(ExperimentEntity e, List<TrialEntity> entities) {
-        ExperimentRequest request = request(e);
-        Objective objective = request.toSpec().spec().objective();
+        TuningExperimentSpec request = request(e);
+        Objective objective = ExperimentRequests.toSpec(request).spec().objective();
         List<ExperimentView.TrialView> trials = new ArrayList<>();
         for (TrialEntity t : entities) {
             List<double[]> r = reports(t);

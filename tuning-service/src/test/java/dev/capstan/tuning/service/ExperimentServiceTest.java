@@ -201,6 +201,49 @@ class ExperimentServiceTest {
         assertThat(TestKafka.header(dead, "dead-letter-reason")).isNotBlank();
     }
 
+    /**
+     * The Kafka ingress: submission-service records the experiment and publishes {@code ExperimentSubmitted} on
+     * {@code capstan.workloads}; tuning-service creates it (once, however often the event comes), dead-letters what
+     * cannot run with each field's problem, and stops it when asked.
+     */
+    @Test
+    void anExperimentSubmittedThroughTheIngressRunsOnceAndStopsWhenAsked() {
+        String name = "ing-" + UUID.randomUUID().toString().substring(0, 8);
+        String requestId = "req-" + UUID.randomUUID();
+        var spec = dev.capstan.events.EventCodec.fromJson(dev.capstan.events.TuningExperimentSpec.class,
+                body(name, ""));
+        var submitted = new WorkloadEvent.ExperimentSubmitted(name, requestId, spec, Instant.now());
+        TestKafka.publish(submitted, "submission-service");
+        TestKafka.publish(submitted, "submission-service"); // delivered again: the same experiment
+
+        String w = awaitWorkload(name, 0);
+        String bad = "bad-" + UUID.randomUUID().toString().substring(0, 8);
+        var unbounded = dev.capstan.events.EventCodec.fromJson(dev.capstan.events.TuningExperimentSpec.class,
+                body(bad, "").replace("\"budget\":{\"maxTrials\":5},", "").replace("\"min\":4", "\"min\":40"));
+        TestKafka.publish(new WorkloadEvent.ExperimentSubmitted(bad, "req-" + UUID.randomUUID(), unbounded,
+                Instant.now()), "submission-service");
+        // Another request naming the running experiment: a conflict, not a second experiment.
+        TestKafka.publish(new WorkloadEvent.ExperimentSubmitted(name, "req-" + UUID.randomUUID(), spec, Instant.now()),
+                "submission-service");
+        TestKafka.publish(new WorkloadEvent.ExperimentStopRequested(name, "enough", Instant.now()),
+                "submission-service");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ExperimentView e = experiments.find(name).orElseThrow();
+            assertThat(e.state()).isEqualTo("STOPPED");
+            assertThat(e.reason()).isEqualTo("enough");
+        });
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(platform.cancelled).contains(w));
+        assertThat(experiments.list().stream().filter(e -> e.name().equals(name))).hasSize(1);
+        assertThat(experiments.find(bad)).isEmpty();
+        var deadBad = TestKafka.await("capstan.dlq.tuning-service", r -> bad.equals(r.key()), Duration.ofSeconds(30));
+        assertThat(TestKafka.header(deadBad, "dead-letter-reason")).startsWith("experiment " + bad + " of request ")
+                .contains("budget").contains("searchSpace.parameters[1]");
+        var conflict = TestKafka.awaitAll("capstan.dlq.tuning-service", r -> name.equals(r.key()), 1,
+                Duration.ofSeconds(30)).get(0);
+        assertThat(TestKafka.header(conflict, "dead-letter-reason")).contains("exists");
+    }
+
     private String awaitWorkload(String experiment, int trial) {
         String key = "tuning/" + experiment + "/" + trial + "/1";
         await().atMost(Duration.ofSeconds(20)).until(() -> platform.workloadByKey.containsKey(key)

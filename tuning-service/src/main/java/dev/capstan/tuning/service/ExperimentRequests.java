@@ -1,6 +1,15 @@
 package dev.capstan.tuning.service;
 
 import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.TuningExperimentSpec;
+import dev.capstan.events.TuningExperimentSpec.AlgorithmBody;
+import dev.capstan.events.TuningExperimentSpec.BudgetBody;
+import dev.capstan.events.TuningExperimentSpec.ParameterBody;
+import dev.capstan.events.TuningExperimentSpec.EarlyStoppingBody;
+import dev.capstan.events.TuningExperimentSpec.ModelBody;
+import dev.capstan.events.TuningExperimentSpec.ObjectiveBody;
+import dev.capstan.events.TuningExperimentSpec.RungsBody;
+import dev.capstan.events.TuningExperimentSpec.SearchSpaceBody;
 import dev.capstan.tuning.domain.Algorithm;
 import dev.capstan.tuning.domain.Budget;
 import dev.capstan.tuning.domain.CategoricalParameter;
@@ -24,65 +33,47 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A tuning experiment as a user submits it (REST body, and what is stored): the domain's {@link ExperimentSpec} in
- * JSON's words, plus what the service needs to run trials.
- *
- * @param name          unique experiment name (a DNS label of at most 40 characters: trials are named after it)
- * @param objective     metric, {@code maximize}/{@code minimize}, optional target
- * @param searchSpace   the parameters: {@code int}, {@code float}, {@code log-float} (min, max) or
- *                      {@code categorical} (choices)
- * @param algorithm     {@code grid}, {@code random}, {@code tpe}, {@code asha}, {@code hyperband} or
- *                      {@code progress-halving} (the default)
- * @param earlyStopping {@code none} (the default), {@code median} or {@code asha}
- * @param parallelism   trials holding GPUs at once (default 2)
- * @param budget        maxTrials, gpuHours, deadline: at least one (grid ends by itself and needs none)
- * @param seed          the seed of every random choice (default 1)
- * @param trialSteps    a trial's planned length in steps: a number, or the name of the parameter that sets it (such
- *                      as {@code epochs}); rungs on progress measure against it
- * @param trialTemplate the training job each trial runs; {@code ${param}} in its command, env values and
- *                      annotation values is replaced by the trial's value, {@code ${trial}} by the trial's id
- * @param model         optional: the best trial is registered as a version of this model when the experiment ends
+ * Maps a submitted {@link TuningExperimentSpec} onto the domain's {@link ExperimentSpec}, or names every field that
+ * keeps it from running. The one place that decides whether an experiment is valid, whichever way it came (REST, or
+ * the Kafka ingress through submission-service).
  */
-public record ExperimentRequest(String name, ObjectiveBody objective, SearchSpaceBody searchSpace,
-        AlgorithmBody algorithm, EarlyStoppingBody earlyStopping, Integer parallelism, BudgetBody budget, Long seed,
-        String trialSteps, TrainingJobSpec trialTemplate, ModelBody model) {
+public final class ExperimentRequests {
 
-    public record ObjectiveBody(String metric, String direction, Double target) {
+    private final String name;
+    private final ObjectiveBody objective;
+    private final SearchSpaceBody searchSpace;
+    private final AlgorithmBody algorithm;
+    private final EarlyStoppingBody earlyStopping;
+    private final Integer parallelism;
+    private final BudgetBody budget;
+    private final Long seed;
+    private final String trialSteps;
+    private final TrainingJobSpec trialTemplate;
+    private final ModelBody model;
+
+    private ExperimentRequests(TuningExperimentSpec r) {
+        this.name = r.name();
+        this.objective = r.objective();
+        this.searchSpace = r.searchSpace();
+        this.algorithm = r.algorithm();
+        this.earlyStopping = r.earlyStopping();
+        this.parallelism = r.parallelism();
+        this.budget = r.budget();
+        this.seed = r.seed();
+        this.trialSteps = r.trialSteps();
+        this.trialTemplate = r.trialTemplate();
+        this.model = r.model();
     }
 
-    public record SearchSpaceBody(List<ParameterBody> parameters) {
-    }
-
-    public record ParameterBody(String name, String type, Double min, Double max, List<String> choices) {
-    }
-
-    public record RungsBody(String resource, Double minResource, Integer reductionFactor, Double maxResource) {
-    }
-
-    public record AlgorithmBody(String name, String sampler, Integer gridPoints, RungsBody rungs, Integer brackets,
-            Integer probing) {
-    }
-
-    public record EarlyStoppingBody(String kind, Integer gracePeriod, Integer minTrials, RungsBody rungs) {
-    }
-
-    public record BudgetBody(Integer maxTrials, Double gpuHours, Instant deadline) {
-    }
-
-    /**
-     * Where the best trial goes.
-     *
-     * @param name        the registered model (created when missing)
-     * @param artifactUri the trial's artifact, with the template's placeholders ({@code ${trial}} at least)
-     */
-    public record ModelBody(String name, String artifactUri) {
+    /** The spec, or the problems that keep it from running (each naming its field). */
+    public static Mapped toSpec(TuningExperimentSpec request) {
+        return new ExperimentRequests(request).map();
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
     static final int DEFAULT_PARALLELISM = 2;
 
-    /** The spec, or the problems that keep it from running (each naming its field). */
-    public Mapped toSpec() {
+    private Mapped map() {
         List<FieldProblem> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
             problems.add(new FieldProblem("name", "must be a DNS label of at most 40 characters (a-z, 0-9, '-')"));

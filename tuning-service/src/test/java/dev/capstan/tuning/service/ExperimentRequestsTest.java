@@ -6,17 +6,18 @@ import dev.capstan.tuning.domain.Algorithm;
 import dev.capstan.tuning.domain.Direction;
 import dev.capstan.tuning.domain.FieldProblem;
 import dev.capstan.tuning.domain.LogFloatParameter;
-import dev.capstan.tuning.service.ExperimentRequest.BudgetBody;
-import dev.capstan.tuning.service.ExperimentRequest.ObjectiveBody;
-import dev.capstan.tuning.service.ExperimentRequest.ParameterBody;
-import dev.capstan.tuning.service.ExperimentRequest.SearchSpaceBody;
+import dev.capstan.events.TuningExperimentSpec;
+import dev.capstan.events.TuningExperimentSpec.BudgetBody;
+import dev.capstan.events.TuningExperimentSpec.ObjectiveBody;
+import dev.capstan.events.TuningExperimentSpec.ParameterBody;
+import dev.capstan.events.TuningExperimentSpec.SearchSpaceBody;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ExperimentRequestTest {
+class ExperimentRequestsTest {
 
-    static ExperimentRequest valid() {
-        return new ExperimentRequest("sweep", new ObjectiveBody("top_1", "maximize", null),
+    static TuningExperimentSpec valid() {
+        return new TuningExperimentSpec("sweep", new ObjectiveBody("top_1", "maximize", null),
                 new SearchSpaceBody(List.of(new ParameterBody("lr", "log-float", 1e-4, 1.0, null),
                         new ParameterBody("epochs", "int", 5.0, 30.0, null),
                         new ParameterBody("batch", "categorical", null, null, List.of("256", "512")))),
@@ -25,27 +26,27 @@ class ExperimentRequestTest {
 
     @Test
     void aValidRequestIsTheDomainsSpecWithDefaults() {
-        ExperimentRequest.Mapped m = valid().toSpec();
+        ExperimentRequests.Mapped m = ExperimentRequests.toSpec(valid());
 
         assertThat(m.problems()).isEmpty();
         assertThat(m.spec().objective().direction()).isEqualTo(Direction.MAXIMIZE);
         assertThat(m.spec().searchSpace().parameters().get(0)).isEqualTo(new LogFloatParameter("lr", 1e-4, 1.0));
         assertThat(m.spec().algorithm().kind()).isEqualTo(Algorithm.Kind.PROGRESS_HALVING);
-        assertThat(m.spec().parallelism()).isEqualTo(ExperimentRequest.DEFAULT_PARALLELISM);
+        assertThat(m.spec().parallelism()).isEqualTo(ExperimentRequests.DEFAULT_PARALLELISM);
         assertThat(m.spec().seed()).isEqualTo(1);
     }
 
     @Test
     void everyBadFieldIsNamed() {
-        ExperimentRequest bad = new ExperimentRequest("Bad Name", new ObjectiveBody("", "upwards", null),
+        TuningExperimentSpec bad = new TuningExperimentSpec("Bad Name", new ObjectiveBody("", "upwards", null),
                 new SearchSpaceBody(List.of(new ParameterBody("lr", "float", 1.0, 0.1, null),
                         new ParameterBody("batch", "categorical", null, null, List.of()),
                         new ParameterBody("depth", "int", 2.5, 8.0, null),
                         new ParameterBody("x", "quantum", 0.0, 1.0, null))),
-                new ExperimentRequest.AlgorithmBody("bayes", null, null, null, null, null), null, 0, null, null,
-                "layers", null, new ExperimentRequest.ModelBody("m", "s3://m/fixed"));
+                new TuningExperimentSpec.AlgorithmBody("bayes", null, null, null, null, null), null, 0, null, null,
+                "layers", null, new TuningExperimentSpec.ModelBody("m", "s3://m/fixed"));
 
-        List<FieldProblem> problems = bad.toSpec().problems();
+        List<FieldProblem> problems = ExperimentRequests.toSpec(bad).problems();
 
         assertThat(problems).extracting(FieldProblem::field).contains("name", "objective.metric",
                 "objective.direction", "searchSpace.parameters[0].max", "searchSpace.parameters[1].choices",
@@ -55,14 +56,14 @@ class ExperimentRequestTest {
 
     @Test
     void onlyAGridMayGoWithoutABudget() {
-        ExperimentRequest r = valid();
-        ExperimentRequest unbounded = new ExperimentRequest(r.name(), r.objective(), r.searchSpace(), null, null,
+        TuningExperimentSpec r = valid();
+        TuningExperimentSpec unbounded = new TuningExperimentSpec(r.name(), r.objective(), r.searchSpace(), null, null,
                 null, null, null, null, r.trialTemplate(), null);
-        ExperimentRequest grid = new ExperimentRequest(r.name(), r.objective(), r.searchSpace(),
-                new ExperimentRequest.AlgorithmBody("grid", null, 2, null, null, null), null, null, null, null,
+        TuningExperimentSpec grid = new TuningExperimentSpec(r.name(), r.objective(), r.searchSpace(),
+                new TuningExperimentSpec.AlgorithmBody("grid", null, 2, null, null, null), null, null, null, null,
                 null, r.trialTemplate(), null);
 
-        assertThat(unbounded.toSpec().problems()).extracting(FieldProblem::field).containsExactly("budget");
-        assertThat(grid.toSpec().problems()).isEmpty();
+        assertThat(ExperimentRequests.toSpec(unbounded).problems()).extracting(FieldProblem::field).containsExactly("budget");
+        assertThat(ExperimentRequests.toSpec(grid).problems()).isEmpty();
     }
 }
