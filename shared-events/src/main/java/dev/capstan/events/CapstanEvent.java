@@ -6,7 +6,7 @@ package dev.capstan.events;
  */
 public sealed interface CapstanEvent
         permits WorkloadRequest, WorkloadEvent, PlacementEvent, ExecutionEvent, NodeEvent, InferenceMetricsEvent,
-        ScalingEvent, ModelEvent, TrialEvent {
+        ScalingEvent, ModelEvent, TrialEvent, TuningEvent {
 
     /** The entity id: Kafka key and CloudEvents subject. */
     String subject();

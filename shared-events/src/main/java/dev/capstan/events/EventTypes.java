@@ -53,6 +53,8 @@ public final class EventTypes {
         add("dev.capstan.model.alias-moved.v1", ModelEvent.ModelAliasMoved.class, Topics.MODELS);
         add("dev.capstan.model.alias-removed.v1", ModelEvent.ModelAliasRemoved.class, Topics.MODELS);
         add("dev.capstan.trial.metric-reported.v1", TrialEvent.TrialMetricReported.class, Topics.TRIAL_METRICS);
+        add("dev.capstan.tuning.experiment-changed.v1", TuningEvent.ExperimentChanged.class, Topics.TUNING);
+        add("dev.capstan.tuning.trial-changed.v1", TuningEvent.TrialChanged.class, Topics.TUNING);
     }
 
     private EventTypes() {

@@ -25,9 +25,11 @@ public final class Topics {
      * trial (workload) id.
      */
     public static final String TRIAL_METRICS = "capstan.trial-metrics";
+    /** Tuning decisions: experiments and trials started, stopped, ended, and why; produced by tuning-service; key = experiment. */
+    public static final String TUNING = "capstan.tuning";
 
     public static final List<String> ALL = List.of(WORKLOAD_REQUESTS, WORKLOADS, PLACEMENTS, EXECUTIONS, NODES,
-            INFERENCE_METRICS, SCALING, MODELS, TRIAL_METRICS);
+            INFERENCE_METRICS, SCALING, MODELS, TRIAL_METRICS, TUNING);
 
     private Topics() {
     }

@@ -41,6 +41,11 @@ final class SampleEvents {
                 new WorkloadRequest.StopExperiment("req-61", "resnet-lr", "target reached elsewhere"),
                 new WorkloadEvent.ExperimentSubmitted("resnet-lr", "req-60", EXPERIMENT, T),
                 new WorkloadEvent.ExperimentStopRequested("resnet-lr", "target reached elsewhere", T),
+                new TuningEvent.ExperimentChanged("resnet-lr", "SUCCEEDED", "target reached by resnet-lr-t4",
+                        "resnet-lr-t4", 0.7612, T),
+                new TuningEvent.TrialChanged("resnet-lr", "resnet-lr-t2", 2, "STOPPED",
+                        "below the median of 4 trials at step 3", Map.of("lr", "0.0031", "optimizer", "adam"), 3L,
+                        0.412, T),
                 new WorkloadEvent.InferenceServiceChanged("fraud-scorer", "team-risk", "fraud@production",
                         new Resources(1, 500, List.of("T4"), 2000, 8192), 1, 20, 50.0, 0.0, true, 30, 45, 2000, T),
                 new PlacementEvent.WorkloadAdmitted("wl-0001", 1, "team-vision", List.of(

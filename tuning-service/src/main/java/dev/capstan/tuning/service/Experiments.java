@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.events.EventCodec;
 import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.TuningEvent;
 import dev.capstan.events.TuningExperimentSpec;
+import dev.capstan.support.outbox.Outbox;
 import dev.capstan.tuning.domain.CategoricalParameter;
 import dev.capstan.tuning.domain.Configuration;
 import dev.capstan.tuning.domain.Decision;
@@ -59,9 +61,11 @@ public class Experiments {
     public static final String STOPPED = "STOPPED";
 
     private final Clock clock;
+    private final Outbox outbox;
 
-    Experiments(Clock clock) {
+    Experiments(Clock clock, Outbox outbox) {
         this.clock = clock;
+        this.outbox = outbox;
     }
 
     /** Thrown when the request cannot run; each problem names its field. */
@@ -136,6 +140,7 @@ public class Experiments {
         e.state = RUNNING;
         e.createdAt = clock.instant();
         e.persist();
+        experimentChanged(e, List.of());
         return view(e, List.of());
     }
 
@@ -167,8 +172,7 @@ public class Experiments {
                 if (TrialState.RUNNING.name().equals(t.state)) {
                     halt(t, TrialState.STOPPED, "experiment stopped: " + why);
                 } else if (TrialState.PAUSED.name().equals(t.state)) {
-                    t.state = TrialState.STOPPED.name();
-                    t.reason = "experiment stopped: " + why;
+                    move(t, TrialState.STOPPED, "experiment stopped: " + why);
                 }
             }
         }
@@ -279,21 +283,17 @@ public class Experiments {
         switch (status) {
             case "SUCCEEDED" -> {
                 if (reports(t).isEmpty() && !t.syncPending) {
-                    t.state = TrialState.FAILED.name();
-                    t.reason = "the job succeeded without reporting " + metric;
+                    move(t, TrialState.FAILED, "the job succeeded without reporting " + metric);
                 } else {
-                    t.state = TrialState.COMPLETED.name();
-                    t.reason = null;
+                    move(t, TrialState.COMPLETED, null);
                 }
             }
             case "FAILED" -> {
-                t.state = TrialState.FAILED.name();
-                t.reason = "job failed: " + (reason == null ? "no reason given" : reason);
+                move(t, TrialState.FAILED, "job failed: " + (reason == null ? "no reason given" : reason));
             }
             default -> {
-                t.state = TrialState.STOPPED.name();
-                t.reason = "job " + status.toLowerCase(java.util.Locale.ROOT)
-                        + (reason == null ? "" : ": " + reason);
+                move(t, TrialState.STOPPED, "job " + status.toLowerCase(java.util.Locale.ROOT)
+                        + (reason == null ? "" : ": " + reason));
             }
         }
         t.updatedAt = clock.instant();
@@ -365,8 +365,7 @@ public class Experiments {
                 }
                 if (next.get() instanceof Tuner.Work.Resume resume) {
                     TrialEntity t = entities.get(resume.trial().number());
-                    t.state = TrialState.RUNNING.name();
-                    t.reason = "resumed from step " + (long) last(t)[0];
+                    move(t, TrialState.RUNNING, "resumed from step " + (long) last(t)[0]);
                     t.runs++;
                     t.workloadId = null;
                     t.submitPending = true;
@@ -394,8 +393,7 @@ public class Experiments {
                                 ? "budget spent" : "nothing left to try");
                 for (TrialEntity t : entities) {
                     if (TrialState.PAUSED.name().equals(t.state)) {
-                        t.state = TrialState.STOPPED.name();
-                        t.reason = "experiment ended while paused";
+                        move(t, TrialState.STOPPED, "experiment ended while paused");
                     }
                 }
                 e.modelPending = request.model() != null && best(spec.objective(), entities).isPresent();
@@ -449,8 +447,7 @@ public class Experiments {
         merge(t, history, s.metric());
         t.syncPending = false;
         if (TrialState.COMPLETED.name().equals(t.state) && reports(t).isEmpty()) {
-            t.state = TrialState.FAILED.name();
-            t.reason = "the job succeeded without reporting " + request(e).objective().metric();
+            move(t, TrialState.FAILED, "the job succeeded without reporting " + request(e).objective().metric());
         }
     }
 
@@ -473,8 +470,7 @@ public class Experiments {
             }
             if (!Double.isFinite(p.value())) {
                 if (!TrialState.FAILED.name().equals(t.state)) {
-                    t.state = TrialState.FAILED.name();
-                    t.reason = metric + " is " + p.value() + " at step " + p.step();
+                    move(t, TrialState.FAILED, metric + " is " + p.value() + " at step " + p.step());
                 }
                 continue;
             }
@@ -513,8 +509,7 @@ public class Experiments {
         lock(s.experiment());
         TrialEntity t = TrialEntity.findById(new TrialEntity.Key(s.experiment(), s.number()));
         t.submitPending = false;
-        t.state = TrialState.FAILED.name();
-        t.reason = "job refused: " + reason;
+        move(t, TrialState.FAILED, "job refused: " + reason);
         t.updatedAt = clock.instant();
     }
 
@@ -559,7 +554,37 @@ public class Experiments {
         t.createdAt = now;
         t.updatedAt = now;
         t.persist();
+        outbox.add(trialChanged(t, now));
         return t;
+    }
+
+    /**
+     * A trial's new state and why, published on {@code capstan.tuning} with the decision's transaction (nothing is
+     * published for a state it already had).
+     */
+    private void move(TrialEntity t, TrialState state, String reason) {
+        boolean changed = !state.name().equals(t.state) || !java.util.Objects.equals(reason, t.reason);
+        t.state = state.name();
+        t.reason = reason;
+        if (changed) {
+            outbox.add(trialChanged(t, clock.instant()));
+        }
+    }
+
+    private static TuningEvent.TrialChanged trialChanged(TrialEntity t, Instant now) {
+        double[] last = last(t);
+        boolean reported = !reports(t).isEmpty();
+        return new TuningEvent.TrialChanged(t.key.experiment(), t.trialId, t.key.number(), t.state, t.reason,
+                read(t.configuration, TEXT_MAP), reported ? (long) last[0] : null,
+                reported && Double.isFinite(last[2]) ? last[2] : null, now);
+    }
+
+    /** The experiment's state, and its best trial so far, on {@code capstan.tuning}. */
+    private void experimentChanged(ExperimentEntity e, List<TrialEntity> entities) {
+        Optional<TrialEntity> best = entities.isEmpty() ? Optional.empty()
+                : best(ExperimentRequests.toSpec(request(e)).spec().objective(), entities);
+        outbox.add(new TuningEvent.ExperimentChanged(e.name, e.state, e.reason, best.map(t -> t.trialId).orElse(null),
+                best.map(t -> last(t)[2]).filter(Double::isFinite).orElse(null), clock.instant()));
     }
 
     static long plannedSteps(String trialSteps, Configuration c) {
@@ -579,8 +604,7 @@ public class Experiments {
 
     /** Ends a trial's current run: the state and reason now, the workload cancelled by the driver. */
     private void halt(TrialEntity t, TrialState state, String reason) {
-        t.state = state.name();
-        t.reason = reason;
+        move(t, state, reason);
         if (t.workloadId != null && !t.submitPending) {
             t.cancelWorkload = t.workloadId;
         }
@@ -592,6 +616,7 @@ public class Experiments {
         e.state = state;
         e.reason = reason;
         e.endedAt = clock.instant();
+        experimentChanged(e, trials(e.name));
         LOG.infof("experiment %s %s: %s", e.name, state.toLowerCase(java.util.Locale.ROOT), reason);
     }
 

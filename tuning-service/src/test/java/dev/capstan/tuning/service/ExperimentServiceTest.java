@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItems;
 
+import dev.capstan.events.EventCodec;
 import dev.capstan.events.ExecutionEvent;
+import dev.capstan.events.Topics;
+import dev.capstan.events.TuningEvent;
 import dev.capstan.events.TrialEvent;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.support.testing.TestKafka;
@@ -14,6 +17,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -127,6 +131,17 @@ class ExperimentServiceTest {
                 + name + "-t3 {acc=0.95}"));
         assertThat(platform.cancelled).contains(t3);
         assertThat(t2).isNotNull();
+
+        // Every decision was published on capstan.tuning, in order, with why.
+        List<String> decisions = TestKafka.awaitAll(Topics.TUNING, r -> name.equals(r.key()), 10,
+                Duration.ofSeconds(30)).stream().map(r -> decision((TuningEvent) EventCodec.fromJson(
+                        TestKafka.header(r, "ce_type"), r.value()))).toList();
+        assertThat(decisions).as(String.join("\n", decisions)).startsWith("experiment RUNNING null best null null", "t0 RUNNING null null null [lr, epochs]",
+                "t1 RUNNING null null null [lr, epochs]", "t0 COMPLETED null 2 0.6 [lr, epochs]",
+                "t2 RUNNING null null null [lr, epochs]", "t1 FAILED acc is NaN at step 1 null null [lr, epochs]",
+                "t3 RUNNING null null null [lr, epochs]",
+                "t2 FAILED step 3 after step 5: steps went backwards 5 0.4 [lr, epochs]");
+        assertThat(decisions).contains("experiment SUCCEEDED target reached best " + name + "-t3 0.95");
     }
 
     @Test
@@ -242,6 +257,15 @@ class ExperimentServiceTest {
         var conflict = TestKafka.awaitAll("capstan.dlq.tuning-service", r -> name.equals(r.key()), 1,
                 Duration.ofSeconds(30)).get(0);
         assertThat(TestKafka.header(conflict, "dead-letter-reason")).contains("exists");
+    }
+
+    private static String decision(TuningEvent event) {
+        if (event instanceof TuningEvent.ExperimentChanged e) {
+            return "experiment " + e.state() + " " + e.reason() + " best " + e.bestTrialId() + " " + e.bestValue();
+        }
+        TuningEvent.TrialChanged t = (TuningEvent.TrialChanged) event;
+        return "t" + t.number() + " " + t.state() + " " + t.reason() + " " + t.step() + " " + t.value() + " "
+                + t.params().keySet();
     }
 
     private String awaitWorkload(String experiment, int trial) {
