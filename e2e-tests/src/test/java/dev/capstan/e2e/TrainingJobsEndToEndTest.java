@@ -798,7 +798,9 @@ class TrainingJobsEndToEndTest {
         assertThat(trials.path(1).path("reports").asInt()).isEqualTo(4);
         // The diverging configuration fails with its job's reason; the experiment went on.
         assertThat(trials.path(2).path("state").asText()).isEqualTo("FAILED");
-        assertThat(trials.path(2).path("reason").asText()).contains("job failed");
+        // The trainer's own words (its container's termination message) reach the trial's reason.
+        assertThat(trials.path(2).path("reason").asText()).contains("job failed")
+                .contains(dev.capstan.localstack.trainer.TrainingPlan.DIVERGED);
         assertThat(done.path("best").path("id").asText()).isEqualTo(name + "-t1");
         assertThat(done.path("gpuHours").asDouble()).isPositive();
 

@@ -56,7 +56,13 @@ public final class GangState {
         return Verdict.of(Stage.CREATED);
     }
 
-    /** E.g. {@code pod wl-1-a1-worker-1: container main exited with code 1 (Error)}. */
+    /** The most of a container's termination message a reason carries (Kubernetes allows 4,096 bytes). */
+    static final int MAX_MESSAGE = 1024;
+
+    /**
+     * E.g. {@code pod wl-1-a1-worker-1: container main exited with code 1 (Error): training loss is NaN at epoch 3},
+     * the part after the reason being the program's own words (its termination message) when it left some.
+     */
     static String describeFailure(PodObservation p) {
         StringBuilder s = new StringBuilder("pod ").append(p.pod()).append(": ");
         PodObservation.ContainerProblem c = p.container();
@@ -69,6 +75,10 @@ public final class GangState {
             s.append("container ").append(c.container()).append(" exited with code ").append(c.exitCode());
             if (c.reason() != null) {
                 s.append(" (").append(c.reason()).append(')');
+            }
+            String said = c.message() == null ? "" : c.message().strip();
+            if (!said.isEmpty()) {
+                s.append(": ").append(said.length() <= MAX_MESSAGE ? said : said.substring(0, MAX_MESSAGE - 1) + "…");
             }
         } else if (p.reason() != null) {
             s.append(p.reason());
