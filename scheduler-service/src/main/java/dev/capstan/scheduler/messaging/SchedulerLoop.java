@@ -186,7 +186,7 @@ public class SchedulerLoop {
                 takeOver(consumer, producer, core, partitions);
                 deciding = true;
             }
-            boolean cycled = core.needsCycle();
+            boolean cycled = core.needsCycle(clock.instant());
             if (cycled) {
                 List<PlacementEvent> decisions = cycleTimer.record(() -> core.cycle(clock.instant()));
                 publish(producer, decisions);

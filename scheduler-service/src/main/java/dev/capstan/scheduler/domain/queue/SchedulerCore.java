@@ -16,6 +16,7 @@ import dev.capstan.scheduler.domain.placement.NodeSpec;
 import dev.capstan.scheduler.domain.placement.PlacementPolicy;
 import dev.capstan.scheduler.domain.placement.PlacementResult;
 import dev.capstan.scheduler.domain.placement.GangRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,6 +89,12 @@ public final class SchedulerCore {
         String cancelReason;
         String pendingReason;
         Instant finishedAt;
+        /** A replica whose last attempts failed in a way a retry right away cannot fix is not placed before this. */
+        Instant retryAt;
+        /** Why it waits until {@link #retryAt}. */
+        String retryReason;
+        /** Its attempts in a row that failed so (0 after one that ended otherwise). */
+        int hopelessFailures;
 
         Entry(String id, TrainingJobSpec spec, Instant submittedAt, long arrival, ServingReplica serving) {
             this.id = id;
@@ -103,6 +110,10 @@ public final class SchedulerCore {
         final Map<String, List<String>> replicas = new TreeMap<>();
         long nextReplica;
     }
+
+    /** Kubernetes' back-off for image pulls and crash loops: the first wait, doubled after each failure, and its cap. */
+    static final Duration RETRY_BACKOFF_FIRST = Duration.ofSeconds(10);
+    static final Duration RETRY_BACKOFF_MAX = Duration.ofSeconds(300);
 
     /** The taint that keeps a replica off the nodes that hold one of its service already, while another node fits. */
     static final String SPREAD_TAINT = "capstan.dev/replica-of-service";
@@ -180,8 +191,8 @@ public final class SchedulerCore {
         } else if (event instanceof PlacementEvent.AdmissionRevoked r) {
             revokedUpTo.merge(r.workloadId(), r.attempt(), Math::max);
         } else if (event instanceof ExecutionEvent e && e.releasesCapacity()) {
-            release(e.workloadId(), e.attempt(), e.at(), !(e instanceof ExecutionEvent.WorkloadFailed f)
-                    || f.retryable());
+            ExecutionEvent.WorkloadFailed f = e instanceof ExecutionEvent.WorkloadFailed w ? w : null;
+            release(e.workloadId(), e.attempt(), e.at(), f == null || f.retryable(), f == null ? null : f.reason());
         } else if (event instanceof ScalingEvent.RevisionsPlanned p) {
             applyPlan(p);
         }
@@ -310,7 +321,7 @@ public final class SchedulerCore {
         }
     }
 
-    private void release(String workloadId, int attempt, Instant at, boolean mayRunAgain) {
+    private void release(String workloadId, int attempt, Instant at, boolean mayRunAgain, String failure) {
         Checkpoint.Finished done = finished.get(workloadId);
         if (done != null) {
             if (done.releasedUpTo() < attempt) {
@@ -333,8 +344,21 @@ public final class SchedulerCore {
         if (e != null && e.attempt <= attempt) {
             e.attempt = attempt;
             dequeue(e);
-            if (e.serving != null && !e.finished && mayRunAgain) {
-                enqueue(e); // a replica its plan still wants: placed again
+            if (e.serving != null && !e.finished) {
+                // A replica its plan still wants: placed again. After a failure a retry cannot fix at once (an image
+                // that cannot be pulled, a command not found), not before a back-off: Kubernetes' image-pull and
+                // crash-loop back-off (10 s, doubling, at most 300 s), so a registry outage or a fixed tag heals
+                // without anyone, and a version that never starts fails its rollout by the progress deadline.
+                if (mayRunAgain) {
+                    e.hopelessFailures = 0;
+                    e.retryAt = null;
+                } else {
+                    e.hopelessFailures++;
+                    e.retryAt = at == null ? null : at.plus(retryBackoff(e.hopelessFailures));
+                    e.retryReason = "attempt " + attempt + " failed" + (failure == null ? "" : ": " + failure)
+                            + "; next attempt " + (e.retryAt == null ? "now" : "at " + e.retryAt);
+                }
+                enqueue(e);
                 dirty = true;
             } else {
                 // No retries of training jobs yet: an admission that ended ends the workload.
@@ -462,6 +486,30 @@ public final class SchedulerCore {
         return (dirty || !toRevoke.isEmpty()) && !replaying;
     }
 
+    /** {@link #needsCycle()}, or a replica's back-off ({@link Entry#retryAt}) is over at {@code now}. */
+    public boolean needsCycle(Instant now) {
+        if (needsCycle()) {
+            return true;
+        }
+        if (replaying) {
+            return false;
+        }
+        for (LinkedHashMap<String, Entry> q : queues.values()) {
+            for (Entry e : q.values()) {
+                if (e.retryAt != null && !now.isBefore(e.retryAt)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The wait before attempt {@code failures} + 1 of a replica whose attempts failed hopelessly in a row. */
+    static Duration retryBackoff(int failures) {
+        long seconds = RETRY_BACKOFF_FIRST.toSeconds() << Math.min(10, Math.max(0, failures - 1));
+        return Duration.ofSeconds(Math.min(RETRY_BACKOFF_MAX.toSeconds(), seconds));
+    }
+
     /** Runs one scheduling cycle and returns the decisions to publish, in order. */
     public List<PlacementEvent> cycle(Instant now) {
         dirty = false;
@@ -481,6 +529,16 @@ public final class SchedulerCore {
         // Replicas per node of each inference service, counted once per cycle and kept up as replicas are placed.
         Map<String, Map<String, Integer>> replicasByNode = null;
         for (Entry e : heads) {
+            if (e.retryAt != null) {
+                if (now.isBefore(e.retryAt)) {
+                    if (!e.retryReason.equals(e.pendingReason)) {
+                        e.pendingReason = e.retryReason;
+                        out.add(new PlacementEvent.WorkloadPending(e.id, e.retryReason, now));
+                    }
+                    continue;
+                }
+                e.retryAt = null;
+            }
             String shape = shape(e.spec);
             if (e.pendingReason != null && unfitShapes.contains(shape)) {
                 continue;

@@ -95,18 +95,44 @@ class ServingReplicasTest {
     }
 
     @Test
-    void aReplicaWhosePodEndedIsPlacedAgainUnlessTheFailureCannotBeFixedByARetry() {
+    void aReplicaWhosePodEndedIsPlacedAgainAtOnceOrAfterABackOffWhenARetryCannotFixItAtOnce() {
         SchedulerCore core = live(node("n1", 4), plan("v1", 2));
         core.cycle(T);
 
         core.apply(new ExecutionEvent.WorkloadFailed("chat-v1-0", 1, "node lost", true, T));
         core.apply(new ExecutionEvent.WorkloadFailed("chat-v1-1", 1, "ErrImagePull", false, T));
-        List<PlacementEvent.WorkloadAdmitted> again = admitted(core.cycle(T));
+        List<PlacementEvent> first = core.cycle(T);
 
-        assertThat(again).singleElement().satisfies(a -> {
+        assertThat(admitted(first)).singleElement().satisfies(a -> {
             assertThat(a.workloadId()).isEqualTo("chat-v1-0");
             assertThat(a.attempt()).isEqualTo(2);
         });
+        // The other one is still a replica of the plan: it waits out Kubernetes' back-off (10 s, doubling) and says so.
+        assertThat(first).filteredOn(d -> d instanceof PlacementEvent.WorkloadPending).singleElement()
+                .satisfies(d -> assertThat(((PlacementEvent.WorkloadPending) d).reason()).isEqualTo(
+                        "attempt 1 failed: ErrImagePull; next attempt at " + T.plusSeconds(10)));
+        assertThat(core.needsCycle(T.plusSeconds(9))).isFalse();
+        assertThat(core.needsCycle(T.plusSeconds(10))).isTrue();
+        assertThat(admitted(core.cycle(T.plusSeconds(10)))).singleElement().satisfies(a -> {
+            assertThat(a.workloadId()).isEqualTo("chat-v1-1");
+            assertThat(a.attempt()).isEqualTo(2);
+        });
+
+        // Failing so again doubles the wait; an attempt that ends otherwise starts the back-off over.
+        core.apply(new ExecutionEvent.WorkloadFailed("chat-v1-1", 2, "ErrImagePull", false, T.plusSeconds(12)));
+        assertThat(admitted(core.cycle(T.plusSeconds(31)))).isEmpty();
+        assertThat(admitted(core.cycle(T.plusSeconds(32)))).extracting(PlacementEvent.WorkloadAdmitted::attempt)
+                .containsExactly(3);
+        core.apply(new ExecutionEvent.WorkloadFailed("chat-v1-1", 3, "node lost", true, T.plusSeconds(40)));
+        assertThat(admitted(core.cycle(T.plusSeconds(40)))).extracting(PlacementEvent.WorkloadAdmitted::attempt)
+                .containsExactly(4);
+        core.apply(new ExecutionEvent.WorkloadFailed("chat-v1-1", 4, "ErrImagePull", false, T.plusSeconds(41)));
+        assertThat(admitted(core.cycle(T.plusSeconds(50)))).isEmpty();
+        assertThat(admitted(core.cycle(T.plusSeconds(51)))).extracting(PlacementEvent.WorkloadAdmitted::attempt)
+                .containsExactly(5);
+        assertThat(SchedulerCore.retryBackoff(1)).hasSeconds(10);
+        assertThat(SchedulerCore.retryBackoff(6)).hasSeconds(300);
+        assertThat(SchedulerCore.retryBackoff(40)).hasSeconds(300);
     }
 
     @Test
