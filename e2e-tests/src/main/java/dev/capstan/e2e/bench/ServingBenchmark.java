@@ -23,7 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./capstan bench serving --trace FILE [--minutes 10] [--target-rps 2] [--cold-start 10]}: the live system
+ * {@code ./capstan bench serving --trace FILE [--minutes 10] [--target-rps 2] [--cold-start 10] [--seconds CSV]}: the
+ * live system
  * against the autoscaler's offline replay of the same trace. The local stack (its own broker, embedded PostgreSQL,
  * a simulated cluster with room for the peak) serves one inference service whose gateway plays the file's busiest
  * trace (Poisson arrivals around each second's count), its replicas real pods placed by the scheduler and started by
@@ -35,7 +36,9 @@ import java.util.Map;
  * replica-seconds (every second a replica pod exists, starting or ready), live and offline, and their relative
  * difference. Goal: both within 5 %. Where they differ, it is what the offline model leaves out: the time from a
  * decision to a pod (Kafka, scheduler, executor, the simulated kubelet's start delay) on top of the cold start,
- * Poisson arrivals, and whole replicas released only when the executor reports their pods gone.
+ * Poisson arrivals, and whole replicas released only when the executor reports their pods gone. {@code --seconds}
+ * writes both side by side, one line per second ({@code second,demand,live_requests,live_pods,live_ready,
+ * offline_replicas,offline_ready}), to see where they part.
  */
 public final class ServingBenchmark {
 
@@ -54,12 +57,14 @@ public final class ServingBenchmark {
         double targetRps = 2;
         int coldStart = 10;
         String policy = "capstan";
+        Path perSecond = null;
         for (int i = 1; i < args.length - 1; i++) {
             switch (args[i]) {
                 case "--trace" -> file = Path.of(args[++i]).toAbsolutePath();
                 case "--minutes" -> minutes = Double.parseDouble(args[++i]);
                 case "--target-rps" -> targetRps = Double.parseDouble(args[++i]);
                 case "--cold-start" -> coldStart = Integer.parseInt(args[++i]);
+                case "--seconds" -> perSecond = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -84,7 +89,27 @@ public final class ServingBenchmark {
                 EventLog metrics = new EventLog(stack.kafka(), List.of(Topics.INFERENCE_METRICS))) {
             live = live(stack, metrics, trace, seconds, targetRps, coldStart);
         }
-        Map<String, String> offline = offline(root, file, seconds, targetRps, coldStart, policy);
+        Path offlineSeconds = perSecond == null ? null : Files.createTempFile("offline-seconds", ".csv");
+        Map<String, String> offline = offline(root, file, seconds, targetRps, coldStart, policy, offlineSeconds);
+        // The same replay of the arrivals the live run played (Poisson around the trace's rate): the same input on
+        // both sides, so what differs is the system, not the dice.
+        Path played = Files.createTempFile("played-", ".counts");
+        Files.write(played, java.util.Arrays.stream(live.perSecondRequests()).mapToObj(Long::toString).toList());
+        Map<String, String> replayedPlayed = offline(root, played, Math.min(seconds, live.perSecondRequests().length),
+                targetRps, coldStart, policy, null);
+        Files.deleteIfExists(played);
+        if (perSecond != null) {
+            List<String> replayed = Files.readAllLines(offlineSeconds);
+            List<String> lines = new java.util.ArrayList<>();
+            lines.add("second,demand,live_requests,live_pods,live_ready,offline_replicas,offline_ready");
+            for (int t = 0; t < seconds && t + 1 < replayed.size(); t++) {
+                String[] o = replayed.get(t + 1).split(",");
+                lines.add(String.format(Locale.ROOT, "%d,%s,%d,%d,%d,%s,%s", t, o[1], live.requests(t),
+                        live.pods()[t], live.ready()[t], o[2], o[3]));
+            }
+            Files.write(perSecond, lines);
+            Files.deleteIfExists(offlineSeconds);
+        }
         double offlineServed = Double.parseDouble(offline.get("served_share"));
         long offlineReplicaSeconds = Long.parseLong(offline.get("replica_seconds"));
         System.out.printf(Locale.ROOT, "serving trace=%s seconds=%d target_rps=%.1f cold_start_s=%d policy=%s "
@@ -94,12 +119,26 @@ public final class ServingBenchmark {
                 100 * (live.servedShare() - offlineServed) / offlineServed, live.replicaSeconds(),
                 offlineReplicaSeconds, 100.0 * (live.replicaSeconds() - offlineReplicaSeconds)
                         / Math.max(1, offlineReplicaSeconds), live.requests(), offline.get("demand"));
+        double playedServed = Double.parseDouble(replayedPlayed.get("served_share"));
+        long playedReplicaSeconds = Long.parseLong(replayedPlayed.get("replica_seconds"));
+        System.out.printf(Locale.ROOT, "serving_played trace=%s offline_played_served_share=%.4f served_diff_pct=%.2f "
+                + "offline_played_replica_seconds=%d replica_seconds_diff_pct=%.2f offline_played_demand=%s%n",
+                file.getFileName(), playedServed, 100 * (live.servedShare() - playedServed) / playedServed,
+                playedReplicaSeconds, 100.0 * (live.replicaSeconds() - playedReplicaSeconds)
+                        / Math.max(1, playedReplicaSeconds), replayedPlayed.get("demand"));
     }
 
-    /** What the live system did over the played seconds. */
-    record Live(long requests, long failed, long replicaSeconds) {
+    /**
+     * What the live system did over the played seconds: in all, and per second the replica pods that existed, those
+     * ready, and the requests the gateway's samples counted.
+     */
+    record Live(long requests, long failed, long replicaSeconds, int[] pods, int[] ready, long[] perSecondRequests) {
         double servedShare() {
             return requests == 0 ? 1 : 1 - (double) failed / requests;
+        }
+
+        long requests(int second) {
+            return second < perSecondRequests.length ? perSecondRequests[second] : 0;
         }
     }
 
@@ -114,6 +153,8 @@ public final class ServingBenchmark {
         RestClient.call("PUT", models + "/" + service + "/aliases/production", "{\"version\":1}", 200);
         var kube = stack.cluster().client();
         long replicaSeconds = 0;
+        int[] pods = new int[seconds];
+        int[] ready = new int[seconds];
         Instant started;
         try (InferenceGateway gateway = new InferenceGateway(stack.kafka(), kube, stack.url("submission-service"),
                 stack.url("model-registry"), service, targetRps, coldStart, 2000, InferenceGateway.traceDemand(trace),
@@ -125,8 +166,11 @@ public final class ServingBenchmark {
                     "{\"maxReplicas\":1000}", 200);
             for (int t = 0; t < seconds; t++) {
                 Thread.sleep(Math.max(0, Duration.between(Instant.now(), started.plusSeconds(t + 1)).toMillis()));
-                replicaSeconds += kube.pods().inNamespace("capstan").withLabel(ServingReplica.SERVICE_LABEL,
-                        service).list().getItems().stream().filter(ServingBenchmark::exists).count();
+                List<Pod> existing = kube.pods().inNamespace("capstan").withLabel(ServingReplica.SERVICE_LABEL,
+                        service).list().getItems().stream().filter(ServingBenchmark::exists).toList();
+                pods[t] = existing.size();
+                ready[t] = (int) existing.stream().filter(ServingBenchmark::ready).count();
+                replicaSeconds += existing.size();
                 if ((t + 1) % 60 == 0) {
                     System.out.printf(Locale.ROOT, "live minute=%d replica_seconds=%d%n", (t + 1) / 60,
                             replicaSeconds);
@@ -138,7 +182,9 @@ public final class ServingBenchmark {
                 .stream().filter(s -> s.service().equals(service) && s.revision() == null).limit(seconds).toList();
         long requests = samples.stream().mapToLong(InferenceMetricsEvent.RequestRateSample::requests).sum();
         long failed = samples.stream().mapToLong(InferenceMetricsEvent.RequestRateSample::errors).sum();
-        return new Live(requests, failed, replicaSeconds);
+        long[] perSecondRequests = samples.stream().mapToLong(InferenceMetricsEvent.RequestRateSample::requests)
+                .toArray();
+        return new Live(requests, failed, replicaSeconds, pods, ready, perSecondRequests);
     }
 
     /** A replica pod that holds its GPU: created and not finished or being deleted. */
@@ -147,13 +193,23 @@ public final class ServingBenchmark {
         return p.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
     }
 
+    /** A replica pod whose readiness probe passes (the gateway routes to it). */
+    static boolean ready(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
     private static Map<String, String> offline(Path root, Path file, int seconds, double targetRps, int coldStart,
-            String policy) throws Exception {
+            String policy, Path perSecond) throws Exception {
         String cp = root.resolve("autoscaler-service/target/classes") + ":" + root.resolve(
                 "trace-support/target/classes");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
-                "dev.capstan.autoscaler.bench.ReplayOnce", file.toString(), Integer.toString(seconds),
-                Double.toString(targetRps), Integer.toString(coldStart), "2", policy).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", cp, "dev.capstan.autoscaler.bench.ReplayOnce", file.toString(),
+                Integer.toString(seconds), Double.toString(targetRps), Integer.toString(coldStart), "2", policy));
+        if (perSecond != null) {
+            command.add(perSecond.toString());
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String line;
         Map<String, String> figures = new HashMap<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
