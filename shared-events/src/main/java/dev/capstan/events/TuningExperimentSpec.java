@@ -28,6 +28,18 @@ public record TuningExperimentSpec(String name, ObjectiveBody objective, SearchS
         AlgorithmBody algorithm, EarlyStoppingBody earlyStopping, Integer parallelism, BudgetBody budget, Long seed,
         String trialSteps, TrainingJobSpec trialTemplate, ModelBody model) {
 
+    /**
+     * What an experiment's name must be: a DNS label of at most 40 characters, since its trials' workloads and pods
+     * are named after it. submission-service keys its record by it, tuning-service its experiment.
+     */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
+
+    /** Whether {@code name} is a valid experiment name ({@link #NAME}). */
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     public record ObjectiveBody(String metric, String direction, Double target) {
     }
 

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Tuning experiments on the Kafka ingress: submission-service records that the experiment exists (by name, with the
@@ -25,9 +24,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ExperimentSubmissions {
-
-    /** As tuning-service names experiments: a DNS label of at most 40 characters (trials are named after it). */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
 
     private final Outbox outbox;
     private final Clock clock;
@@ -50,7 +46,7 @@ public class ExperimentSubmissions {
         if (spec == null) {
             errors.add(new FieldError("body", "is required"));
         } else {
-            if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
+            if (!TuningExperimentSpec.validName(spec.name())) {
                 errors.add(new FieldError("name", "must be a DNS label of at most 40 characters (a-z, 0-9, '-')"));
             }
             if (spec.trialTemplate() == null) {
@@ -79,7 +75,7 @@ public class ExperimentSubmissions {
     /** Asks tuning-service to stop an experiment submitted here; asking again publishes nothing more. */
     @Transactional
     public void stop(String name, String reason) {
-        ExperimentEntity e = name == null || !NAME.matcher(name).matches() ? null
+        ExperimentEntity e = !TuningExperimentSpec.validName(name) ? null
                 : ExperimentEntity.findById(name, LockModeType.PESSIMISTIC_WRITE);
         if (e == null) {
             throw WorkloadNotFoundException.experiment(name);

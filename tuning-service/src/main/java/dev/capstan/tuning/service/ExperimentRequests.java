@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Maps a submitted {@link TuningExperimentSpec} onto the domain's {@link ExperimentSpec}, or names every field that
@@ -39,61 +38,39 @@ import java.util.regex.Pattern;
  */
 public final class ExperimentRequests {
 
-    private final String name;
-    private final ObjectiveBody objective;
-    private final SearchSpaceBody searchSpace;
-    private final AlgorithmBody algorithm;
-    private final EarlyStoppingBody earlyStopping;
-    private final Integer parallelism;
-    private final BudgetBody budget;
-    private final Long seed;
-    private final String trialSteps;
-    private final TrainingJobSpec trialTemplate;
-    private final ModelBody model;
-
-    private ExperimentRequests(TuningExperimentSpec r) {
-        this.name = r.name();
-        this.objective = r.objective();
-        this.searchSpace = r.searchSpace();
-        this.algorithm = r.algorithm();
-        this.earlyStopping = r.earlyStopping();
-        this.parallelism = r.parallelism();
-        this.budget = r.budget();
-        this.seed = r.seed();
-        this.trialSteps = r.trialSteps();
-        this.trialTemplate = r.trialTemplate();
-        this.model = r.model();
+    private ExperimentRequests() {
     }
+
+    static final int DEFAULT_PARALLELISM = 2;
 
     /** The spec, or the problems that keep it from running (each naming its field). */
     public static Mapped toSpec(TuningExperimentSpec request) {
-        return new ExperimentRequests(request).map();
-    }
-
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
-    static final int DEFAULT_PARALLELISM = 2;
-
-    private Mapped map() {
         List<FieldProblem> problems = new ArrayList<>();
-        if (name == null || !NAME.matcher(name).matches()) {
+        ObjectiveBody objective = request.objective();
+        BudgetBody budget = request.budget();
+        String trialSteps = request.trialSteps();
+        ModelBody model = request.model();
+        if (!TuningExperimentSpec.validName(request.name())) {
             problems.add(new FieldProblem("name", "must be a DNS label of at most 40 characters (a-z, 0-9, '-')"));
         }
         Objective obj = objective == null ? null
                 : new Objective(objective.metric(), direction(objective.direction()), objective.target());
-        SearchSpace space = searchSpace == null ? null : new SearchSpace(parameters(problems));
-        Algorithm alg = algorithm(problems);
-        EarlyStopping stopping = earlyStopping(problems);
+        SearchSpace space = request.searchSpace() == null ? null
+                : new SearchSpace(parameters(request.searchSpace(), problems));
+        Algorithm alg = algorithm(request.algorithm(), problems);
+        EarlyStopping stopping = earlyStopping(request.earlyStopping(), problems);
         Budget b = budget == null ? Budget.UNLIMITED
                 : new Budget(budget.maxTrials(), budget.gpuHours(), budget.deadline());
         ExperimentSpec spec = new ExperimentSpec(obj, space, alg, stopping,
-                parallelism == null ? DEFAULT_PARALLELISM : parallelism, b, seed == null ? 1 : seed);
+                request.parallelism() == null ? DEFAULT_PARALLELISM : request.parallelism(), b,
+                request.seed() == null ? 1 : request.seed());
         problems.addAll(spec.problems());
         if (alg != null && alg.kind() != Algorithm.Kind.GRID && b.maxTrials() == null && b.gpuHours() == null
                 && b.deadline() == null) {
             problems.add(new FieldProblem("budget", "must set maxTrials, gpuHours or deadline: only a grid ends by "
                     + "itself"));
         }
-        if (trialTemplate == null) {
+        if (request.trialTemplate() == null) {
             problems.add(new FieldProblem("trialTemplate", "is required: the training job each trial runs"));
         }
         if (trialSteps != null && !trialSteps.isBlank() && !trialSteps.matches("\\d+") && space != null
@@ -128,7 +105,7 @@ public final class ExperimentRequests {
         };
     }
 
-    private List<Parameter> parameters(List<FieldProblem> problems) {
+    private static List<Parameter> parameters(SearchSpaceBody searchSpace, List<FieldProblem> problems) {
         if (searchSpace.parameters() == null) {
             return null;
         }
@@ -167,7 +144,7 @@ public final class ExperimentRequests {
         return out;
     }
 
-    private Algorithm algorithm(List<FieldProblem> problems) {
+    private static Algorithm algorithm(AlgorithmBody algorithm, List<FieldProblem> problems) {
         if (algorithm == null || algorithm.name() == null) {
             return Algorithm.progressHalving();
         }
@@ -191,7 +168,7 @@ public final class ExperimentRequests {
         };
     }
 
-    private EarlyStopping earlyStopping(List<FieldProblem> problems) {
+    private static EarlyStopping earlyStopping(EarlyStoppingBody earlyStopping, List<FieldProblem> problems) {
         if (earlyStopping == null || earlyStopping.kind() == null) {
             return EarlyStopping.NONE;
         }
