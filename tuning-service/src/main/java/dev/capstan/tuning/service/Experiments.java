@@ -140,7 +140,7 @@ public class Experiments {
         e.state = RUNNING;
         e.createdAt = clock.instant();
         e.persist();
-        experimentChanged(e, List.of());
+        experimentChanged(e, Optional.empty());
         return view(e, List.of());
     }
 
@@ -165,18 +165,19 @@ public class Experiments {
     @Transactional
     public ExperimentView stop(String name, String reason) {
         ExperimentEntity e = lock(name);
+        List<TrialEntity> entities = trials(name);
         if (RUNNING.equals(e.state)) {
             String why = reason == null || reason.isBlank() ? "stopped by user" : reason;
-            end(e, STOPPED, why);
-            for (TrialEntity t : trials(name)) {
+            for (TrialEntity t : entities) {
                 if (TrialState.RUNNING.name().equals(t.state)) {
                     halt(t, TrialState.STOPPED, "experiment stopped: " + why);
                 } else if (TrialState.PAUSED.name().equals(t.state)) {
                     move(t, TrialState.STOPPED, "experiment stopped: " + why);
                 }
             }
+            end(e, STOPPED, why, entities, ExperimentRequests.toSpec(request(e)).spec().objective());
         }
-        return view(e, trials(name));
+        return view(e, entities);
     }
 
     // ------------------------------------------------------------------------------------------------ metrics
@@ -388,14 +389,14 @@ public class Experiments {
                 }
             }
             if (entities.stream().noneMatch(t -> TrialState.RUNNING.name().equals(t.state) || t.syncPending)) {
-                end(e, SUCCEEDED, target ? "target reached"
-                        : !spec.budget().allowsNewTrial(entities.size(), gpuHours(entities), now)
-                                ? "budget spent" : "nothing left to try");
                 for (TrialEntity t : entities) {
                     if (TrialState.PAUSED.name().equals(t.state)) {
                         move(t, TrialState.STOPPED, "experiment ended while paused");
                     }
                 }
+                end(e, SUCCEEDED, target ? "target reached"
+                        : !spec.budget().allowsNewTrial(entities.size(), gpuHours(entities), now)
+                                ? "budget spent" : "nothing left to try", entities, spec.objective());
                 e.modelPending = request.model() != null && best(spec.objective(), entities).isPresent();
             }
         }
@@ -572,17 +573,15 @@ public class Experiments {
     }
 
     private static TuningEvent.TrialChanged trialChanged(TrialEntity t, Instant now) {
-        double[] last = last(t);
-        boolean reported = !reports(t).isEmpty();
+        List<double[]> reports = reports(t);
+        double[] last = reports.isEmpty() ? null : reports.get(reports.size() - 1);
         return new TuningEvent.TrialChanged(t.key.experiment(), t.trialId, t.key.number(), t.state, t.reason,
-                read(t.configuration, TEXT_MAP), reported ? (long) last[0] : null,
-                reported && Double.isFinite(last[2]) ? last[2] : null, now);
+                read(t.configuration, TEXT_MAP), last == null ? null : (long) last[0],
+                last != null && Double.isFinite(last[2]) ? last[2] : null, now);
     }
 
     /** The experiment's state, and its best trial so far, on {@code capstan.tuning}. */
-    private void experimentChanged(ExperimentEntity e, List<TrialEntity> entities) {
-        Optional<TrialEntity> best = entities.isEmpty() ? Optional.empty()
-                : best(ExperimentRequests.toSpec(request(e)).spec().objective(), entities);
+    private void experimentChanged(ExperimentEntity e, Optional<TrialEntity> best) {
         outbox.add(new TuningEvent.ExperimentChanged(e.name, e.state, e.reason, best.map(t -> t.trialId).orElse(null),
                 best.map(t -> last(t)[2]).filter(Double::isFinite).orElse(null), clock.instant()));
     }
@@ -612,11 +611,13 @@ public class Experiments {
         t.updatedAt = clock.instant();
     }
 
-    private void end(ExperimentEntity e, String state, String reason) {
+    /** Ends the experiment, after its trials' last moves: its end and best trial go out last on capstan.tuning. */
+    private void end(ExperimentEntity e, String state, String reason, List<TrialEntity> entities,
+            Objective objective) {
         e.state = state;
         e.reason = reason;
         e.endedAt = clock.instant();
-        experimentChanged(e, trials(e.name));
+        experimentChanged(e, best(objective, entities));
         LOG.infof("experiment %s %s: %s", e.name, state.toLowerCase(java.util.Locale.ROOT), reason);
     }
 
