@@ -142,6 +142,8 @@ public final class SchedulerCore {
     /** Cancelled workloads that may hold an admission not yet revoked: checked at the next cycle. */
     private final Set<String> toRevoke = new TreeSet<>();
     private boolean replaying = true;
+    /** The earliest {@link Entry#retryAt} of the waiting replicas (null: none waits out a back-off). */
+    private Instant nextRetry;
     private long arrivals;
     private boolean dirty = true;
 
@@ -355,6 +357,9 @@ public final class SchedulerCore {
                 } else {
                     e.hopelessFailures++;
                     e.retryAt = at == null ? null : at.plus(retryBackoff(e.hopelessFailures));
+                    if (e.retryAt != null && (nextRetry == null || e.retryAt.isBefore(nextRetry))) {
+                        nextRetry = e.retryAt;
+                    }
                     e.retryReason = "attempt " + attempt + " failed" + (failure == null ? "" : ": " + failure)
                             + "; next attempt " + (e.retryAt == null ? "now" : "at " + e.retryAt);
                 }
@@ -488,20 +493,7 @@ public final class SchedulerCore {
 
     /** {@link #needsCycle()}, or a replica's back-off ({@link Entry#retryAt}) is over at {@code now}. */
     public boolean needsCycle(Instant now) {
-        if (needsCycle()) {
-            return true;
-        }
-        if (replaying) {
-            return false;
-        }
-        for (LinkedHashMap<String, Entry> q : queues.values()) {
-            for (Entry e : q.values()) {
-                if (e.retryAt != null && !now.isBefore(e.retryAt)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return needsCycle() || !replaying && nextRetry != null && !now.isBefore(nextRetry);
     }
 
     /** The wait before attempt {@code failures} + 1 of a replica whose attempts failed hopelessly in a row. */
@@ -513,6 +505,7 @@ public final class SchedulerCore {
     /** Runs one scheduling cycle and returns the decisions to publish, in order. */
     public List<PlacementEvent> cycle(Instant now) {
         dirty = false;
+        nextRetry = null; // found again below among the replicas still waiting out a back-off
         List<PlacementEvent> out = new ArrayList<>();
         revoke(now, out);
         List<Entry> heads = new ArrayList<>();
@@ -531,6 +524,9 @@ public final class SchedulerCore {
         for (Entry e : heads) {
             if (e.retryAt != null) {
                 if (now.isBefore(e.retryAt)) {
+                    if (nextRetry == null || e.retryAt.isBefore(nextRetry)) {
+                        nextRetry = e.retryAt;
+                    }
                     if (!e.retryReason.equals(e.pendingReason)) {
                         e.pendingReason = e.retryReason;
                         out.add(new PlacementEvent.WorkloadPending(e.id, e.retryReason, now));
