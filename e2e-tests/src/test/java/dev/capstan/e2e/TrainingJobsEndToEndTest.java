@@ -55,16 +55,14 @@ import org.junit.jupiter.api.Test;
  * and the services' usual ports plus {@link #SERVICE_PORT_OFFSET}, none of which {@code ./capstan up} uses, so the
  * tests can run next to a developer's local stack.
  */
+@org.junit.jupiter.api.extension.ExtendWith(E2eStack.class)
 class TrainingJobsEndToEndTest {
 
-    static final int KAFKA_PORT = 29092;
-    static final int KUBE_PORT = 16443;
-    /** Services on 28081-28085. */
-    static final int SERVICE_PORT_OFFSET = 20000;
+    static final int KAFKA_PORT = E2eStack.KAFKA_PORT;
+    static final int KUBE_PORT = E2eStack.KUBE_PORT;
+    static final int SERVICE_PORT_OFFSET = E2eStack.SERVICE_PORT_OFFSET;
     static final String ACTOR = "e2e-tester";
-
-    /** The stack's own PostgreSQL, so that the kill test can restart it. */
-    static final int EMBEDDED_PG_PORT = 25433;
+    static final int EMBEDDED_PG_PORT = E2eStack.EMBEDDED_PG_PORT;
 
     static LocalStack stack;
     static EventLog log;
@@ -72,15 +70,7 @@ class TrainingJobsEndToEndTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path root = Path.of("..").toAbsolutePath().normalize();
-        Path state = Path.of("target/e2e-stack").toAbsolutePath();
-        SimulatedClusterConfig cluster = new SimulatedClusterConfig(KUBE_PORT, List.of(
-                new SimulatedClusterConfig.NodeGroup("a100", 4, "A100", 8, 81920, 96000, 786432, 2, 2),
-                new SimulatedClusterConfig.NodeGroup("t4", 4, "T4", 4, 16384, 48000, 196608, 1, 1)),
-                Duration.ofMillis(300), Duration.ofSeconds(3), 0.0, 7);
-        // Its own broker and its own (embedded) PostgreSQL: the kill test restarts both.
-        stack = LocalStack.start(new LocalStack.Options(root, state, null, null, KAFKA_PORT, KUBE_PORT, true,
-                cluster, "_e2e", Duration.ofMinutes(10), SERVICE_PORT_OFFSET, EMBEDDED_PG_PORT, 2));
+        stack = E2eStack.get();
         log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
         rest = new RestClient(stack.url("submission-service"));
     }
@@ -90,9 +80,7 @@ class TrainingJobsEndToEndTest {
         if (log != null) {
             log.close();
         }
-        if (stack != null) {
-            stack.close();
-        }
+        // The stack is shared with the other end-to-end classes; E2eStack stops it when the test JVM ends.
     }
 
     @Test

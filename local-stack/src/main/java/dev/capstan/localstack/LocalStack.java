@@ -84,6 +84,8 @@ public final class LocalStack implements AutoCloseable {
         m.put("autoscaler-service", 8084);
         m.put("model-registry", 8085);
         m.put("tuning-service", 8086);
+        // Last: it reads what the others publish, and the stack is ready once it serves its pages.
+        m.put("operator-console", 8080);
         return m;
     }
 
@@ -167,6 +169,8 @@ public final class LocalStack implements AutoCloseable {
                 props.put("capstan.tuning.submission-url", "http://127.0.0.1:" + (SERVICES.get("submission-service")
                         + options.servicePortOffset()));
                 props.put("capstan.tuning.registry-url", registry);
+                // The console's promote and rollback go to the registry.
+                props.put("capstan.console.registry-url", registry);
                 ServiceProcess p = new ServiceProcess(instance,
                         e.getValue() + options.servicePortOffset() + (i - 1) * 10,
                         options.root().resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
@@ -297,6 +301,7 @@ public final class LocalStack implements AutoCloseable {
         }));
         say("ready.");
         System.out.println("""
+                  operator console       http://127.0.0.1:8080   (GPU map, queues, workloads, inference, models, tuning; live)
                   REST API (submission)  http://127.0.0.1:8081/api/v1/workloads   (Swagger UI: /q/swagger-ui)
                   scheduler state        http://127.0.0.1:8082/api/v1/scheduler/state
                   executor               http://127.0.0.1:8083/q/health
@@ -304,7 +309,7 @@ public final class LocalStack implements AutoCloseable {
                   model registry         http://127.0.0.1:8085/api/v1/models   (./capstan models)
                   MLflow tracking API    http://127.0.0.1:8085   (MLFLOW_TRACKING_URI)
                   tuning                 http://127.0.0.1:8086/api/v1/experiments   (./capstan experiments)
-                  metrics                http://127.0.0.1:808[1-6]/q/metrics
+                  metrics                http://127.0.0.1:808[0-6]/q/metrics
                   Kafka                  %s
                   PostgreSQL             %s
                   Kubernetes API         %s   (kubectl --kubeconfig %s get nodes,pods)

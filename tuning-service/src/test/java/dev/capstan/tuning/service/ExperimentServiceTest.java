@@ -91,6 +91,10 @@ class ExperimentServiceTest {
         metric(name + "-t0", "acc", 1, 0.5);
         metric(name + "-t0", "acc", 2, 0.6);
         metric(name + "-t0", "acc", 2, 0.6); // a duplicate
+        // Metrics and the end come on two topics read side by side: the end goes out once the reports are in, so the
+        // decision's figures below are deterministic (the CI run of 9936aef saw the end overtake step 2).
+        await().atMost(Duration.ofSeconds(20)).until(() -> experiments.find(name).orElseThrow().trials().get(0)
+                .reports() == 2);
         TestKafka.publish(new WorkloadEvent.WorkloadFinished(t0, "SUCCEEDED", null, Instant.now(), 1), "submission");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             ExperimentView v = experiments.find(name).orElseThrow();
