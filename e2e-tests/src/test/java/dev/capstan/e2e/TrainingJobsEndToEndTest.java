@@ -64,15 +64,21 @@ class TrainingJobsEndToEndTest {
     static final String ACTOR = "e2e-tester";
     static final int EMBEDDED_PG_PORT = E2eStack.EMBEDDED_PG_PORT;
 
+    /** The stack's Prometheus (./capstan up uses 9090). */
+    static final int PROMETHEUS_PORT = 29090;
+
     static LocalStack stack;
     static EventLog log;
     static RestClient rest;
+    static dev.capstan.localstack.infra.Prometheus prometheus;
 
     @BeforeAll
     static void startStack() throws Exception {
         stack = E2eStack.get();
         log = new EventLog(stack.kafka(), List.of(Topics.PLACEMENTS, Topics.EXECUTIONS));
         rest = new RestClient(stack.url("submission-service"));
+        // Scraped every second: the dashboards' queries have a few points per 30 s window within the test.
+        prometheus = stack.startPrometheus(PROMETHEUS_PORT, Duration.ofSeconds(1));
     }
 
     @AfterAll
@@ -286,6 +292,82 @@ class TrainingJobsEndToEndTest {
                     .getItems()).as("pods of " + id).hasSize(workers);
         }
         assertNoGpuHeldTwice();
+    }
+
+    /**
+     * After a short load (training jobs and an inference service's requests), every query of every Grafana dashboard
+     * in deploy/grafana runs against the stack's Prometheus, which scrapes every service: each must be valid PromQL
+     * and return at least one series, so a panel never shows "No data" for a metric that was renamed or never
+     * registered. The alert rules of deploy/prometheus are loaded and evaluate without error.
+     */
+    @Test
+    void everyDashboardQueryReturnsSeriesFromPrometheusAfterALoad() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(rest.submit(RestClient.job("dash-" + run + "-" + i, "dash-" + (i % 2), i == 0 ? "pytorch" : "none",
+                    i == 0 ? 2 : 1, 1, null, 2)).get("id").asText());
+        }
+        Map<String, String> queries = dashboardQueries();
+        assertThat(queries).hasSizeGreaterThan(15);
+        String service = "dash-" + run;
+        try (InferenceGateway gateway = new InferenceGateway(stack.kafka(), stack.cluster().client(),
+                stack.url("submission-service"), stack.url("model-registry"), service, 2.0, 5, 2000, second -> 4,
+                null).start()) {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    ids.stream().allMatch(id -> rest.get(id).path("status").asText().equals("SUCCEEDED")));
+            Map<String, String> failing = new java.util.TreeMap<>();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                    failing.clear();
+                    for (var q : queries.entrySet()) {
+                        String problem = promQuery(q.getValue());
+                        if (problem != null) {
+                            failing.put(q.getKey(), problem);
+                        }
+                    }
+                    return failing.isEmpty();
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("dashboard queries without series after the load: " + failing, e);
+            }
+        }
+        JsonNode rules = RestClient.fetch(prometheus.url() + "/api/v1/rules");
+        assertThat(rules.path("data").path("groups").findValuesAsText("name")).contains("CapstanStrandedGpus",
+                "CapstanQueueWaitHigh", "CapstanConsumerLagHigh", "CapstanDeadLetters");
+        assertThat(rules.path("data").path("groups").findValuesAsText("health")).containsOnly("ok");
+    }
+
+    /**
+     * "dashboard / panel / refId" → query of every panel of deploy/grafana/*.json, with Grafana's interval variables
+     * set as a dashboard over the last ten minutes would set them on this 1 s scrape interval.
+     */
+    static Map<String, String> dashboardQueries() throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        Path dir = Path.of("..").toAbsolutePath().normalize().resolve("deploy/grafana");
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode d = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+                d.path("panels").forEach(p -> p.path("targets").forEach(t -> out.put(d.path("uid").asText() + " / "
+                        + p.path("title").asText() + " / " + t.path("refId").asText(), t.path("expr").asText()
+                        .replace("$__rate_interval", "30s").replace("$__range", "10m")
+                        .replace("$__interval", "5s"))));
+            }
+        }
+        return out;
+    }
+
+    /** Null when {@code expr} is valid and returns at least one series now; otherwise what went wrong. */
+    static String promQuery(String expr) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(prometheus.url()
+                + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+            // An invalid query never turns valid: fail at once rather than wait.
+            throw new AssertionError("invalid query " + expr + ": " + r.statusCode() + " " + body.path("error"));
+        }
+        return body.path("data").path("result").isEmpty() ? "no series: " + expr : null;
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.capstan.localstack.demo.ServingDemo;
 import dev.capstan.localstack.demo.TuningDemo;
 import dev.capstan.localstack.infra.KafkaBroker;
 import dev.capstan.localstack.infra.Postgres;
+import dev.capstan.localstack.infra.Prometheus;
 import dev.capstan.localstack.infra.TopicSetup;
 import dev.capstan.localstack.kube.SimulatedCluster;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
@@ -188,6 +189,25 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a Prometheus on 127.0.0.1:{@code port} that scrapes every service instance's /q/metrics every
+     * {@code scrapeInterval} (one job per service, its instances as targets) with deploy/'s alert rules loaded;
+     * {@link #close()} stops it with the rest. Its state lives under the stack's state directory.
+     */
+    public Prometheus startPrometheus(int port, Duration scrapeInterval) throws Exception {
+        Map<String, List<String>> jobs = new LinkedHashMap<>();
+        services.forEach((instance, p) -> {
+            String job = SERVICES.keySet().stream().filter(s -> instance.equals(s) || instance.startsWith(s + "-"))
+                    .findFirst().orElse(instance);
+            jobs.computeIfAbsent(job, j -> new ArrayList<>()).add(p.url().replaceFirst("^http://", ""));
+        });
+        Prometheus prometheus = Prometheus.start(options.stateDir().resolve("prometheus"), port, jobs,
+                options.root().resolve("deploy/prometheus/capstan-alerts.rules.yaml"), scrapeInterval,
+                Duration.ofSeconds(60));
+        started.add(prometheus);
+        return prometheus;
+    }
+
     /** The supervised process of one service (to kill it as an operator would, or to read its restarts). */
     public ServiceProcess service(String name) {
         return services.get(name);
@@ -266,7 +286,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * {@code ./capstan up [--no-demo] [--trace FILE]}: start, print where things are, run the demo (its inference
+     * {@code ./capstan up [--no-demo] [--no-prometheus] [--trace FILE]}: start (with a Prometheus on 127.0.0.1:9090
+     * unless {@code --no-prometheus}), print where things are, run the demo (its inference
      * service plays {@code --trace}, by default shared/traces' Azure LLM conversation trace when it is there, else a
      * synthetic curve), wait for Ctrl-C.
      */
@@ -284,6 +305,9 @@ public final class LocalStack implements AutoCloseable {
         int replicasAt = flags.indexOf("--replicas");
         int replicas = replicasAt >= 0 && replicasAt + 1 < args.length ? Integer.parseInt(args[replicasAt + 1]) : 1;
         LocalStack stack = start(Options.up(root, cluster).withReplicas(replicas));
+        // Prometheus' usual port; its scrapes every 5 s make a few-minute demo visible on the dashboards' queries.
+        Prometheus prometheus = flags.contains("--no-prometheus") ? null
+                : stack.startPrometheus(9090, Duration.ofSeconds(5));
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<InferenceGateway> gateway =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -310,11 +334,15 @@ public final class LocalStack implements AutoCloseable {
                   MLflow tracking API    http://127.0.0.1:8085   (MLFLOW_TRACKING_URI)
                   tuning                 http://127.0.0.1:8086/api/v1/experiments   (./capstan experiments)
                   metrics                http://127.0.0.1:808[0-6]/q/metrics
+                  Prometheus             %s
                   Kafka                  %s
                   PostgreSQL             %s
                   Kubernetes API         %s   (kubectl --kubeconfig %s get nodes,pods)
                   logs                   %s
-                """.formatted(stack.kafka(), stack.pgBase(), stack.cluster().masterUrl(), stack.kubeconfig(),
+                """.formatted(prometheus == null ? "not started (--no-prometheus)"
+                        : prometheus.url() + "   (every service scraped, deploy/prometheus alert rules loaded; "
+                        + "queries: deploy/grafana/*.json)",
+                stack.kafka(), stack.pgBase(), stack.cluster().masterUrl(), stack.kubeconfig(),
                 root.resolve(".capstan/local/logs")));
         if (replicas > 1) {
             System.out.println("  second instances       submission :8091, scheduler :8092 (one decides: see its "

@@ -47,6 +47,8 @@ public final class ServingPlanner {
     public static final String PROMOTED = "promoted";
     public static final String ROLLED_BACK = "rolled-back";
     public static final String STOPPED = "stopped";
+    /** The phases that end a rollout: its verdict. */
+    public static final List<String> VERDICTS = List.of(PROMOTED, ROLLED_BACK, STOPPED);
     /**
      * How many analysis windows a step may last while its canary's errors are not yet shown within the allowance;
      * then the observed rates decide (see {@link CanaryAnalysis#judge(CanaryAnalysis.Stats, CanaryAnalysis.Stats,
@@ -75,6 +77,21 @@ public final class ServingPlanner {
     }
 
     private RevisionsPlanned inForce;
+
+    /**
+     * The verdict a new plan gives its rollout, or empty: the rollout's phase when the new plan ends it (promoted,
+     * rolled back, stopped) and the plan in force before did not already say so. Plans republished unchanged, or
+     * later plans that still carry the ended rollout, give no verdict again.
+     */
+    public static java.util.Optional<String> verdict(RevisionsPlanned before, RevisionsPlanned after) {
+        if (after == null || after.rollout() == null || !VERDICTS.contains(after.rollout().phase())) {
+            return java.util.Optional.empty();
+        }
+        Rollout was = before == null ? null : before.rollout();
+        boolean same = was != null && was.phase().equals(after.rollout().phase())
+                && java.util.Objects.equals(was.to(), after.rollout().to());
+        return same ? java.util.Optional.empty() : java.util.Optional.of(after.rollout().phase());
+    }
 
     /** The plan in force (published last), or null. */
     public RevisionsPlanned inForce() {

@@ -46,6 +46,13 @@ public class AutoscalingService {
                 .description("one pass deciding every service whose tick is due").publishPercentiles(0.5, 0.99)
                 .register(registry);
         this.policy = PolicyKind.parse(config.policy());
+        // Every reason and verdict starts at zero, so dashboards and alerts see the series before the first one.
+        for (dev.capstan.autoscaler.domain.Reason r : dev.capstan.autoscaler.domain.Reason.values()) {
+            registry.counter("capstan.autoscaler.decisions", "reason", r.wire());
+        }
+        for (String v : ServingPlanner.VERDICTS) {
+            registry.counter("capstan.autoscaler.rollout.verdicts", "verdict", v);
+        }
     }
 
     /** One inference service: settings (once known), windows, replica counts and recent decisions. */
@@ -160,6 +167,7 @@ public class AutoscalingService {
                     continue;
                 }
                 ServingPlanner.Outcome out;
+                ScalingEvent.RevisionsPlanned before = t.planner.inForce();
                 synchronized (models) {
                     out = t.planner.decide(t.spec, models.resolve(t.spec.modelRef()).orElse(null), t.desired,
                             t.revisions, now);
@@ -167,6 +175,8 @@ public class AutoscalingService {
                 ScalingEvent.RevisionsPlanned plan = out.plan() != null ? out.plan()
                         : t.republish ? t.planner.inForce() : null;
                 t.republish = false;
+                ServingPlanner.verdict(before, out.plan()).ifPresent(v ->
+                        registry.counter("capstan.autoscaler.rollout.verdicts", "verdict", v).increment());
                 if (plan != null) {
                     plans.add(plan);
                     if (plan.rollout() != null && out.plan() != null) {
@@ -258,6 +268,8 @@ public class AutoscalingService {
                     if (d.changes()) {
                         registry.counter("capstan.autoscaler.scale.changes", Tags.of("service", d.service(),
                                 "reason", d.reason().wire())).increment();
+                        // The same without the service: what the dashboards sum over thousands of services.
+                        registry.counter("capstan.autoscaler.decisions", "reason", d.reason().wire()).increment();
                     }
                 }
             }

@@ -98,6 +98,12 @@ class AutoscalerKafkaTest {
             assertThat(metrics).containsPattern("capstan_autoscaler_scale_changes_total\\{[^}]*reason=\"from-zero\""
                     + "[^}]*service=\"" + service + "\"");
             assertThat(metrics).contains("capstan_autoscaler_loop_seconds_count");
+            // The same by reason over all services (the dashboards' panel), every reason from zero; rollout verdicts
+            // from zero before any rollout ended.
+            assertThat(metrics).containsPattern("(?m)^capstan_autoscaler_decisions_total\\{reason=\"from-zero\"} [1-9]")
+                    .containsPattern("(?m)^capstan_autoscaler_decisions_total\\{reason=\"hold-no-data\"} ")
+                    .containsPattern("(?m)^capstan_autoscaler_rollout_verdicts_total\\{verdict=\"rolled-back\"} ")
+                    .containsPattern("(?m)^capstan_autoscaler_rollout_verdicts_total\\{verdict=\"promoted\"} ");
 
             // Deleted by its owner: the autoscaler forgets it.
             send(producer, Topics.WORKLOADS, service, new WorkloadEvent.InferenceServiceDeleted(service, "retired",

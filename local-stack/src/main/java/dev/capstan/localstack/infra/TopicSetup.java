@@ -18,9 +18,12 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class TopicSetup {
 
-    /** Services that own a dead-letter topic. */
-    public static final List<String> CONSUMERS = List.of("submission-service", "scheduler-service",
-            "executor-service", "autoscaler-service", "model-registry", "operator-console");
+    /**
+     * Services that own a dead-letter topic: those whose consumers' failure strategy names one (application.properties)
+     * and operator-console. The scheduler skips what it cannot read (it rebuilds its state from the log) and has none.
+     */
+    public static final List<String> CONSUMERS = List.of("submission-service", "executor-service",
+            "autoscaler-service", "model-registry", "tuning-service", "operator-console");
 
     private TopicSetup() {
     }

@@ -70,6 +70,7 @@ public class SchedulerLoop {
     private final Leadership leadership;
     private final AtomicReference<SchedulerCore.Snapshot> snapshot = new AtomicReference<>();
     private final CheckpointStore checkpoints;
+    private final SchedulerMeters meters;
     /** Records read since the last checkpoint (none: no new checkpoint needed). */
     private long changesSinceCheckpoint;
     private long lastCheckpointNanos;
@@ -85,6 +86,7 @@ public class SchedulerLoop {
         this.clock = clock;
         this.metrics = metrics;
         this.checkpoints = new CheckpointStore(bootstrap, config.checkpoint().topic());
+        this.meters = new SchedulerMeters(metrics, clock, snapshot);
     }
 
     void start(@Observes StartupEvent e) {
@@ -152,7 +154,7 @@ public class SchedulerLoop {
         LOG.infof("replayed %d events in %d ms with policy %s, from %s", replayed,
                 (System.nanoTime() - started) / 1_000_000, config.policy(), start.from());
         boolean deciding = false;
-        Timer cycleTimer = metrics.timer("capstan.scheduler.cycle");
+        Timer cycleTimer = meters.cycle();
         long nextHousekeeping = System.nanoTime() + config.checkpoint().interval().toNanos();
         while (running) {
             List<ConsumerRecord<String, String>> batch = new ArrayList<>();
@@ -189,10 +191,10 @@ public class SchedulerLoop {
             boolean cycled = core.needsCycle(clock.instant());
             if (cycled) {
                 List<PlacementEvent> decisions = cycleTimer.record(() -> core.cycle(clock.instant()));
-                publish(producer, decisions);
+                publish(producer, decisions, core);
             }
             if (cycled || !batch.isEmpty() || snapshot.get() == null) {
-                snapshot.set(core.snapshot());
+                takeSnapshot(core);
             }
         }
         if (deciding && leadership.leading() && config.checkpoint().enabled() && changesSinceCheckpoint > 0) {
@@ -289,7 +291,7 @@ public class SchedulerLoop {
 
     private void publishSnapshot(SchedulerCore core, List<ConsumerRecord<String, String>> batch) {
         if (!batch.isEmpty() || snapshot.get() == null) {
-            snapshot.set(core.snapshot());
+            takeSnapshot(core);
         }
     }
 
@@ -312,7 +314,13 @@ public class SchedulerLoop {
      * Publishes one cycle's decisions in one Kafka transaction: consumers read them with {@code read_committed}, so
      * a cycle is seen whole or not at all, and a fenced (deposed) instance's decisions never.
      */
-    private void publish(KafkaProducer<String, String> producer, List<PlacementEvent> decisions) {
+    private void takeSnapshot(SchedulerCore core) {
+        SchedulerCore.Snapshot s = core.snapshot();
+        snapshot.set(s);
+        meters.queues(s);
+    }
+
+    private void publish(KafkaProducer<String, String> producer, List<PlacementEvent> decisions, SchedulerCore core) {
         if (decisions.isEmpty()) {
             return;
         }
@@ -324,7 +332,7 @@ public class SchedulerLoop {
                     .forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
             acks.add(producer.send(r));
             if (d instanceof PlacementEvent.WorkloadAdmitted a) {
-                metrics.counter("capstan.scheduler.admitted", "queue", a.queue()).increment();
+                meters.admitted(a, core.firstAdmissionWait(a));
             }
         }
         for (Future<RecordMetadata> ack : acks) {

@@ -93,6 +93,21 @@ class SchedulerLoopTest {
 
         given().get("/api/v1/scheduler/state").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
+
+        // What the dashboards and alerts read (deploy/grafana, deploy/prometheus): the huge job still waits, the
+        // two gangs waited in their queue, GPU figures are there (other tests' nodes share the broker, so no totals).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).containsPattern("(?m)^capstan_scheduler_queue_waiting\\{queue=\"sched-test\"} [1-9]")
+                    .containsPattern("(?m)^capstan_scheduler_queue_oldest_wait_seconds\\{queue=\"sched-test\"} ")
+                    .containsPattern("(?m)^capstan_scheduler_queue_wait_seconds_count\\{queue=\"sched-test\"} [1-9]")
+                    .containsPattern("(?m)^capstan_scheduler_queue_wait_seconds_bucket\\{queue=\"sched-test\",le=\"60.0\"}")
+                    .containsPattern("(?m)^capstan_scheduler_gpus_capacity [1-9]")
+                    .containsPattern("(?m)^capstan_scheduler_gpus_allocated ")
+                    .containsPattern("(?m)^capstan_scheduler_gpus_stranded ")
+                    .containsPattern("(?m)^capstan_scheduler_cycle_seconds_bucket\\{le=\"0.001\"}")
+                    .containsPattern("(?m)^capstan_scheduler_admitted_total\\{queue=\"sched-test\"} [1-9]");
+        });
     }
 
     /**

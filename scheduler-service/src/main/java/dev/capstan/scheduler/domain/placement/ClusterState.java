@@ -683,6 +683,28 @@ public final class ClusterState {
         return gpuMilliAllocated;
     }
 
+    /**
+     * GPU capacity, in milli-GPU, left free on nodes where none of {@code waiting} fits: GPUs idle while work that
+     * waits for GPUs cannot use them, because what the node has left (CPU, memory, GPU model or share, readiness,
+     * taints) fits none of it. With no GPU request waiting nothing is stranded: free capacity without demand is spare.
+     * The waiting requests are judged one pod at a time (a gang too big for the cluster does not strand a node its
+     * pods would fit on).
+     */
+    public long strandedGpuMilli(java.util.Collection<PodRequest> waiting) {
+        List<PodRequest> gpuPods = waiting.stream().filter(p -> p.gpus() > 0).toList();
+        if (gpuPods.isEmpty()) {
+            return 0;
+        }
+        long stranded = 0;
+        for (Node n : byName.values()) {
+            long free = n.gpuFreeTotal();
+            if (free > 0 && gpuPods.stream().noneMatch(p -> fits(n, p))) {
+                stranded += free;
+            }
+        }
+        return stranded;
+    }
+
     /** Number of GPUs on all known nodes. */
     public long gpuCount() {
         return gpuMilliTotal / 1000;

@@ -15,6 +15,7 @@ import dev.capstan.scheduler.domain.placement.GpuDevice;
 import dev.capstan.scheduler.domain.placement.NodeSpec;
 import dev.capstan.scheduler.domain.placement.PlacementPolicy;
 import dev.capstan.scheduler.domain.placement.PlacementResult;
+import dev.capstan.scheduler.domain.placement.PodRequest;
 import dev.capstan.scheduler.domain.placement.GangRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -684,13 +685,38 @@ public final class SchedulerCore {
         for (Admission a : live.values()) {
             a.pods.forEach(p -> gpusInUse.merge(p.node(), p.gpuIndices().size(), Integer::sum));
         }
+        // One pod of each waiting workload, by shape: every worker of a gang asks for the same.
+        Set<PodRequest> waitingShapes = new HashSet<>();
+        queues.values().forEach(entries -> entries.values().forEach(e -> {
+            var r = e.spec.resources();
+            waitingShapes.add(new PodRequest("waiting", r.cpuMilli(), r.memoryMib(), r.gpus(), r.gpuMilli(),
+                    new HashSet<>(r.gpuModels()), null, Set.of()));
+        }));
         return new Snapshot(q, live.size(), nodes.size(),
-                nodes.values().stream().mapToInt(n -> n.gpus().size()).sum(), gpusInUse, replaying);
+                nodes.values().stream().mapToInt(n -> n.gpus().size()).sum(), gpusInUse, replaying,
+                cluster.gpuMilliTotal(), cluster.gpuMilliAllocated(), cluster.strandedGpuMilli(waitingShapes));
     }
 
-    /** An immutable view for the REST API and metrics. */
+    /**
+     * How long a workload admitted for the first time waited in its queue (submission to admission), or empty for a
+     * later attempt (its wait began when the earlier one failed, not at submission) or a workload not known here.
+     */
+    public java.util.Optional<Duration> firstAdmissionWait(PlacementEvent.WorkloadAdmitted admitted) {
+        Entry e = workloads.get(admitted.workloadId());
+        if (admitted.attempt() != 1 || e == null || e.submittedAt == null
+                || admitted.admittedAt().isBefore(e.submittedAt)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Duration.between(e.submittedAt, admitted.admittedAt()));
+    }
+
+    /**
+     * An immutable view for the REST API and metrics. {@code gpuMilliStranded}: free GPU capacity that none of the
+     * waiting workloads fits on ({@link ClusterState#strandedGpuMilli}).
+     */
     public record Snapshot(Map<String, List<Waiting>> queues, int admitted, int nodes, int gpus,
-            Map<String, Integer> gpusInUseByNode, boolean replaying) {
+            Map<String, Integer> gpusInUseByNode, boolean replaying, long gpuMilliTotal, long gpuMilliAllocated,
+            long gpuMilliStranded) {
         /** A waiting workload and why it waits. */
         public record Waiting(String workloadId, String name, int workers, int gpusPerWorker, String pendingReason,
                 Instant submittedAt) {

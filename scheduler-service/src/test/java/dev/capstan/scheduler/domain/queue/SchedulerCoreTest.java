@@ -71,6 +71,36 @@ class SchedulerCoreTest {
     }
 
     @Test
+    void aFirstAdmissionReportsItsQueueWaitAndARetryDoesNot() {
+        WorkloadEvent.WorkloadSubmitted submitted = job("w", "q", 1, 1);
+        SchedulerCore core = live(node("n1", 1), submitted);
+
+        PlacementEvent.WorkloadAdmitted first = admitted(core.cycle(submitted.submittedAt().plusSeconds(42)))
+                .get(0);
+        assertThat(core.firstAdmissionWait(first)).contains(java.time.Duration.ofSeconds(42));
+
+        // A later attempt waited since its predecessor ended, not since the submission.
+        PlacementEvent.WorkloadAdmitted retry = new PlacementEvent.WorkloadAdmitted("w", 2, "q", first.pods(),
+                first.admittedAt().plusSeconds(60), first.spec(), null);
+        assertThat(core.firstAdmissionWait(retry)).isEmpty();
+    }
+
+    @Test
+    void theSnapshotCountsAllocatedGpusAndTheFreeOnesNoWaitingWorkloadFits() {
+        SchedulerCore core = live(node("n1", 4), job("small", "q", 1, 2), job("big", "q", 1, 4));
+
+        core.cycle(T); // small takes 2 of the 4 GPUs; big (4 GPUs) waits
+
+        SchedulerCore.Snapshot s = core.snapshot();
+        assertThat(s.gpuMilliTotal()).isEqualTo(4000);
+        assertThat(s.gpuMilliAllocated()).isEqualTo(2000);
+        assertThat(s.gpuMilliStranded()).isEqualTo(2000);
+
+        core.apply(job("fits", "q", 1, 1));
+        assertThat(core.snapshot().gpuMilliStranded()).as("a waiting 1-GPU job can use them").isZero();
+    }
+
+    @Test
     void aJobLargerThanAnyNodeStaysPendingWithAReasonReportedOnce() {
         SchedulerCore core = live(node("n1", 8), job("big", "q", 1, 16));
 
