@@ -840,8 +840,9 @@ class TrainingJobsEndToEndTest {
                 StandardCharsets.UTF_8)).contains("searchSpace.parameters[0].max");
 
         // The first trial's job runs: kill tuning-service as an operator's kill -9 would.
-        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> RestClient.fetch(tuning + "/" + name)
-                .path("trials").path(0).path("workloadId").isTextual());
+        // (404 until tuning-service has read it: the two requests went to different partitions, in either order)
+        Awaitility.await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> RestClient.fetch(tuning
+                + "/" + name).path("trials").path(0).path("workloadId").isTextual());
         stack.service("tuning-service").kill();
 
         JsonNode done;
