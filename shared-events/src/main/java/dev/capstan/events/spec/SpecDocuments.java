@@ -92,6 +92,9 @@ public final class SpecDocuments {
 
         /** {@code metadata.name}. */
         String name();
+
+        /** The contract record the document maps onto. */
+        Object spec();
     }
 
     /** A {@code kind: TrainingJob}. */
