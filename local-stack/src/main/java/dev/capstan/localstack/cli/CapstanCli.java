@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The user commands of {@code ./capstan}: submit a YAML or JSON spec, list, describe, cancel; serve (create or
+ * The user commands of {@code ./capstan}: apply, get and describe Kubernetes-style specs ({@link SpecCommands}); submit
+ * a YAML or JSON spec in the flat format, list, describe, cancel; serve (create or
  * change an inference service from a YAML or JSON file), services, unserve; against
  * the REST API at {@code $CAPSTAN_API} (default http://127.0.0.1:8081); the scheduler's view from
  * {@code $CAPSTAN_SCHEDULER} (default http://127.0.0.1:8082); models, promote and rollback against the
@@ -34,6 +35,9 @@ public final class CapstanCli {
         String cmd = args.length > 0 ? args[0] : "";
         if (ModelCommands.handles(cmd)) {
             System.exit(ModelCommands.fromEnvironment().run(List.of(args)));
+        }
+        if (SpecCommands.handles(List.of(args))) {
+            System.exit(SpecCommands.fromEnvironment().run(List.of(args)));
         }
         if (TuningCommands.handles(cmd)) {
             System.exit(TuningCommands.fromEnvironment().run(List.of(args)));
@@ -248,7 +252,8 @@ public final class CapstanCli {
     }
 
     private static void usage() {
-        System.err.println("usage: ./capstan submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID|SERVICE"
+        System.err.println("usage: ./capstan apply -f FILE.yaml | get trainingjobs|inferenceservices|experiments|all "
+                + "[NAME] [-o yaml|json] | describe KIND NAME | submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID|SERVICE"
                 + " | cancel ID | serve FILE.yaml | services | unserve SERVICE [REASON] | nodes | models [describe NAME | history NAME ALIAS] | promote NAME ALIAS VERSION [--reason TEXT]"
                 + " | rollback NAME ALIAS [--to VERSION] [--reason TEXT] | tune FILE | experiments [stop NAME [REASON]]");
         System.exit(2);
