@@ -42,8 +42,7 @@ public record ResourceDefaults(long cpuMilliPerGpu, long memoryMibPerGpu, long c
     /**
      * The resources with CPU ({@code cpuMilli}) and memory ({@code memoryMib}) filled in where they are 0 (left
      * out); no resources at all are a pod without a GPU. Call after whole GPUs were filled in ({@code gpuMilli}
-     * 1000). Amounts are rounded up, as Kubernetes rounds a request. Resources that cannot be valid (negative GPUs, a
-     * share outside 1..1000) are returned as they are, for validation to name.
+     * 1000). Amounts are rounded up, as Kubernetes rounds a request.
      */
     public Resources fill(Resources r) {
         if (r == null) {
@@ -52,10 +51,9 @@ public record ResourceDefaults(long cpuMilliPerGpu, long memoryMibPerGpu, long c
         if (r.cpuMilli() != 0 && r.memoryMib() != 0) {
             return r;
         }
-        if (r.gpus() < 0 || r.gpuMilli() < 1 || r.gpuMilli() > 1000 || r.gpus() > TrainingJobRules.MAX_GPUS_PER_WORKER) {
-            return r;
-        }
-        long gpuMilli = (long) r.gpus() * r.gpuMilli();
+        // GPU values validation will refuse (negative, a share outside 1..1000) are clamped here, so that the
+        // refusal names only the GPU field, not also a CPU or memory the user never wrote.
+        long gpuMilli = (long) Math.max(0, r.gpus()) * Math.min(1000, Math.max(0, r.gpuMilli()));
         long cpu = gpuMilli == 0 ? cpuMilliWithoutGpu : perGpu(cpuMilliPerGpu, gpuMilli);
         long memory = gpuMilli == 0 ? memoryMibWithoutGpu : perGpu(memoryMibPerGpu, gpuMilli);
         return new Resources(r.gpus(), r.gpuMilli(), r.gpuModels(), r.cpuMilli() != 0 ? r.cpuMilli() : cpu,

@@ -36,8 +36,10 @@ class ResourceDefaultsTest {
                 new Case("CPU stated, memory left out", gpus(2, 1000, 500, 0), 500, 32_768),
                 new Case("memory stated, CPU left out", gpus(2, 1000, 0, 1_024), 8_000, 1_024),
                 new Case("both stated: untouched", gpus(4, 1000, 1, 1), 1, 1),
-                new Case("negative GPUs: left for validation", gpus(-1, 1000, 0, 0), 0, 0),
-                new Case("share above a GPU: left for validation", gpus(1, 1500, 0, 0), 0, 0),
+                // values validation refuses still get CPU and memory, so that only the GPU field is named
+                new Case("negative GPUs: as none", gpus(-1, 1000, 0, 0), 1_000, 4_096),
+                new Case("share above a GPU: as a whole one", gpus(1, 1500, 0, 0), 4_000, 16_384),
+                new Case("more GPUs than a pod may have", gpus(99, 1000, 0, 0), 396_000, 1_622_016),
                 new Case("negative CPU stays negative", gpus(1, 1000, -5, 0), -5, 16_384));
     }
 

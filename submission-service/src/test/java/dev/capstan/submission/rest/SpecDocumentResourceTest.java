@@ -84,7 +84,9 @@ class SpecDocumentResourceTest {
                         .replace("\"image\":\"registry/train:1\",", ""))
                 .post("/api/v1/workloads").then().statusCode(422).contentType("application/problem+json")
                 .body("errors.field", hasItem("/metadata/name")).body("errors.field", hasItem("/spec/image"))
-                .body("errors.field", hasItem("/spec/resources/nvidia.com~1gpu"));
+                .body("errors.field", hasItem("/spec/resources/nvidia.com~1gpu"))
+                // the CPU it left out got its default: only what the user wrote is named
+                .body("errors.field", org.hamcrest.Matchers.not(hasItem("/spec/resources/cpu")));
     }
 
     static String service(String name, String resources) {
