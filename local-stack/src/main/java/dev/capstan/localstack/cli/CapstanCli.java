@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.capstan.events.EventCodec;
+import dev.capstan.events.spec.DocumentKind;
+import dev.capstan.events.spec.SpecDocuments;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,10 +127,15 @@ public final class CapstanCli {
         Reply r = send(HttpRequest.newBuilder(URI.create(services))
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
-        if (r.statusCode() == 409 && spec.hasNonNull("name")) {
-            r = send(HttpRequest.newBuilder(URI.create(services + "/" + spec.path("name").asText()))
+        boolean document = SpecDocuments.isDocument(spec);
+        String name = document ? spec.path("metadata").path("name").asText(null) : spec.path("name").asText(null);
+        if (r.statusCode() == 409 && name != null) {
+            // PATCH takes the flat fields: a document (valid, or the POST would have refused it) is read into them
+            String change = document ? EventCodec.mapper().writeValueAsString(SpecDocuments.read(spec,
+                    DocumentKind.INFERENCE_SERVICE).spec()) : json;
+            r = send(HttpRequest.newBuilder(URI.create(services + "/" + name))
                     .header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(change)));
         }
         return r;
     }
