@@ -56,9 +56,15 @@ public final class SpecCommands {
                    ./capstan get trainingjobs|inferenceservices|experiments|all [NAME] [-o yaml|json]
                    ./capstan describe trainingjob|inferenceservice|experiment NAME""";
 
+    /**
+     * YAML as kubectl prints it: no {@code ---} before a single document, quotes only where needed, and always around
+     * text that would read back as a number ({@code cpu: "2"}, an annotation {@code "20"}), so that the output can be
+     * applied again (annotations must be strings).
+     */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String api;

@@ -110,6 +110,17 @@ class SpecCommandsTest {
             }
             case "POST /api/v1/experiments" -> reply(x, experiments.putIfAbsent(name, true) == null ? 201 : 409,
                     "{\"name\":\"" + name + "\"}");
+            case "GET /api/v1/workloads" -> reply(x, 200, """
+                    {"items":[{"id":"wl-0123456789ab","kind":"training","name":"llama-ft","queue":"team-nlp",
+                      "status":"RUNNING","reason":"all pods running","attempt":1,"createdAt":"2026-12-03T09:59:00Z",
+                      "spec":{"name":"llama-ft","queue":"team-nlp","image":"img","framework":"pytorch","workers":2,
+                        "resources":{"gpus":1,"gpuMilli":500,"cpuMilli":2000,"memoryMib":8192},
+                        "annotations":{"team":"nlp"}},"pods":[]},
+                     {"id":"wl-ba9876543210","kind":"training","name":"other","queue":"q","status":"QUEUED",
+                      "reason":"submitted via rest","attempt":0,"createdAt":"2026-12-03T09:59:30Z",
+                      "spec":{"name":"other","queue":"q","image":"img","workers":1,
+                        "resources":{"gpus":0,"gpuMilli":1000,"cpuMilli":1000,"memoryMib":4096}},"pods":[]}],
+                     "page":0,"size":500,"total":2}""");
             default -> {
                 if (path.startsWith("/api/v1/inference-services/")) {
                     String service = path.substring(path.lastIndexOf('/') + 1);
@@ -191,6 +202,42 @@ class SpecCommandsTest {
                 "Error from server (InvalidDocument): error when creating \"" + file + "\": "
                         + "trainingjob.capstan.dev \"broken\" is invalid: /spec/resources/memory: '16GB' has an "
                         + "unknown suffix 'GB'");
+    }
+
+    @Test
+    void getWithOutputYamlPrintsTheJobAsTheDocumentItCameFromWithItsStatus() {
+        int code = commands.run(List.of("get", "trainingjobs", "llama-ft", "-o", "yaml"));
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                apiVersion: capstan.dev/v1
+                kind: TrainingJob
+                metadata:
+                  name: llama-ft
+                  annotations:
+                    team: nlp
+                  uid: wl-0123456789ab
+                  creationTimestamp: 2026-12-03T09:59:00Z
+                spec:
+                  queue: team-nlp
+                  image: img
+                  framework: pytorch
+                  workers: 2
+                  resources:
+                    cpu: "2"
+                    memory: 8Gi
+                    nvidia.com/gpu.shared: "0.5"
+                status:
+                  phase: RUNNING
+                  reason: all pods running
+                  attempt: 1
+                """);
+        out.reset();
+        assertThat(commands.run(List.of("get", "trainingjobs", "-o", "json"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"kind\" : \"List\"", "\"name\" : \"other\"");
+        assertThat(commands.run(List.of("get", "trainingjobs", "missing"))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(
+                "Error from server (NotFound): trainingjobs.capstan.dev \"missing\" not found");
     }
 
     @Test
