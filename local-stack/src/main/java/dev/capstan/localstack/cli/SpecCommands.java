@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -46,7 +47,8 @@ import java.util.Set;
  * ({@code $CAPSTAN_TUNING}).
  *
  * <p>{@code apply} is idempotent as kubectl's is: a training job applied again unchanged is the workload it created
- * (its Idempotency-Key is a digest of the document), an inference service that exists is changed to the document's
+ * (its Idempotency-Key is a digest of what the document asks for, however it is written, so the output of
+ * {@code get -o yaml} applied again is unchanged too), an inference service that exists is changed to the document's
  * settings.
  */
 public final class SpecCommands {
@@ -195,12 +197,13 @@ public final class SpecCommands {
         String name = doc.path("metadata").path("name").asText("");
         String ref = k.qualified() + "/" + name;
         String body = doc.toString();
+        String key = "apply-" + digest(canonical(doc, k, body));
         Answer a = switch (k) {
             case TRAINING_JOB -> send(HttpRequest.newBuilder(URI.create(api + "/api/v1/workloads"))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", "apply-" + digest(body))
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)), api);
             case INFERENCE_SERVICE -> send(HttpRequest.newBuilder(URI.create(api + "/api/v1/inference-services"))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", "apply-" + digest(body))
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)), api);
             case EXPERIMENT -> send(HttpRequest.newBuilder(URI.create(tuning + "/api/v1/experiments"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)),
@@ -269,6 +272,20 @@ public final class SpecCommands {
         p.path("errors").forEach(e -> fields.add(e.path("field").asText() + ": " + e.path("message").asText()));
         return s.append(fields.isEmpty() ? ": " + p.path("detail").asText() : " is invalid: "
                 + String.join("; ", fields)).toString();
+    }
+
+    /**
+     * What a document asks for, independent of how it is written (comments, key order, quoting, the status and uid
+     * that {@code get -o yaml} adds): the spec it maps onto, map entries sorted. A document that cannot be read is
+     * sent as it is, for the server to say why.
+     */
+    static String canonical(JsonNode doc, DocumentKind kind, String raw) {
+        try {
+            return EventCodec.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .writeValueAsString(SpecDocuments.read(doc, kind).spec());
+        } catch (InvalidDocumentException | IOException unreadable) {
+            return raw;
+        }
     }
 
     private static String digest(String body) {

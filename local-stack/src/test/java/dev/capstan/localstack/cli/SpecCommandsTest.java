@@ -241,6 +241,33 @@ class SpecCommandsTest {
     }
 
     @Test
+    void whatAJobAsksForDecidesItsIdempotencyKeyNotHowItIsWritten() throws IOException {
+        JsonNode written = SpecCommands.documents(new java.io.ByteArrayInputStream("""
+                # a comment
+                apiVersion: capstan.dev/v1
+                kind: TrainingJob
+                metadata: {name: j, annotations: {b: "2", a: "1"}}
+                spec: {queue: q, image: i, resources: {cpu: 500m, memory: 1Gi}}
+                """.getBytes(StandardCharsets.UTF_8))).get(0);
+        JsonNode printed = SpecCommands.documents(new java.io.ByteArrayInputStream("""
+                apiVersion: capstan.dev/v1
+                kind: TrainingJob
+                metadata:
+                  name: j
+                  annotations: {a: "1", b: "2"}
+                  uid: wl-0123456789ab
+                spec:
+                  queue: q
+                  image: i
+                  resources: {memory: 1024Mi, cpu: "0.5"}
+                status: {phase: RUNNING}
+                """.getBytes(StandardCharsets.UTF_8))).get(0);
+
+        assertThat(SpecCommands.canonical(written, DocumentKind.TRAINING_JOB, written.toString()))
+                .isEqualTo(SpecCommands.canonical(printed, DocumentKind.TRAINING_JOB, printed.toString()));
+    }
+
+    @Test
     void getPrintsKubectlLikeTables() throws IOException {
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
         JsonNode job = SpecCommands.trainingJob(EventCodec.mapper().readTree("""

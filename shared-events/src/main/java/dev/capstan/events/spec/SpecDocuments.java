@@ -61,8 +61,14 @@ public final class SpecDocuments {
     static final String GPU = "nvidia.com/gpu";
     static final String GPU_SHARE = "nvidia.com/gpu.shared";
 
-    private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
-    private static final Set<String> METADATA = Set.of("name", "labels", "annotations");
+    /**
+     * {@code status} and the metadata the server sets ({@code uid}, {@code creationTimestamp}, {@code generation},
+     * {@code resourceVersion}) are read and ignored, as the Kubernetes API server ignores them on a create: what
+     * {@code get -o yaml} printed can be applied again.
+     */
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec", "status");
+    private static final Set<String> METADATA = Set.of("name", "labels", "annotations", "uid", "creationTimestamp",
+            "generation", "resourceVersion");
     private static final Set<String> TEMPLATE = Set.of("metadata", "spec");
     private static final Set<String> TEMPLATE_METADATA = Set.of("labels", "annotations");
     private static final Set<String> JOB = Set.of("queue", "image", "command", "args", "framework", "workers",
@@ -493,9 +499,6 @@ public final class SpecDocuments {
         private static String hint(String at, String field) {
             if (field.equals("namespace") && at.endsWith("/metadata")) {
                 return ": Capstan has no namespaces; work is divided by queue (spec.queue)";
-            }
-            if (field.equals("status") && at.isEmpty()) {
-                return ": status is reported by Capstan, not applied";
             }
             return "";
         }

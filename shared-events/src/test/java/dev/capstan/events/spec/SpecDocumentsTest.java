@@ -191,8 +191,8 @@ class SpecDocumentsTest {
                         "a TrainingJob is not taken here: send it to POST /api/v1/workloads"),
                 new Refused("no spec", "apiVersion: capstan.dev/v1\nkind: TrainingJob\nmetadata: {name: j}\n", null,
                         "/spec", "is required"),
-                new Refused("unknown top-level field", JOB + "status: {phase: Running}\n", null, "/status",
-                        "unknown field: status is reported by Capstan"),
+                new Refused("unknown top-level field", JOB + "replicas: 3\n", null, "/replicas",
+                        "unknown field (known: apiVersion, kind, metadata, spec, status)"),
                 new Refused("a namespace", JOB.replace("  name: llama-ft", "  name: llama-ft\n  namespace: ml"),
                         null, "/metadata/namespace", "Capstan has no namespaces"),
                 new Refused("unknown spec field", job("{queue: q, image: i, replicas: 3}"), null, "/spec/replicas",
@@ -252,6 +252,15 @@ class SpecDocumentsTest {
                             assertThat(p.pointer()).isEqualTo(c.wantPointer());
                             assertThat(p.message()).contains(c.wantMessage());
                         }));
+    }
+
+    @Test
+    void statusAndServerSetMetadataAreIgnoredSoThatWhatGetPrintedCanBeAppliedAgain() {
+        var printed = (SpecDocuments.TrainingJob) SpecDocuments.read(yaml(JOB.replace("  name: llama-ft",
+                "  name: llama-ft\n  uid: wl-0123456789ab\n  creationTimestamp: 2026-12-03T09:59:00Z")
+                + "status: {phase: RUNNING, attempt: 1}\n"));
+
+        assertThat(printed).isEqualTo(SpecDocuments.read(yaml(JOB)));
     }
 
     @Test
