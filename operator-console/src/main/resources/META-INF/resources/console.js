@@ -406,7 +406,7 @@ async function drawExperiment(name) {
   const metric = d.trials.flatMap((t) => Object.keys(t.curves))[0];
   const series = d.trials.filter((t) => metric && t.curves[metric]).map((t, i) => ({
     label: `#${t.number}`, color: PALETTE[i % PALETTE.length], points: t.curves[metric],
-    dashed: t.state !== 'SUCCEEDED' && t.state !== 'RUNNING' && t.state !== 'BEST', opacity: t.state === 'RUNNING' ? 1 : 0.75,
+    dashed: t.state === 'STOPPED' || t.state === 'FAILED', opacity: t.state === 'RUNNING' ? 1 : 0.75,
     legend: i < 15,
   }));
   return `<p><a href="#/tuning">← experiments</a></p><h2>${esc(x.name)} ${badge(x.state)}</h2>
@@ -415,7 +415,7 @@ async function drawExperiment(name) {
     ${chart(series, { xTime: false, yLabel: metric || '' })}
     <h3>Trials</h3><table id="trials"><tr><th>#</th><th>trial</th><th>state</th><th>parameters</th><th>step</th>
     <th>value</th><th>why it ended</th></tr>${d.trials.map((t) => `<tr data-trial="${esc(t.trialId)}"><td>${t.number}</td>
-    <td><a href="#/workloads/${seg(t.trialId)}">${esc(t.trialId)}</a></td><td>${badge(t.state)}</td>
+    <td>${esc(t.trialId)}</td><td>${badge(t.state)}</td>
     <td class="muted">${Object.entries(t.params || {}).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(' ')}</td>
     <td>${t.step ?? '—'}</td><td>${num(t.value, 4)}</td><td>${esc(t.reason || '')}</td></tr>`).join('')}</table>`;
 }

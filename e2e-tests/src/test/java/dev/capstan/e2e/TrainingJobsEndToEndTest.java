@@ -13,6 +13,7 @@ import dev.capstan.events.ServingReplica;
 import dev.capstan.events.Topics;
 import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.cli.ModelCommands;
+import dev.capstan.localstack.cli.SpecCommands;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
 import io.fabric8.kubernetes.api.model.Node;
@@ -898,5 +899,132 @@ class TrainingJobsEndToEndTest {
         assertThat(version.path("tags").path("capstan.dev/trial-id").asText()).isEqualTo(name + "-t1");
         assertThat(version.path("params").path("lr").asText()).isEqualTo("0.1");
         assertThat(version.path("metrics").path("top_1").asDouble()).isEqualTo(0.45);
+    }
+
+    /**
+     * A Kubernetes user's file: a TrainingJob, an InferenceService and an Experiment in one multi-document YAML,
+     * applied with {@code ./capstan apply -f} (run through {@link SpecCommands}). Each kind goes to its service; the job
+     * runs with the CPU it asked for and the memory it left out filled in per GPU; the service exists at generation 1;
+     * the experiment's trial runs on the experiment's queue and completes. Applied again, nothing is created twice.
+     */
+    @Test
+    void aMultiDocumentFileOfAllThreeKindsIsAppliedAndItsWorkRuns() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String job = "spec-job-" + run;
+        String service = "spec-svc-" + run;
+        String experiment = "spec-exp-" + run;
+        String queue = "specs-" + run;
+        String registry = stack.url("model-registry") + "/api/v1/models";
+        RestClient.call("POST", registry, "{\"name\":\"" + service + "\",\"queue\":\"" + queue + "\"}", 201);
+        RestClient.call("POST", registry + "/" + service + "/versions", "{\"artifactUri\":\"s3://e2e/" + service
+                + "/1\",\"format\":\"onnx\"}", 201);
+        RestClient.call("PUT", registry + "/" + service + "/aliases/production", "{\"version\":1}", 200);
+        Path file = Files.createTempFile("specs-", ".yaml");
+        Files.writeString(file, """
+                apiVersion: capstan.dev/v1
+                kind: TrainingJob
+                metadata:
+                  name: %1$s
+                  labels: {team: specs}
+                  annotations: {sim.capstan.dev/run-seconds: "2"}
+                spec:
+                  queue: %4$s
+                  image: registry/train:1
+                  command: [python, train.py]
+                  framework: pytorch
+                  workers: 2
+                  resources: {nvidia.com/gpu: 1, cpu: 500m}
+                ---
+                apiVersion: capstan.dev/v1
+                kind: InferenceService
+                metadata: {name: %2$s}
+                spec:
+                  queue: %4$s
+                  model: %2$s@production
+                  image: registry/serve:1
+                  resources: {nvidia.com/gpu.shared: 250m}
+                  minReplicas: 0
+                  scaleToZero: true
+                  targetRps: 3
+                ---
+                apiVersion: capstan.dev/v1
+                kind: Experiment
+                metadata: {name: %3$s}
+                spec:
+                  queue: %4$s
+                  objective: {metric: top_1, direction: maximize}
+                  searchSpace: {parameters: [{name: lr, type: categorical, choices: ["0.1"]}]}
+                  algorithm: {name: grid}
+                  parallelism: 1
+                  trialTemplate:
+                    metadata:
+                      annotations: {sim.capstan.dev/trainer-curves: "%5$s", sim.capstan.dev/trainer-time-scale: "0.02"}
+                    spec:
+                      image: trainer:e2e
+                      command: [train, "--lr=${lr}"]
+                      resources: {nvidia.com/gpu: 1}
+                """.formatted(job, service, experiment, queue, TUNING_CURVES));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SpecCommands cli = new SpecCommands(stack.url("submission-service"), stack.url("tuning-service"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                java.time.Clock.systemUTC());
+
+        int code = cli.run(List.of("apply", "-f", file.toString()));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "trainingjob.capstan.dev/" + job + " created", "inferenceservice.capstan.dev/" + service + " created",
+                "experiment.capstan.dev/" + experiment + " created");
+
+        // The job runs to its end, two pods with one GPU each, with the CPU it asked for and default memory.
+        JsonNode w = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    for (JsonNode n : rest.list("queue=" + queue + "&size=10").path("items")) {
+                        if (n.path("name").asText().equals(job)) {
+                            return n;
+                        }
+                    }
+                    return null;
+                }, n -> n != null && n.path("status").asText().equals("SUCCEEDED"));
+        JsonNode done = RestClient.fetch(stack.url("submission-service") + "/api/v1/workloads/"
+                + w.path("id").asText());
+        assertThat(done.path("spec").path("resources").path("cpuMilli").asLong()).isEqualTo(500);
+        assertThat(done.path("spec").path("resources").path("memoryMib").asLong()).isEqualTo(16_384);
+        assertThat(done.path("spec").path("annotations").path("team").asText()).isEqualTo("specs");
+        assertThat(done.path("pods").size()).isEqualTo(2);
+
+        // The service exists as the document described it.
+        JsonNode svc = RestClient.fetch(stack.url("submission-service") + "/api/v1/inference-services/" + service);
+        assertThat(svc.path("generation").asInt()).isEqualTo(1);
+        assertThat(svc.path("spec").path("replica").path("gpuMilli").asInt()).isEqualTo(250);
+        assertThat(svc.path("spec").path("replica").path("cpuMilli").asLong()).isEqualTo(1_000);
+
+        // The experiment's one trial runs as a training job on the experiment's queue and completes.
+        String tuning = stack.url("tuning-service") + "/api/v1/experiments/" + experiment;
+        JsonNode ended = Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> RestClient.fetch(tuning),
+                        e -> !e.path("state").asText().equals("RUNNING"));
+        assertThat(ended.path("state").asText()).as(ended.toString()).isEqualTo("SUCCEEDED");
+        assertThat(ended.path("trials").path(0).path("state").asText()).isEqualTo("COMPLETED");
+        List<String> names = new ArrayList<>();
+        rest.list("queue=" + queue + "&size=10").path("items").forEach(x -> names.add(x.path("name").asText()));
+        assertThat(names).containsExactlyInAnyOrder(job, experiment + "-t0");
+
+        // What kubectl users read back; and applying the file again creates nothing.
+        out.reset();
+        assertThat(cli.run(List.of("get", "trainingjobs", job))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern(job + " +" + queue + " +SUCCEEDED +2 +1 ");
+        out.reset();
+        assertThat(cli.run(List.of("describe", "trainingjob", job))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Resources:   cpu 500m, memory 16Gi, "
+                + "nvidia.com/gpu 1 per worker").containsPattern("Normal +Succeeded");
+        out.reset();
+        assertThat(cli.run(List.of("apply", "-f", file.toString()))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "trainingjob.capstan.dev/" + job + " unchanged", "inferenceservice.capstan.dev/" + service
+                        + " unchanged", "experiment.capstan.dev/" + experiment + " unchanged (it exists, and an "
+                        + "experiment is not changed once created: stop it and apply it under another name)");
+        assertThat(rest.list("queue=" + queue).path("total").asInt()).isEqualTo(2);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.capstan.events.EventCodec;
+import dev.capstan.events.spec.DocumentKind;
+import dev.capstan.events.spec.SpecDocuments;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +16,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The user commands of {@code ./capstan}: submit a YAML or JSON spec, list, describe, cancel; serve (create or
+ * The user commands of {@code ./capstan}: apply, get and describe Kubernetes-style specs ({@link SpecCommands}); submit
+ * a YAML or JSON spec in the flat format, list, describe, cancel; serve (create or
  * change an inference service from a YAML or JSON file), services, unserve; against
  * the REST API at {@code $CAPSTAN_API} (default http://127.0.0.1:8081); the scheduler's view from
  * {@code $CAPSTAN_SCHEDULER} (default http://127.0.0.1:8082); models, promote and rollback against the
@@ -34,6 +37,9 @@ public final class CapstanCli {
         String cmd = args.length > 0 ? args[0] : "";
         if (ModelCommands.handles(cmd)) {
             System.exit(ModelCommands.fromEnvironment().run(List.of(args)));
+        }
+        if (SpecCommands.handles(List.of(args))) {
+            System.exit(SpecCommands.fromEnvironment().run(List.of(args)));
         }
         if (TuningCommands.handles(cmd)) {
             System.exit(TuningCommands.fromEnvironment().run(List.of(args)));
@@ -121,10 +127,15 @@ public final class CapstanCli {
         Reply r = send(HttpRequest.newBuilder(URI.create(services))
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
-        if (r.statusCode() == 409 && spec.hasNonNull("name")) {
-            r = send(HttpRequest.newBuilder(URI.create(services + "/" + spec.path("name").asText()))
+        boolean document = SpecDocuments.isDocument(spec);
+        String name = document ? spec.path("metadata").path("name").asText(null) : spec.path("name").asText(null);
+        if (r.statusCode() == 409 && name != null) {
+            // PATCH takes the flat fields: a document (valid, or the POST would have refused it) is read into them
+            String change = document ? EventCodec.mapper().writeValueAsString(SpecDocuments.read(spec,
+                    DocumentKind.INFERENCE_SERVICE).spec()) : json;
+            r = send(HttpRequest.newBuilder(URI.create(services + "/" + name))
                     .header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(change)));
         }
         return r;
     }
@@ -248,7 +259,8 @@ public final class CapstanCli {
     }
 
     private static void usage() {
-        System.err.println("usage: ./capstan submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID|SERVICE"
+        System.err.println("usage: ./capstan apply -f FILE.yaml | get trainingjobs|inferenceservices|experiments|all "
+                + "[NAME] [-o yaml|json] | describe KIND NAME | submit FILE.yaml | list [status=RUNNING&queue=q] | describe ID|SERVICE"
                 + " | cancel ID | serve FILE.yaml | services | unserve SERVICE [REASON] | nodes | models [describe NAME | history NAME ALIAS] | promote NAME ALIAS VERSION [--reason TEXT]"
                 + " | rollback NAME ALIAS [--to VERSION] [--reason TEXT] | tune FILE | experiments [stop NAME [REASON]]");
         System.exit(2);

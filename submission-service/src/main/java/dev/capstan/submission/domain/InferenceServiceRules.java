@@ -33,15 +33,21 @@ public final class InferenceServiceRules {
     /**
      * Fills in what was left out: 1 to 10 replicas (0 to 10 when it may scale to zero), 10 requests per second per
      * replica unless a concurrency target is given, a 60 s grace before scaling to zero, a 30 s cold start, no gateway
-     * queue, whole GPUs, the default rollout (see {@link RolloutPolicy#defaults()}).
+     * queue, whole GPUs, CPU and memory per GPU ({@link ResourceDefaults#STANDARD}), the default rollout (see
+     * {@link RolloutPolicy#defaults()}).
      */
     public static InferenceServiceSpec withDefaults(InferenceServiceSpec s) {
+        return withDefaults(s, ResourceDefaults.STANDARD);
+    }
+
+    /** {@link #withDefaults(InferenceServiceSpec)}, a replica's CPU and memory left out taken from {@code resources}. */
+    public static InferenceServiceSpec withDefaults(InferenceServiceSpec s, ResourceDefaults resources) {
         boolean toZero = Boolean.TRUE.equals(s.scaleToZero());
         int min = s.minReplicas() != null ? s.minReplicas() : toZero ? 0 : 1;
         int max = s.maxReplicas() != null ? s.maxReplicas() : Math.max(min, 10);
         boolean byConcurrency = s.targetConcurrency() != null && s.targetConcurrency() > 0;
         return new InferenceServiceSpec(s.name(), s.queue(), s.model(), s.image(),
-                TrainingJobRules.withWholeGpus(s.replica()), min, max,
+                resources.fill(TrainingJobRules.withWholeGpus(s.replica())), min, max,
                 s.targetRps() != null ? s.targetRps() : byConcurrency ? 0.0 : 10.0,
                 s.targetConcurrency() != null ? s.targetConcurrency() : 0.0, toZero,
                 s.scaleToZeroGraceSeconds() != null ? s.scaleToZeroGraceSeconds() : 60,

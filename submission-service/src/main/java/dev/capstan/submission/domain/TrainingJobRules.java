@@ -32,9 +32,17 @@ public final class TrainingJobRules {
     private TrainingJobRules() {
     }
 
-    /** Fills in defaults: framework none, one worker, whole GPUs. */
+    /** Fills in defaults with the {@link ResourceDefaults#STANDARD} CPU and memory. */
     public static TrainingJobSpec withDefaults(TrainingJobSpec s) {
-        Resources r = withWholeGpus(s.resources());
+        return withDefaults(s, ResourceDefaults.STANDARD);
+    }
+
+    /**
+     * Fills in defaults: framework none, one worker, whole GPUs, and CPU and memory from {@code resources} (per GPU)
+     * where the spec leaves them out; a spec without resources asks for no GPU.
+     */
+    public static TrainingJobSpec withDefaults(TrainingJobSpec s, ResourceDefaults resources) {
+        Resources r = resources.fill(withWholeGpus(s.resources()));
         return new TrainingJobSpec(s.name(), s.queue(), s.image(), s.command(),
                 s.framework() == null ? Framework.NONE : s.framework(), s.workers() == 0 ? 1 : s.workers(), r,
                 s.priority(), s.annotations(), s.env(), s.output());
@@ -92,11 +100,12 @@ public final class TrainingJobRules {
         } else if (r.gpuMilli() < 1000 && r.gpus() != 1) {
             errors.add(new FieldError(field + ".gpuMilli", "a GPU share below 1000 needs exactly 1 GPU"));
         }
+        // 0 was filled in by the defaults; what is left at or below 0 was written so.
         if (r.cpuMilli() <= 0) {
-            errors.add(new FieldError(field + ".cpuMilli", "must be positive"));
+            errors.add(new FieldError(field + ".cpuMilli", "must be positive (leave it out for the default)"));
         }
         if (r.memoryMib() <= 0) {
-            errors.add(new FieldError(field + ".memoryMib", "must be positive"));
+            errors.add(new FieldError(field + ".memoryMib", "must be positive (leave it out for the default)"));
         }
         for (int i = 0; i < r.gpuModels().size(); i++) {
             String m = r.gpuModels().get(i);

@@ -11,6 +11,10 @@ import dev.capstan.events.InferenceServiceSpec;
 import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.TuningExperimentSpec;
 import dev.capstan.events.WorkloadRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capstan.events.spec.InvalidDocumentException;
+import dev.capstan.events.spec.SpecDocuments;
+import dev.capstan.submission.service.InvalidWorkloadException;
 import dev.capstan.submission.service.ExperimentSubmissions;
 import dev.capstan.submission.service.InferenceServices;
 import dev.capstan.submission.service.ModelCheck;
@@ -33,7 +37,9 @@ import org.jboss.logging.Logger;
  * {@code {"name":…,"change":{…}}} for a change ({@code ….change.v1}, the fields to replace) and
  * {@code {"name":…,"reason":…}} for a delete ({@code ….delete.v1}); for tuning experiments, tuning-service's REST
  * body for a create ({@code dev.capstan.experiment.create.v1}) and {@code {"name":…,"reason":…}} for a stop
- * ({@code dev.capstan.experiment.stop.v1}).
+ * ({@code dev.capstan.experiment.stop.v1}). A value that is a Kubernetes-style document ({@code apiVersion:
+ * capstan.dev/v1}, {@code kind: TrainingJob | InferenceService | Experiment}) creates what its kind says, with no
+ * {@code ce_type} or the kind's create type.
  * A record without {@code ce_type} is a submit. Both CloudEvents bindings are read: binary mode ({@code ce_}
  * headers, the value is the data) and structured mode ({@code content-type: application/cloudevents+json}, the
  * value is the envelope with the data inside). Anything unreadable or invalid is thrown, which sends the
@@ -100,6 +106,47 @@ public class WorkloadRequestConsumer {
                 + record.offset(), () -> handle(record));
     }
 
+    /** The value as a Kubernetes-style document, or null when it is something else (the typed records). */
+    private static JsonNode document(String value) {
+        if (value == null || !value.stripLeading().startsWith("{")) {
+            return null;
+        }
+        try {
+            JsonNode tree = EventCodec.mapper().readTree(value);
+            return SpecDocuments.isDocument(tree) ? tree : null;
+        } catch (JsonProcessingException notJson) {
+            return null; // the typed path words the reason
+        }
+    }
+
+    /**
+     * A document creates what its kind says. A {@code ce_type} is optional; one that names another request than the
+     * kind's create is refused rather than guessed at.
+     */
+    private void handleDocument(JsonNode document, String type, String requestId) {
+        SpecDocuments.Document d;
+        try {
+            d = SpecDocuments.read(document);
+        } catch (InvalidDocumentException e) {
+            throw new IllegalArgumentException("not a valid document: " + e.getMessage(), e);
+        }
+        String create = switch (d.kind()) {
+            case TRAINING_JOB -> SUBMIT;
+            case INFERENCE_SERVICE -> CREATE_SERVICE;
+            case EXPERIMENT -> CREATE_EXPERIMENT;
+        };
+        if (type != null && !type.equals(create)) {
+            throw new IllegalArgumentException("a " + d.kind().kind() + " document is sent with ce_type " + create
+                    + " or none, not " + type);
+        }
+        InvalidWorkloadException.inTermsOf(d.kind(), () -> switch (d.kind()) {
+            case TRAINING_JOB -> workloads.submit((TrainingJobSpec) d.spec(), requestId, "kafka").created();
+            case INFERENCE_SERVICE -> services.create((InferenceServiceSpec) d.spec(), requestId, "kafka").created();
+            case EXPERIMENT -> experiments.submit((TuningExperimentSpec) d.spec(), requestId);
+        });
+        LOG.debugf("request %s -> %s %s", requestId, d.kind().kind(), d.name());
+    }
+
     private void handle(ConsumerRecord<String, String> record) {
         String type = KafkaHeaders.get(record, CloudEventHeaders.CE_TYPE);
         String id = KafkaHeaders.get(record, CloudEventHeaders.CE_ID);
@@ -117,7 +164,10 @@ public class WorkloadRequestConsumer {
             throw new IllegalArgumentException("a workload request needs a request id: the record key, or the "
                     + "CloudEvents id");
         }
-        if (type == null || SUBMIT.equals(type)) {
+        JsonNode document = document(value);
+        if (document != null) {
+            handleDocument(document, type, requestId);
+        } else if (type == null || SUBMIT.equals(type)) {
             TrainingJobSpec spec = read(TrainingJobSpec.class, value, "a training job");
             var result = workloads.submit(spec, requestId, "kafka");
             LOG.debugf("request %s -> workload %s (created=%s)", requestId, result.workload().id(), result.created());

@@ -1,6 +1,12 @@
 package dev.capstan.submission.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.events.InferenceServiceSpec;
+import dev.capstan.events.spec.DocumentKind;
+import dev.capstan.events.spec.SpecDocuments;
+import dev.capstan.submission.service.InvalidWorkloadException;
 import dev.capstan.submission.service.InferenceServiceView;
 import dev.capstan.submission.service.InferenceServices;
 import dev.capstan.submission.service.WorkloadNotFoundException;
@@ -27,19 +33,29 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class InferenceServiceResource {
 
     private final InferenceServices services;
+    private final ObjectMapper mapper;
 
-    InferenceServiceResource(InferenceServices services) {
+    InferenceServiceResource(InferenceServices services, ObjectMapper mapper) {
         this.services = services;
+        this.mapper = mapper;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an inference service",
-            description = "201 with the service (defaults filled in, generation 1); 200 with the earlier one when the "
-                    + "Idempotency-Key was seen; 409 when the name is taken; 422 naming every invalid field")
-    public Response create(InferenceServiceSpec spec, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @Context UriInfo uri) {
-        var result = services.create(spec, WorkloadResource.blankToNull(idempotencyKey), "rest");
+            description = "The flat format, or a Kubernetes-style document (apiVersion capstan.dev/v1, kind "
+                    + "InferenceService). 201 with the service (defaults filled in, generation 1); 200 with the "
+                    + "earlier one when the Idempotency-Key was seen; 409 when the name is taken; 400 naming the JSON "
+                    + "pointer of a document's problem; 422 naming every invalid field")
+    public Response create(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Context UriInfo uri) throws JsonProcessingException {
+        InferenceServiceSpec spec = SpecBodies.read(mapper, body, DocumentKind.INFERENCE_SERVICE,
+                InferenceServiceSpec.class);
+        String key = WorkloadResource.blankToNull(idempotencyKey);
+        var result = SpecDocuments.isDocument(body)
+                ? InvalidWorkloadException.inTermsOf(DocumentKind.INFERENCE_SERVICE, () -> services.create(spec, key,
+                        "rest"))
+                : services.create(spec, key, "rest");
         if (!result.created()) {
             return Response.ok(result.service()).build();
         }

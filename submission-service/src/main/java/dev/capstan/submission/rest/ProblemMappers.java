@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.capstan.rest.FallbackProblemMappers;
 import dev.capstan.rest.JsonProblems;
+import dev.capstan.events.spec.InvalidDocumentException;
 import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.service.InvalidWorkloadException;
 import dev.capstan.submission.service.ModelCheck;
@@ -15,12 +16,22 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Maps errors to {@code application/problem+json}: 422 names the field, 400 unreadable JSON, 404, 409. */
+/**
+ * Maps errors to {@code application/problem+json}: 422 names the field, 400 unreadable JSON or an unreadable document
+ * (each problem at its JSON pointer), 404, 409.
+ */
 public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidWorkloadException e) {
         return Problem.response(422, "Invalid workload", e.getMessage(), e.errors());
+    }
+
+    /** A Kubernetes-style document that cannot be read: each problem at its JSON pointer, as the API server does. */
+    @ServerExceptionMapper
+    public Response invalidDocument(InvalidDocumentException e) {
+        return Problem.response(400, "Invalid document", e.getMessage(), e.problems().stream()
+                .map(p -> new FieldError(p.pointer(), p.message())).toList());
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,12 @@
 package dev.capstan.submission.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.events.TrainingJobSpec;
+import dev.capstan.events.spec.DocumentKind;
+import dev.capstan.events.spec.SpecDocuments;
+import dev.capstan.submission.service.InvalidWorkloadException;
 import dev.capstan.submission.domain.WorkloadStatus;
 import dev.capstan.submission.service.WorkloadNotFoundException;
 import dev.capstan.submission.service.WorkloadService;
@@ -21,24 +27,33 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Training jobs over REST: submit, read, list, cancel. */
+/** Training jobs over REST: submit (flat or as a Kubernetes-style document), read, list, cancel. */
 @Path("/api/v1/workloads")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkloadResource {
 
     private final WorkloadService workloads;
+    private final ObjectMapper mapper;
 
-    WorkloadResource(WorkloadService workloads) {
+    WorkloadResource(WorkloadService workloads, ObjectMapper mapper) {
         this.workloads = workloads;
+        this.mapper = mapper;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a training job",
-            description = "201 with the new workload; 200 with the earlier one when the Idempotency-Key was seen")
-    public Response submit(TrainingJobSpec spec, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @jakarta.ws.rs.core.Context UriInfo uri) {
-        var result = workloads.submit(spec, blankToNull(idempotencyKey), "rest");
+            description = "The flat format, or a Kubernetes-style document (apiVersion capstan.dev/v1, kind "
+                    + "TrainingJob). 201 with the new workload; 200 with the earlier one when the Idempotency-Key was "
+                    + "seen; 400 naming the JSON pointer of a document's problem; 422 naming every invalid field")
+    public Response submit(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @jakarta.ws.rs.core.Context UriInfo uri) throws JsonProcessingException {
+        TrainingJobSpec spec = SpecBodies.read(mapper, body, DocumentKind.TRAINING_JOB, TrainingJobSpec.class);
+        String key = blankToNull(idempotencyKey);
+        var result = SpecDocuments.isDocument(body)
+                ? InvalidWorkloadException.inTermsOf(DocumentKind.TRAINING_JOB, () -> workloads.submit(spec, key,
+                        "rest"))
+                : workloads.submit(spec, key, "rest");
         if (!result.created()) {
             return Response.ok(result.workload()).build();
         }

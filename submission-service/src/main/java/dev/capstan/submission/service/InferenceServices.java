@@ -5,6 +5,7 @@ import dev.capstan.events.InferenceServiceSpec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.domain.InferenceServiceRules;
+import dev.capstan.submission.domain.QueueResourceDefaults;
 import dev.capstan.submission.persistence.InferenceServiceEntity;
 import dev.capstan.support.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,12 +34,15 @@ public class InferenceServices {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final ModelCheck models;
+    private final QueueResourceDefaults resourceDefaults;
 
-    InferenceServices(Outbox outbox, Clock clock, MeterRegistry metrics, ModelCheck models) {
+    InferenceServices(Outbox outbox, Clock clock, MeterRegistry metrics, ModelCheck models,
+            QueueResourceDefaults resourceDefaults) {
         this.outbox = outbox;
         this.clock = clock;
         this.metrics = metrics;
         this.models = models;
+        this.resourceDefaults = resourceDefaults;
     }
 
     /** What a create did: the service, and whether it was created now or found by request id. */
@@ -62,7 +66,8 @@ public class InferenceServices {
         if (requested == null) {
             throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
         }
-        InferenceServiceSpec spec = InferenceServiceRules.withDefaults(requested);
+        InferenceServiceSpec spec = InferenceServiceRules.withDefaults(requested,
+                resourceDefaults.of(requested.queue()));
         List<FieldError> errors = InferenceServiceRules.validate(spec);
         if (!errors.isEmpty()) {
             throw new InvalidWorkloadException(errors);
@@ -139,7 +144,9 @@ public class InferenceServices {
             InferenceServiceEntity e = locked(name);
             InferenceServiceSpec current = EventCodec.fromJson(InferenceServiceSpec.class, e.spec);
             List<FieldError> errors = new ArrayList<>(InferenceServiceRules.changeErrors(current, change));
-            InferenceServiceSpec next = InferenceServiceRules.withDefaults(InferenceServiceRules.merge(current, change));
+            InferenceServiceSpec merged = InferenceServiceRules.merge(current, change);
+            InferenceServiceSpec next = InferenceServiceRules.withDefaults(merged,
+                    resourceDefaults.of(merged.queue()));
             errors.addAll(InferenceServiceRules.validate(next));
             if (!errors.isEmpty()) {
                 throw new InvalidWorkloadException(errors);

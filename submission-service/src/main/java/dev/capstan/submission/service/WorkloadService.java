@@ -11,6 +11,7 @@ import dev.capstan.events.TrainingJobSpec;
 import dev.capstan.events.WorkloadEvent;
 import dev.capstan.submission.domain.FieldError;
 import dev.capstan.submission.domain.Lifecycle;
+import dev.capstan.submission.domain.QueueResourceDefaults;
 import dev.capstan.submission.domain.TrainingJobRules;
 import dev.capstan.submission.domain.WorkloadStatus;
 import dev.capstan.support.idempotency.ProcessedEvents;
@@ -45,12 +46,15 @@ public class WorkloadService {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final ProcessedEvents processed;
+    private final QueueResourceDefaults resourceDefaults;
 
-    WorkloadService(Outbox outbox, Clock clock, MeterRegistry metrics, ProcessedEvents processed) {
+    WorkloadService(Outbox outbox, Clock clock, MeterRegistry metrics, ProcessedEvents processed,
+            QueueResourceDefaults resourceDefaults) {
         this.outbox = outbox;
         this.clock = clock;
         this.metrics = metrics;
         this.processed = processed;
+        this.resourceDefaults = resourceDefaults;
     }
 
     /** What a submission did: the workload, and whether it was created now or found by request id. */
@@ -76,7 +80,7 @@ public class WorkloadService {
         if (requested == null) {
             throw new InvalidWorkloadException(List.of(new FieldError("body", "is required")));
         }
-        TrainingJobSpec spec = TrainingJobRules.withDefaults(requested);
+        TrainingJobSpec spec = TrainingJobRules.withDefaults(requested, resourceDefaults.of(requested.queue()));
         List<FieldError> errors = TrainingJobRules.validate(spec);
         if (!errors.isEmpty()) {
             throw new InvalidWorkloadException(errors);

@@ -46,18 +46,17 @@ class TrainingJobRulesTest {
                         "workers"),
                 new Case("distributed without framework",
                         s -> with(s, s.name(), s.queue(), s.image(), Framework.NONE, 2, r), "framework"),
-                new Case("missing resources", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1, null),
-                        "resources"),
                 new Case("negative gpus", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
                         new Resources(-1, 1000, List.of(), 1000, 1024)), "resources.gpus"),
                 new Case("share of two gpus", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
                         new Resources(2, 500, List.of(), 1000, 1024)), "resources.gpuMilli"),
                 new Case("share above one gpu", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
                         new Resources(1, 1500, List.of(), 1000, 1024)), "resources.gpuMilli"),
-                new Case("no cpu", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
-                        new Resources(1, 1000, List.of(), 0, 1024)), "resources.cpuMilli"),
-                new Case("no memory", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
-                        new Resources(1, 1000, List.of(), 1000, 0)), "resources.memoryMib"),
+                // 0 (left out) gets a default since CPU and memory default per GPU; below 0 was written so.
+                new Case("negative cpu", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
+                        new Resources(1, 1000, List.of(), -1, 1024)), "resources.cpuMilli"),
+                new Case("negative memory", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
+                        new Resources(1, 1000, List.of(), 1000, -1)), "resources.memoryMib"),
                 new Case("blank gpu model", s -> with(s, s.name(), s.queue(), s.image(), s.framework(), 1,
                         new Resources(1, 1000, List.of("A100", " "), 1000, 1024)), "resources.gpuModels[1]"),
                 new Case("output model with a slash", s -> withOutput(s, new ModelOutput("a/b", "s3://m/x", null)),
@@ -118,6 +117,21 @@ class TrainingJobRulesTest {
         assertThat(TrainingJobRules.validate(valid())).isEmpty();
         assertThat(TrainingJobRules.validate(withOutput(valid(), new ModelOutput("fraud.v2_x", "s3://m/fraud/7",
                 "pytorch")))).isEmpty();
+    }
+
+    @Test
+    void aJobWithoutCpuMemoryOrResourcesGetsTheDefaultsInsteadOfARefusal() {
+        TrainingJobSpec noCpuNoMemory = with(valid(), "j", "q", "img", Framework.PYTORCH, 2,
+                new Resources(2, 0, List.of("A100"), 0, 0));
+        TrainingJobSpec noResources = with(valid(), "j", "q", "img", Framework.NONE, 1, null);
+
+        TrainingJobSpec gpu = TrainingJobRules.withDefaults(noCpuNoMemory, ResourceDefaults.STANDARD);
+        TrainingJobSpec cpuOnly = TrainingJobRules.withDefaults(noResources, ResourceDefaults.STANDARD);
+
+        assertThat(gpu.resources()).isEqualTo(new Resources(2, 1000, List.of("A100"), 8_000, 32_768));
+        assertThat(cpuOnly.resources()).isEqualTo(new Resources(0, 1000, List.of(), 1_000, 4_096));
+        assertThat(TrainingJobRules.validate(gpu)).isEmpty();
+        assertThat(TrainingJobRules.validate(cpuOnly)).isEmpty();
     }
 
     @Test

@@ -34,6 +34,7 @@ class MalformedInputTest {
     static final int BODIES = 10_000;
     static final int PARAMETERS = 10_000;
     static final int IDS = 2_000;
+    static final int DOCUMENTS = 4_000;
 
     static final String VALID = """
             {"name":"fuzz","queue":"fuzz","image":"registry/train:1","command":["python","train.py"],
@@ -128,6 +129,35 @@ class MalformedInputTest {
         String firstViolations = fuzz.report("POST /api/v1/workloads");
         assertThat(fuzz.violations()).as(firstViolations).isEmpty();
         assertThat(fuzz.statuses().keySet()).as("some bodies refused as unreadable or invalid").contains(400, 422);
+    }
+
+    /** A Kubernetes-style TrainingJob; kept off the GPUs as {@link #VALID} is (FUZZ-GPU and a pebibyte of memory). */
+    static final String DOCUMENT = """
+            {"apiVersion":"capstan.dev/v1","kind":"TrainingJob",
+             "metadata":{"name":"fuzz","labels":{"a":"b"},"annotations":{"a":"b"}},
+             "spec":{"queue":"fuzz","image":"registry/train:1","command":["python"],"args":["x"],"framework":"pytorch",
+                     "workers":1,"priority":0,"env":[{"name":"K","value":"V"}],
+                     "resources":{"cpu":"1","memory":"1Pi","nvidia.com/gpu":1},"gpuModels":["FUZZ-GPU"],
+                     "output":{"model":"fuzz","artifactUri":"s3://fuzz/model","format":"pytorch"}}}
+            """;
+
+    /** Fields a mutation may replace: all but the memory and the GPU models, as for {@link #FIELDS}. */
+    static final List<String> DOCUMENT_FIELDS = List.of("apiVersion", "kind", "metadata", "metadata.name",
+            "metadata.labels", "metadata.labels.a", "metadata.annotations", "metadata.annotations.a", "spec",
+            "spec.queue", "spec.image", "spec.command", "spec.args[0]", "spec.framework", "spec.workers",
+            "spec.priority", "spec.env", "spec.env[0]", "spec.env[0].name", "spec.env[0].value", "spec.resources",
+            "spec.resources.cpu", "spec.output", "spec.output.model", "spec.unknownField", "unknownField");
+
+    /** Kubernetes-style documents: every refusal a problem (400 unreadable, 422 invalid), never a 5xx. */
+    @Test
+    void malformedDocumentsNeverGet5xxAndEveryRefusalIsAProblem() throws Exception {
+        Fuzz fuzz = new Fuzz().run(Fuzz.bodies(DOCUMENT, DOCUMENT_FIELDS).sampleStream().limit(DOCUMENTS).toList(),
+                body -> HttpRequest.newBuilder(workloads).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+
+        String firstViolations = fuzz.report("POST /api/v1/workloads (documents)");
+        assertThat(fuzz.violations()).as(firstViolations).isEmpty();
+        assertThat(fuzz.statuses().keySet()).contains(400, 422);
     }
 
     @Test

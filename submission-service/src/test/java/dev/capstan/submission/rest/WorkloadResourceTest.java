@@ -77,6 +77,30 @@ class WorkloadResourceTest {
                 .body("errors[0].field", equalTo("framework"));
     }
 
+    /**
+     * A job that leaves out CPU and memory gets them per GPU (it was refused before), from its queue's configuration
+     * where it has one ({@code %test.capstan.queues."team-big".*} in application.properties: 8 cores, 64Gi).
+     */
+    @Test
+    void cpuAndMemoryLeftOutComePerGpuFromTheQueueOrTheGlobalDefaults() {
+        String bare = """
+                {"name":"bare","queue":"%s","image":"registry/train:1","framework":"pytorch","workers":2,
+                 "resources":{"gpus":2,"gpuModels":["FUZZ-GPU"]}}
+                """;
+        given().contentType(ContentType.JSON).body(bare.formatted(uniqueQueue())).post("/api/v1/workloads")
+                .then().statusCode(201).body("spec.resources.cpuMilli", equalTo(8_000))
+                .body("spec.resources.memoryMib", equalTo(32_768));
+        given().contentType(ContentType.JSON).body(bare.formatted("team-big")).post("/api/v1/workloads")
+                .then().statusCode(201).body("spec.resources.cpuMilli", equalTo(16_000))
+                .body("spec.resources.memoryMib", equalTo(131_072));
+        String cpuOnly = """
+                {"name":"cpu-only","queue":"%s","image":"registry/etl:1"}
+                """.formatted(uniqueQueue());
+        given().contentType(ContentType.JSON).body(cpuOnly).post("/api/v1/workloads")
+                .then().statusCode(201).body("spec.resources.gpus", equalTo(0))
+                .body("spec.resources.cpuMilli", equalTo(1_000)).body("spec.resources.memoryMib", equalTo(4_096));
+    }
+
     @Test
     void malformedJsonGets400Problem() {
         given().contentType(ContentType.JSON).body("{\"name\": ").when().post("/api/v1/workloads")

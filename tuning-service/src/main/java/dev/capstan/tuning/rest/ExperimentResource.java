@@ -1,6 +1,12 @@
 package dev.capstan.tuning.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.events.TuningExperimentSpec;
+import dev.capstan.events.spec.DocumentKind;
+import dev.capstan.events.spec.SpecDocuments;
+import dev.capstan.tuning.domain.FieldProblem;
 import dev.capstan.tuning.service.ExperimentView;
 import dev.capstan.tuning.service.Experiments;
 import jakarta.ws.rs.Consumes;
@@ -24,16 +30,38 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ExperimentResource {
 
-    private final Experiments experiments;
+    /** A template's env variable: a list entry in the document, so its name goes in the message. */
+    private static final String ENV = "trialTemplate.env.";
 
-    ExperimentResource(Experiments experiments) {
+    private final Experiments experiments;
+    private final ObjectMapper mapper;
+
+    ExperimentResource(Experiments experiments, ObjectMapper mapper) {
         this.experiments = experiments;
+        this.mapper = mapper;
     }
 
     @POST
-    @Operation(summary = "Create an experiment: 201, or 422 naming each field at fault, or 409 when the name is taken")
-    public Response create(TuningExperimentSpec request) {
-        ExperimentView v = experiments.create(request);
+    @Operation(summary = "Create an experiment: 201, or 422 naming each field at fault, or 409 when the name is taken",
+            description = "The flat format, or a Kubernetes-style document (apiVersion capstan.dev/v1, kind "
+                    + "Experiment; 400 naming the JSON pointer of what cannot be read, and 422 naming each field at "
+                    + "fault by its pointer in the document)")
+    public Response create(JsonNode body) throws JsonProcessingException {
+        ExperimentView v;
+        if (SpecDocuments.isDocument(body)) {
+            var request = (TuningExperimentSpec) SpecDocuments.read(body, DocumentKind.EXPERIMENT).spec();
+            try {
+                v = experiments.create(request);
+            } catch (Experiments.Invalid e) {
+                // what the user wrote is the document: name each field by its pointer there
+                throw new Experiments.Invalid(e.problems.stream().map(p -> new FieldProblem(
+                        SpecDocuments.pointer(DocumentKind.EXPERIMENT, p.field()), p.field().startsWith(ENV)
+                                ? p.field().substring(ENV.length()) + ": " + p.message() : p.message())).toList());
+            }
+        } else {
+            v = experiments.create(body == null || body.isNull() ? null
+                    : mapper.treeToValue(body, TuningExperimentSpec.class));
+        }
         return Response.created(URI.create("/api/v1/experiments/" + v.name())).entity(v).build();
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.capstan.rest.FallbackProblemMappers;
 import dev.capstan.rest.JsonProblems;
 import dev.capstan.rest.Problems;
+import dev.capstan.events.spec.InvalidDocumentException;
 import dev.capstan.tuning.domain.FieldProblem;
 import dev.capstan.tuning.service.Experiments;
 import jakarta.ws.rs.WebApplicationException;
@@ -22,6 +23,13 @@ public class ProblemMappers {
         List<Map<String, String>> errors = e.problems.stream()
                 .map((FieldProblem p) -> Map.of("field", p.field(), "message", p.message())).toList();
         return Problems.response(422, "Invalid request", e.getMessage(), errors).build();
+    }
+
+    /** A Kubernetes-style document that cannot be read: each problem at its JSON pointer. */
+    @ServerExceptionMapper
+    public Response invalidDocument(InvalidDocumentException e) {
+        return Problems.response(400, "Invalid document", e.getMessage(), e.problems().stream()
+                .map(p -> Map.of("field", p.pointer(), "message", p.message())).toList()).build();
     }
 
     @ServerExceptionMapper
