@@ -108,6 +108,12 @@ class ConsoleServiceTest {
         reader.start();
         assertThat(lines.poll(20, TimeUnit.SECONDS)).as("the first push names every section").contains("GPUS")
                 .contains("MODELS");
+        // The console reads the topics from their beginning: once a first model of this run shows, it has caught up,
+        // and the next MODELS push is this test's second model.
+        TestKafka.publish(new ModelEvent.ModelVersionRegistered("console-" + run + "-a", 1, "s3://m/1", null,
+                Instant.now(), null, null, "test"), "test");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/console/models/console-" + run
+                + "-a").then().statusCode(200));
         lines.clear();
         TestKafka.publish(new ModelEvent.ModelVersionRegistered("console-" + run, 1, "s3://m/1", null, Instant.now(),
                 null, null, "test"), "test");
@@ -115,8 +121,8 @@ class ConsoleServiceTest {
             String l = lines.poll(1, TimeUnit.SECONDS);
             return l != null && l.contains("MODELS");
         });
-        given().get("/api/console/models/console-" + run).then().statusCode(200).body("versions[0].version",
-                equalTo(1));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/console/models/console-" + run)
+                .then().statusCode(200).body("versions[0].version", equalTo(1)));
     }
 
     @Test
