@@ -19,11 +19,12 @@ import org.apache.kafka.common.config.TopicConfig;
 public final class TopicSetup {
 
     /**
-     * Services that own a dead-letter topic: those whose consumers' failure strategy names one (application.properties)
-     * and operator-console. The scheduler skips what it cannot read (it rebuilds its state from the log) and has none.
+     * Services that own a dead-letter topic: those whose consumers' failure strategy names one (application.properties).
+     * The scheduler skips what it cannot read (it rebuilds its state from the log), and so does operator-console
+     * (it decides nothing; the topic's real consumer dead-letters the record): neither has one.
      */
     public static final List<String> CONSUMERS = List.of("submission-service", "executor-service",
-            "autoscaler-service", "model-registry", "tuning-service", "operator-console");
+            "autoscaler-service", "model-registry", "tuning-service");
 
     private TopicSetup() {
     }

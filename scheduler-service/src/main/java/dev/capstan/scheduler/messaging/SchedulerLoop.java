@@ -310,16 +310,17 @@ public class SchedulerLoop {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /**
-     * Publishes one cycle's decisions in one Kafka transaction: consumers read them with {@code read_committed}, so
-     * a cycle is seen whole or not at all, and a fenced (deposed) instance's decisions never.
-     */
+    /** What the REST API and the queue gauges read, as of now. */
     private void takeSnapshot(SchedulerCore core) {
         SchedulerCore.Snapshot s = core.snapshot();
         snapshot.set(s);
         meters.queues(s);
     }
 
+    /**
+     * Publishes one cycle's decisions in one Kafka transaction: consumers read them with {@code read_committed}, so
+     * a cycle is seen whole or not at all, and a fenced (deposed) instance's decisions never.
+     */
     private void publish(KafkaProducer<String, String> producer, List<PlacementEvent> decisions, SchedulerCore core) {
         if (decisions.isEmpty()) {
             return;
