@@ -33,6 +33,7 @@ public final class ReadModel {
         GPUS, QUEUES, WORKLOADS, SERVICES, MODELS, TUNING
     }
 
+    private final java.time.Clock clock;
     private final ClusterView cluster = new ClusterView();
     private final WorkloadsView workloads = new WorkloadsView(cluster::forget);
     private final ServingView serving = new ServingView();
@@ -43,6 +44,11 @@ public final class ReadModel {
     private long applied;
     private Instant lastEventAt;
 
+    /** @param clock what "when the last event came" reads */
+    public ReadModel(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
     /** Folds one event in; returns the sections it changed (empty for an event the console does not show). */
     public synchronized Set<Section> apply(CapstanEvent event) {
         Set<Section> touched = route(event);
@@ -51,7 +57,7 @@ public final class ReadModel {
             touched.forEach(s -> changedAt.put(s, version));
         }
         applied++;
-        lastEventAt = Instant.now();
+        lastEventAt = clock.instant();
         return touched;
     }
 
@@ -97,10 +103,9 @@ public final class ReadModel {
             w.workers = Math.max(1, s.spec().workers());
             w.perPod = PodRequest.of(s.spec().resources());
             w.submittedAt = s.submittedAt();
-            if (w.history.stream().noneMatch(h -> h.event().equals("submitted"))) {
-                cluster.seen(w.perPod);
-                workloads.note(w, s.submittedAt(), "submitted", s.spec().workers() + " × " + describe(w.perPod)
-                        + " in " + s.spec().queue());
+            if (workloads.note(w, s.submittedAt(), "submitted", s.spec().workers() + " × " + describe(w.perPod)
+                    + " in " + s.spec().queue(), 0)) {
+                cluster.seen(w.perPod); // once per workload, however often the submission is delivered
             }
             return EnumSet.of(Section.WORKLOADS, Section.QUEUES, Section.GPUS);
         } else if (e instanceof WorkloadEvent.WorkloadCancelled c) {
@@ -155,12 +160,13 @@ public final class ReadModel {
                 w.attempt = a.attempt();
                 w.pods = a.pods();
             }
-            if (a.serving() != null && w.history.stream().noneMatch(h -> h.event().startsWith("admitted"))) {
-                cluster.seen(w.perPod);
+            boolean firstWord = workloads.note(w, a.admittedAt(), "admitted (attempt " + a.attempt() + ")",
+                    placed(a.pods()), a.attempt());
+            if (a.serving() != null && firstWord && a.attempt() <= 1) {
+                cluster.seen(w.perPod); // a replica has no submission: its first admission puts it in the mix
             }
             workloads.admitted(w, a.queue(), a.admittedAt());
             cluster.admitted(a, w.perPod, w.kind);
-            workloads.note(w, a.admittedAt(), "admitted (attempt " + a.attempt() + ")", placed(a.pods()));
             workloads.status(w, a.attempt(), WorkloadsView.Status.ADMITTED, null, false);
             return EnumSet.of(Section.WORKLOADS, Section.QUEUES, Section.GPUS);
         } else if (e instanceof PlacementEvent.WorkloadPending p) {

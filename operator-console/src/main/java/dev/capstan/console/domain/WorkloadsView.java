@@ -116,12 +116,13 @@ public final class WorkloadsView {
     /**
      * A line of history, once: delivery is at least once, and two executor instances both report the milestones of
      * a gang (executor-service's README), each with its own time. A milestone of an attempt ({@code attempt >= 0})
-     * is one line whoever reported it first; other lines are dropped only when exactly the same.
+     * is one line whoever reported it first; other lines are dropped only when exactly the same. Returns whether the
+     * line is new.
      */
-    void note(Workload w, Instant at, String event, String detail, int attempt) {
+    boolean note(Workload w, Instant at, String event, String detail, int attempt) {
         History h = new History(at, event, detail);
         if (attempt >= 0 ? !w.milestones.add(event + "#" + attempt) : w.history.contains(h)) {
-            return;
+            return false;
         }
         w.history.addLast(h);
         while (w.history.size() > HISTORY) {
@@ -130,6 +131,7 @@ public final class WorkloadsView {
         if (at != null && (w.updatedAt == null || at.isAfter(w.updatedAt))) {
             w.updatedAt = at;
         }
+        return true;
     }
 
     /**

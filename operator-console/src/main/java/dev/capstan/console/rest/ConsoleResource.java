@@ -44,11 +44,11 @@ public class ConsoleResource {
     private final ConsoleConfig config;
     private final Clock clock;
 
-    ConsoleResource(ReadModel model, ModelActions actions, ConsoleConfig config) {
+    ConsoleResource(ReadModel model, ModelActions actions, ConsoleConfig config, Clock clock) {
         this.model = model;
         this.actions = actions;
         this.config = config;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     @GET

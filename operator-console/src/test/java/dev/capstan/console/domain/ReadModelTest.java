@@ -43,7 +43,7 @@ class ReadModelTest {
 
     @Test
     void aJobGoesFromPendingToRunningToSucceededAndItsGpusAreFreedOnRelease() {
-        ReadModel m = new ReadModel();
+        ReadModel m = new ReadModel(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         m.apply(node("a100-0", "rack-0", 8));
         m.apply(submitted("wl-1", "team-a", 1, 2, 1000));
         m.apply(new PlacementEvent.WorkloadPending("wl-1", "needs 2 GPUs: none free", T0.plusSeconds(1)));
@@ -76,7 +76,7 @@ class ReadModelTest {
 
     @Test
     void eventsReadOutOfOrderAcrossTopicsDoNotMoveAStatusBackNorResurrectReleasedGpus() {
-        ReadModel m = new ReadModel();
+        ReadModel m = new ReadModel(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         m.apply(node("a100-0", "rack-0", 8));
         m.apply(submitted("wl-2", "team-a", 1, 1, 1000));
         // executions read before placements: running and released come before the admission
@@ -89,7 +89,7 @@ class ReadModelTest {
 
     @Test
     void sharedGpusShowTheirFillAndTheStrandedShareAgainstTheMix() {
-        ReadModel m = new ReadModel();
+        ReadModel m = new ReadModel(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         m.apply(node("a100-0", "rack-0", 2));
         m.apply(submitted("wl-a", "q", 1, 1, 1000)); // the mix: whole-GPU pods
         m.apply(submitted("wl-b", "q", 1, 1, 1000));
@@ -105,7 +105,7 @@ class ReadModelTest {
 
     @Test
     void aliasHistoryIsNewestFirstAndTheAliasFollowsItsLastMove() {
-        ReadModel m = new ReadModel();
+        ReadModel m = new ReadModel(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         m.apply(new ModelEvent.ModelVersionRegistered("chat", 1, "s3://m/1", "wl-1", T0, 1, null, "trainer"));
         m.apply(new ModelEvent.ModelVersionRegistered("chat", 2, "s3://m/2", "wl-2", T0, 1, null, "trainer"));
         m.apply(new ModelEvent.ModelAliasMoved("chat", "production", null, 1, "first", T0.plusSeconds(1), "ann"));
@@ -120,7 +120,7 @@ class ReadModelTest {
 
     @Test
     void onlyTheSectionsAnEventTouchesAreReportedChanged() {
-        ReadModel m = new ReadModel();
+        ReadModel m = new ReadModel(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         long v0 = m.version();
         m.apply(new ModelEvent.ModelVersionRegistered("chat", 1, "s3://m/1", "wl-1", T0, 1, null, "trainer"));
         assertThat(m.changedSince(v0)).containsExactly(ReadModel.Section.MODELS);
