@@ -42,6 +42,13 @@ public interface AutoscalerConfig {
      */
     java.util.Optional<String> registryUrl();
 
+    /**
+     * {@code capstan.autoscaler.plan-every}: how often the serving plans are revisited (rollout steps, canary
+     * analysis) when no replica count changed; a changed count is planned in the same pass. Default 1 s.
+     */
+    @WithDefault("1s")
+    Duration planEvery();
+
     /** {@code capstan.autoscaler.revision-history}: how long per-revision samples are kept for canary analysis. */
     @WithDefault("15m")
     Duration revisionHistory();

@@ -1,5 +1,6 @@
 package dev.capstan.autoscaler.messaging;
 
+import dev.capstan.autoscaler.config.AutoscalerConfig;
 import dev.capstan.autoscaler.domain.ScaleDecision;
 import dev.capstan.autoscaler.service.AliasRollback;
 import dev.capstan.autoscaler.service.AutoscalingService;
@@ -12,6 +13,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +25,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the decision loop every second (each policy decides at its own tick) and publishes to {@code capstan.scaling},
+ * Runs the decision loop every 100 ms (each service decides at its own tick, once the sample that completes it has
+ * arrived: see {@code DecisionClock}; the short loop is what a decision waits after its data) and publishes to
+ * {@code capstan.scaling},
  * keyed by service so that one service's records stay in order: the replica counts ({@code ScaleDecided}), then the
  * serving plans ({@code RevisionsPlanned}: revisions, replicas, weights, rollout), once the models and earlier plans
- * were read. One scheduler thread sends them in decision order, and the idempotent producer keeps that order per
+ * were read: in the pass that changed a count, and otherwise every {@code plan-every} (1 s). One scheduler thread sends them in decision order, and the idempotent producer keeps that order per
  * partition. A plan the broker did not take is published again at the next tick; an alias a failed rollout must move
  * back is handed to {@link AliasRollback}.
  */
@@ -40,9 +44,12 @@ public class DecisionPublisher {
     private final AliasRollback rollback;
     private final Emitter<String> emitter;
     private final Clock clock;
+    private final long planEveryMillis;
+    private long nextPlanMillis = Long.MIN_VALUE;
 
     DecisionPublisher(AutoscalingService autoscaling, ServingLog servingLog, AliasRollback rollback,
-            @Channel("scaling") Emitter<String> emitter, Clock clock) {
+            @Channel("scaling") Emitter<String> emitter, Clock clock, AutoscalerConfig config) {
+        this.planEveryMillis = config.planEvery().toMillis();
         this.autoscaling = autoscaling;
         this.servingLog = servingLog;
         this.rollback = rollback;
@@ -50,16 +57,19 @@ public class DecisionPublisher {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${capstan.autoscaler.loop:1s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${capstan.autoscaler.loop:100ms}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void loop() {
-        for (ScaleDecision d : autoscaling.decideDue()) {
+        List<ScaleDecision> decided = autoscaling.decideDue();
+        for (ScaleDecision d : decided) {
             try {
                 publish(d);
             } catch (RuntimeException e) {
                 LOG.debugf("cannot publish the decision of %s yet: %s", d.service(), e.getMessage());
             }
         }
-        if (servingLog.caughtUp()) {
+        long now = clock.millis();
+        if (servingLog.caughtUp() && (!decided.isEmpty() || now >= nextPlanMillis)) {
+            nextPlanMillis = now + planEveryMillis;
             AutoscalingService.Plans due = autoscaling.planDue(servingLog.models());
             for (ScalingEvent.RevisionsPlanned plan : due.plans()) {
                 LOG.infof("plan of %s: %s (%s)", plan.service(), shape(plan), plan.reason());

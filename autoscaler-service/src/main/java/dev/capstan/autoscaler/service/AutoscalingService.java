@@ -6,8 +6,10 @@ import dev.capstan.autoscaler.rollout.ServingPlanner;
 import dev.capstan.events.ScalingEvent;
 
 import dev.capstan.autoscaler.config.AutoscalerConfig;
+import dev.capstan.autoscaler.domain.DecisionClock;
 import dev.capstan.autoscaler.domain.PolicyKind;
 import dev.capstan.autoscaler.domain.RateSample;
+import dev.capstan.autoscaler.domain.RequestWindows;
 import dev.capstan.autoscaler.domain.ScaleDecision;
 import dev.capstan.autoscaler.domain.ScalingSettings;
 import dev.capstan.autoscaler.domain.ServiceAutoscaler;
@@ -37,6 +39,11 @@ public class AutoscalingService {
     private final io.micrometer.core.instrument.Timer loopTimer;
     private final PolicyKind policy;
     private final ConcurrentHashMap<String, Tracked> services = new ConcurrentHashMap<>();
+    /**
+     * How late the sample that completes a tick may arrive (gateway → broker → here) before the service decides on
+     * the wall clock instead; see {@link DecisionClock}.
+     */
+    static final long TICK_GRACE_MILLIS = 1_000;
 
     AutoscalingService(AutoscalerConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
@@ -63,7 +70,8 @@ public class AutoscalingService {
         int replicas = -1;
         int readyReplicas;
         volatile int desired;
-        long nextDecisionMillis;
+        /** When the policy decides next (on the data's clock while it is fresh); set with the autoscaler. */
+        DecisionClock ticks;
         ScaleDecision lastDecision;
         final ArrayDeque<ScaleDecision> published = new ArrayDeque<>();
         /** What to serve, once the settings said (null before). */
@@ -92,6 +100,7 @@ public class AutoscalingService {
             t.spec = spec;
             if (t.autoscaler == null) {
                 t.autoscaler = new ServiceAutoscaler(settings, policy.create(), config.staleAfter(), config.holdFor());
+                t.ticks = new DecisionClock(t.autoscaler.policy().tickInterval().toMillis(), TICK_GRACE_MILLIS);
                 t.pending.forEach(t.autoscaler::observe);
                 t.pending.clear();
             } else {
@@ -248,13 +257,18 @@ public class AutoscalingService {
         List<ScaleDecision> toPublish = new ArrayList<>();
         for (Tracked t : services.values()) {
             synchronized (t) {
-                if (t.autoscaler == null || now.toEpochMilli() < t.nextDecisionMillis) {
+                if (t.autoscaler == null) {
                     continue;
                 }
-                Duration tick = t.autoscaler.policy().tickInterval();
-                t.nextDecisionMillis = now.toEpochMilli() + tick.toMillis() - 100; // tolerate timer jitter
+                RequestWindows w = t.autoscaler.windows();
+                long at = t.ticks.dueAt(now.toEpochMilli(), w.firstSampleStartMillis(), w.lastSampleEndMillis());
+                if (at == DecisionClock.NOT_DUE) {
+                    continue;
+                }
+                t.ticks.decided(at, now.toEpochMilli());
                 int current = Math.max(0, t.replicas);
-                ScaleDecision d = t.autoscaler.decide(now, current, Math.min(t.readyReplicas, current));
+                ScaleDecision d = t.autoscaler.decide(Instant.ofEpochMilli(at), current,
+                        Math.min(t.readyReplicas, current));
                 boolean first = t.lastDecision == null;
                 t.lastDecision = d;
                 t.replicas = d.desiredReplicas();

@@ -150,6 +150,8 @@ public final class InferenceGateway implements AutoCloseable {
     /** Requests waiting for a free replica, per revision. */
     private final Map<String, RevisionQueue> queues = new HashMap<>();
     private volatile ReplicaPods replicas;
+    private volatile Instant firstWindowStart;
+    private int maxReplicas = 20;
     private Thread thread;
 
     /**
@@ -197,6 +199,22 @@ public final class InferenceGateway implements AutoCloseable {
      * on a daemon thread. When it fails, everything it opened is closed again.
      */
     public InferenceGateway start() throws Exception {
+        return announce().play();
+    }
+
+    /**
+     * The service's largest replica count, as the gateway announces it (default 20); before {@link #announce()}.
+     */
+    public InferenceGateway maxReplicas(int max) {
+        this.maxReplicas = max;
+        return this;
+    }
+
+    /**
+     * The first half of {@link #start()}: reads the plans in force, starts watching the replica pods and announces the
+     * service, without playing any request yet (a benchmark waits here until the autoscaler knows the service).
+     */
+    public InferenceGateway announce() throws Exception {
         try {
             // Read every partition from its beginning up to its end as it is now, before the service is announced:
             // a gateway started again finds the plan in force (routing without it would split traffic evenly), and
@@ -215,6 +233,11 @@ public final class InferenceGateway implements AutoCloseable {
             close();
             throw e;
         }
+        return this;
+    }
+
+    /** The second half of {@link #start()}: plays the demand, one second at a time, on a daemon thread. */
+    public InferenceGateway play() {
         thread = new Thread(this::loop, "inference-gateway-" + service);
         thread.setDaemon(true);
         thread.start();
@@ -228,7 +251,7 @@ public final class InferenceGateway implements AutoCloseable {
     private void create() throws Exception {
         String settings = "\"queue\":\"default\",\"model\":\"" + service + "@production\","
                 + "\"image\":\"registry/serve:1\",\"replica\":{\"gpus\":1,\"gpuMilli\":500,\"cpuMilli\":1000,"
-                + "\"memoryMib\":4096},\"minReplicas\":0,\"maxReplicas\":20,\"targetRps\":" + targetRps
+                + "\"memoryMib\":4096},\"minReplicas\":0,\"maxReplicas\":" + maxReplicas + ",\"targetRps\":" + targetRps
                 + ",\"scaleToZero\":true,\"scaleToZeroGraceSeconds\":30,\"coldStartSeconds\":" + coldStartSeconds
                 + ",\"queueTimeoutMillis\":" + queueTimeoutMillis;
         URI api = URI.create(submissionUrl + "/api/v1/inference-services");
@@ -287,6 +310,14 @@ public final class InferenceGateway implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    /**
+     * Where the first of the gateway's one-second windows starts (its samples cover {@code [start + s, start + s +
+     * 1)}), or null until it plays.
+     */
+    public Instant firstWindowStart() {
+        return firstWindowStart;
+    }
+
     /** The newest serving plan the autoscaler published for this service (read back at the start), or null. */
     public ScalingEvent.RevisionsPlanned lastPlan() {
         return last;
@@ -306,6 +337,7 @@ public final class InferenceGateway implements AutoCloseable {
 
     private void loop() {
         Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        firstWindowStart = start;
         long second = 0;
         try {
             while (running.get()) {
