@@ -53,4 +53,28 @@ class TraceFilesTest {
 
         assertThat(TraceFiles.read(f).get(0).requestsPerSec()).containsExactly(5, 0, 7);
     }
+
+    @Test
+    void theBusiestFunctionIsTheRowWithTheMostInvocationsTheFirstOfEquals() throws Exception {
+        Path f = Files.writeString(dir.resolve("inv.csv"), """
+                HashFunction,HashApp,HashOwner,1,2
+                f1,a,o,120,0
+                f2,a,o,1,160
+
+                f3,a,o,100,61
+                f4,a,o,0,3
+                """);
+
+        Trace busiest = TraceFiles.busiest(f);
+
+        assertThat(busiest.name()).isEqualTo("inv.csv:1:f2");
+        assertThat(busiest.requestsPerSec()).containsExactly(TraceFiles.read(f).get(1).requestsPerSec());
+    }
+
+    @Test
+    void theBusiestOfAOneTraceFileIsThatTrace() throws Exception {
+        Path f = Files.writeString(dir.resolve("simple.csv"), "t_seconds,requests\n0,3\n2,7\n");
+
+        assertThat(TraceFiles.busiest(f).requestsPerSec()).containsExactly(3, 0, 7);
+    }
 }

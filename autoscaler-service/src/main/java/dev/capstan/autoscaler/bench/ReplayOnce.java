@@ -5,7 +5,6 @@ import dev.capstan.autoscaler.domain.ScalingSettings;
 import dev.capstan.traces.Trace;
 import dev.capstan.traces.TraceFiles;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 
 /**
@@ -30,8 +29,7 @@ public final class ReplayOnce {
             return new Trace(file.getFileName().toString(), java.nio.file.Files.readAllLines(file).stream()
                     .filter(l -> !l.isBlank()).mapToDouble(l -> Double.parseDouble(l.trim())).toArray());
         }
-        return TraceFiles.read(file).stream().max(Comparator.comparingDouble(Trace::total))
-                .orElseThrow(() -> new IllegalArgumentException(file + " holds no trace"));
+        return TraceFiles.busiest(file);
     }
 
     public static void main(String[] args) throws Exception {

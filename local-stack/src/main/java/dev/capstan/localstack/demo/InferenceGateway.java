@@ -98,8 +98,7 @@ public final class InferenceGateway implements AutoCloseable {
 
     /** The trace of a file with the most requests (Azure Functions files hold one per function). */
     public static Trace busiest(Path file) throws java.io.IOException {
-        return TraceFiles.read(file).stream().max(java.util.Comparator.comparingDouble(Trace::total))
-                .orElseThrow(() -> new java.io.IOException(file + " holds no trace"));
+        return TraceFiles.busiest(file);
     }
 
     /** A model version a revision serves; the key of the behaviours read from the registry. */
