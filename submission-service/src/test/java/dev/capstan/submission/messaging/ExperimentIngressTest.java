@@ -69,6 +69,9 @@ class ExperimentIngressTest {
         TestKafka.send(Topics.WORKLOAD_REQUESTS, badName, experiment("Not A Label"), Map.of("ce_type", CREATE));
         TestKafka.send(Topics.WORKLOAD_REQUESTS, "req-" + UUID.randomUUID(), experiment(name),
                 Map.of("ce_type", CREATE));
+        // The good request went through before the same name comes again (under another key, so on another partition:
+        // sent at once, either could be the one taken first).
+        TestKafka.await(Topics.WORKLOADS, r -> name.equals(r.key()), Duration.ofSeconds(30));
         TestKafka.send(Topics.WORKLOAD_REQUESTS, taken, experiment(name), Map.of("ce_type", CREATE));
         TestKafka.send(Topics.WORKLOAD_REQUESTS, unknown, "{\"name\":\"never-submitted\"}", Map.of("ce_type", STOP));
         TestKafka.send(Topics.WORKLOAD_REQUESTS, mistyped, experiment(name).replace("\"maxTrials\":4",
@@ -78,8 +81,6 @@ class ExperimentIngressTest {
         assertThat(reason(taken)).contains("an experiment named '" + name + "' was submitted already");
         assertThat(reason(unknown)).startsWith("no experiment named 'never-submitted'");
         assertThat(reason(mistyped)).isEqualTo("not a tuning experiment: budget.maxTrials: expected a number");
-        // The one good request went through.
-        TestKafka.await(Topics.WORKLOADS, r -> name.equals(r.key()), Duration.ofSeconds(30));
     }
 
     private static String reason(String key) {
