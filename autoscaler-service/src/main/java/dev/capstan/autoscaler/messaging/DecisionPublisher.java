@@ -27,12 +27,12 @@ import org.jboss.logging.Logger;
 /**
  * Runs the decision loop every 100 ms (each service decides at its own tick, once the sample that completes it has
  * arrived: see {@code DecisionClock}; the short loop is what a decision waits after its data) and publishes to
- * {@code capstan.scaling},
- * keyed by service so that one service's records stay in order: the replica counts ({@code ScaleDecided}), then the
- * serving plans ({@code RevisionsPlanned}: revisions, replicas, weights, rollout), once the models and earlier plans
- * were read: in the pass that changed a count, and otherwise every {@code plan-every} (1 s). One scheduler thread sends them in decision order, and the idempotent producer keeps that order per
- * partition. A plan the broker did not take is published again at the next tick; an alias a failed rollout must move
- * back is handed to {@link AliasRollback}.
+ * {@code capstan.scaling}, keyed by service so that one service's records stay in order: the replica counts
+ * ({@code ScaleDecided}), then the serving plans ({@code RevisionsPlanned}: revisions, replicas, weights, rollout),
+ * once the models and earlier plans were read: in the pass that changed a count, and otherwise every
+ * {@code plan-every} (1 s). One scheduler thread sends them in decision order, and the idempotent producer keeps that
+ * order per partition. A plan the broker did not take is published again at the next planning pass; an alias a
+ * failed rollout must move back is handed to {@link AliasRollback}.
  */
 @ApplicationScoped
 public class DecisionPublisher {
