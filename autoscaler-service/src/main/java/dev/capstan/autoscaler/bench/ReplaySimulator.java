@@ -30,6 +30,8 @@ import java.util.List;
  *   <li>An unserved burst is a run of consecutive seconds in which demand is dropped; its length in seconds is
  *       what {@code p99_unserved_burst_s} summarises.</li>
  * </ol>
+ * A {@link Timing} other than {@link Timing#OFFLINE} skews when decisions see their data and take effect, as a live
+ * system may ({@link DecisionTiming} measures what that alone moves).
  */
 final class ReplaySimulator {
 
@@ -53,6 +55,26 @@ final class ReplaySimulator {
         return replay(trace, settings, policy, queueBoundSeconds, null);
     }
 
+    /**
+     * When decisions see their data and take effect. The offline replay's own: each tick decides on every sample up
+     * to it, on the even seconds, and its replicas exist and leave at once.
+     *
+     * @param newestUnseen the sample of the second before a tick arrives after the tick's decision
+     * @param tickOffset   seconds the ticks fall later on the grid ({@code (t + 1 + offset) mod tick = 0})
+     * @param upDelay      seconds from a decision to its new replicas existing (their cold start begins then)
+     * @param downDelay    seconds a released replica still exists (and costs) after the decision; one released
+     *                     before it existed costs nothing
+     */
+    record Timing(boolean newestUnseen, int tickOffset, int upDelay, int downDelay) {
+        static final Timing OFFLINE = new Timing(false, 0, 0, 0);
+
+        Timing {
+            if (tickOffset < 0 || upDelay < 0 || downDelay < 0) {
+                throw new IllegalArgumentException("offsets and delays must be >= 0");
+            }
+        }
+    }
+
     /** One simulated second, for a timeline: what arrived, what was dropped, replicas and the last decision. */
     record Second(int t, double demand, double dropped, int replicas, int ready, ScaleDecision lastDecision) {
     }
@@ -60,6 +82,12 @@ final class ReplaySimulator {
     /** As {@link #replay(Trace, ScalingSettings, ScalingPolicy, int)}, reporting every second to {@code seconds}. */
     static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy, int queueBoundSeconds,
             java.util.function.Consumer<Second> seconds) {
+        return replay(trace, settings, policy, queueBoundSeconds, Timing.OFFLINE, seconds);
+    }
+
+    /** As {@link #replay(Trace, ScalingSettings, ScalingPolicy, int, java.util.function.Consumer)}, timed so. */
+    static Result replay(Trace trace, ScalingSettings settings, ScalingPolicy policy, int queueBoundSeconds,
+            Timing timing, java.util.function.Consumer<Second> seconds) {
         if (queueBoundSeconds < 0) {
             throw new IllegalArgumentException("queue bound must be >= 0, got " + queueBoundSeconds);
         }
@@ -71,10 +99,16 @@ final class ReplaySimulator {
         int cold = (int) settings.coldStart().toSeconds();
         double capacity = settings.targetRpsPerReplica();
         double[] demand = trace.requestsPerSec();
-        // readyAt[i] for replica i, in start order; replicas are added at the end and removed from the end.
+        // readyAt[i] and existsAt[i] for replica i, in start order; replicas are added at the end and removed from
+        // the end. Both are non-decreasing: replicas [0, readyCount) are ready, [0, existing) exist.
         int[] readyAt = new int[16];
+        int[] existsAt = new int[16];
         int replicas = 0;
-        int readyCount = 0; // replicas [0, readyCount) are ready; readyAt is non-decreasing
+        int readyCount = 0;
+        int existing = 0;
+        // leaving[s mod (downDelay + 1)]: released replicas that still exist until second s.
+        int[] leaving = new int[timing.downDelay() + 1];
+        int leavingCount = 0;
 
         double totalDemand = 0;
         double served = 0;
@@ -87,6 +121,11 @@ final class ReplaySimulator {
             while (readyCount < replicas && readyAt[readyCount] <= t) {
                 readyCount++;
             }
+            while (existing < replicas && existsAt[existing] <= t) {
+                existing++;
+            }
+            leavingCount -= leaving[t % leaving.length];
+            leaving[t % leaving.length] = 0;
             double d = demand[t];
             totalDemand += d;
             double free = readyCount * capacity;
@@ -113,12 +152,16 @@ final class ReplaySimulator {
                 bursts.add(burst);
                 burst = 0;
             }
-            replicaSeconds += replicas;
+            int costing = existing + leavingCount;
+            replicaSeconds += costing;
             if (seconds != null) {
-                seconds.accept(new Second(t, d, dropped, replicas, readyCount, last));
+                seconds.accept(new Second(t, d, dropped, costing, readyCount, last));
             }
-            autoscaler.observe(new RateSample(Instant.ofEpochSecond(t), 1.0, d, 0));
-            if ((t + 1) % tick == 0) {
+            RateSample sample = new RateSample(Instant.ofEpochSecond(t), 1.0, d, 0);
+            if (!timing.newestUnseen()) {
+                autoscaler.observe(sample);
+            }
+            if ((t + 1 + timing.tickOffset()) % tick == 0) {
                 int next = t + 1;
                 int readyNext = readyCount;
                 while (readyNext < replicas && readyAt[readyNext] <= next) {
@@ -133,13 +176,24 @@ final class ReplaySimulator {
                 while (replicas < desired) {
                     if (replicas == readyAt.length) {
                         readyAt = java.util.Arrays.copyOf(readyAt, replicas * 2);
+                        existsAt = java.util.Arrays.copyOf(existsAt, replicas * 2);
                     }
-                    readyAt[replicas++] = next + cold;
+                    existsAt[replicas] = next + timing.upDelay();
+                    readyAt[replicas++] = next + timing.upDelay() + cold;
                 }
                 if (desired < replicas) {
+                    int released = Math.min(existing, replicas) - Math.min(existing, desired); // those that existed
+                    if (timing.downDelay() > 0 && released > 0) {
+                        leaving[(next + timing.downDelay()) % leaving.length] += released;
+                        leavingCount += released;
+                    }
                     replicas = desired;
                     readyCount = Math.min(readyCount, replicas);
+                    existing = Math.min(existing, replicas);
                 }
+            }
+            if (timing.newestUnseen()) {
+                autoscaler.observe(sample); // it arrives after the decision
             }
         }
         if (burst > 0) {

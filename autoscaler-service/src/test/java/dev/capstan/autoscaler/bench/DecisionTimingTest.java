@@ -2,9 +2,7 @@ package dev.capstan.autoscaler.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.autoscaler.domain.PolicyKind;
 import dev.capstan.autoscaler.domain.ScalingSettings;
-import dev.capstan.traces.Trace;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -22,24 +20,13 @@ class DecisionTimingTest {
     }
 
     @Test
-    void timedAsTheOfflineReplayItCostsWhatTheOfflineReplayCounts() {
-        ScalingSettings settings = ReplaySimulator.settings("s", 2, 10, 2);
-        double[] demand = bursty(600, 3);
-        long replayed = ReplaySimulator.replay(new Trace("s", demand), settings, PolicyKind.CAPSTAN.create(), 2)
-                .replicaSeconds();
-
-        assertThat(DecisionTiming.replicaSeconds(demand, settings,
-                new DecisionTiming.Variant("offline", false, 0, 0, 0))).isEqualTo(replayed);
-    }
-
-    @Test
     void lateReplicasCostLessAndLateReleasesGiveItBack() {
         ScalingSettings settings = ReplaySimulator.settings("s", 2, 10, 2);
         double[] demand = bursty(600, 5);
-        long onTime = DecisionTiming.replicaSeconds(demand, settings, new DecisionTiming.Variant("o", false, 0, 0, 0));
-        long late = DecisionTiming.replicaSeconds(demand, settings, new DecisionTiming.Variant("u", false, 0, 1, 0));
+        long onTime = DecisionTiming.replicaSeconds(demand, settings, ReplaySimulator.Timing.OFFLINE);
+        long late = DecisionTiming.replicaSeconds(demand, settings, new ReplaySimulator.Timing(false, 0, 1, 0));
         long bothLate = DecisionTiming.replicaSeconds(demand, settings,
-                new DecisionTiming.Variant("ud", false, 0, 1, 1));
+                new ReplaySimulator.Timing(false, 0, 1, 1));
 
         assertThat(late).isLessThan(onTime);
         assertThat(Math.abs(bothLate - onTime)).isLessThan(onTime - late);
