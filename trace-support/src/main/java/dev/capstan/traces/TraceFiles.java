@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,20 +31,7 @@ public final class TraceFiles {
 
     /** Every trace the file holds (one per function for Azure Functions, else one). */
     public static List<Trace> read(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        try (BufferedReader r = Files.newBufferedReader(file)) {
-            String header = r.readLine();
-            if (header == null) {
-                throw new IOException(file + " is empty");
-            }
-            if (header.startsWith("HashFunction")) {
-                return azureFunctions(name, r);
-            }
-            if (header.startsWith("TIMESTAMP")) {
-                return List.of(llmRequests(name, r));
-            }
-            return List.of(simple(name, header, r));
-        }
+        return read(file, false);
     }
 
     /**
@@ -53,52 +41,55 @@ public final class TraceFiles {
      * other formats the file's one trace.
      */
     public static Trace busiest(Path file) throws IOException {
+        return read(file, true).get(0);
+    }
+
+    private static List<Trace> read(Path file, boolean busiestOnly) throws IOException {
         String name = file.getFileName().toString();
         try (BufferedReader r = Files.newBufferedReader(file)) {
             String header = r.readLine();
             if (header == null) {
                 throw new IOException(file + " is empty");
             }
-            if (!header.startsWith("HashFunction")) {
-                return read(file).get(0);
+            if (header.startsWith("HashFunction")) {
+                return azureFunctions(name, r, busiestOnly);
             }
-            String best = null;
-            int bestIndex = -1;
-            long bestTotal = -1;
-            String line;
-            for (int index = 0; (line = r.readLine()) != null; ) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                long total = 0;
-                String[] cols = line.split(",");
-                for (int m = 3; m < cols.length; m++) {
-                    total += Integer.parseInt(cols[m].trim());
-                }
-                if (total > bestTotal) {
-                    best = line;
-                    bestIndex = index;
-                    bestTotal = total;
-                }
-                index++;
+            if (header.startsWith("TIMESTAMP")) {
+                return List.of(llmRequests(name, r));
             }
-            if (best == null) {
-                throw new IOException(file + " holds no function");
-            }
-            return function(name, bestIndex, best);
+            return List.of(simple(name, header, r));
         }
     }
 
-    private static List<Trace> azureFunctions(String name, BufferedReader r) throws IOException {
+    /** Every function's row, or only the busiest one's (its per-minute total the highest, the first of equals). */
+    private static List<Trace> azureFunctions(String name, BufferedReader r, boolean busiestOnly) throws IOException {
         List<Trace> out = new ArrayList<>();
+        String best = null;
+        int bestIndex = -1;
+        long bestTotal = -1;
         String line;
         int index = 0;
         while ((line = r.readLine()) != null) {
             if (line.isBlank()) {
                 continue;
             }
-            out.add(function(name, index, line));
+            if (!busiestOnly) {
+                out.add(function(name, index, line));
+            } else {
+                long total = Arrays.stream(line.split(",")).skip(3).mapToLong(c -> Integer.parseInt(c.trim())).sum();
+                if (total > bestTotal) {
+                    best = line;
+                    bestIndex = index;
+                    bestTotal = total;
+                }
+            }
             index++;
+        }
+        if (busiestOnly) {
+            if (best == null) {
+                throw new IOException(name + " holds no function");
+            }
+            out.add(function(name, bestIndex, best));
         }
         return out;
     }
