@@ -11,6 +11,7 @@ import dev.capstan.localstack.infra.Prometheus;
 import dev.capstan.localstack.infra.TopicSetup;
 import dev.capstan.localstack.kube.SimulatedCluster;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
+import dev.capstan.traces.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -354,7 +355,7 @@ public final class LocalStack implements AutoCloseable {
             java.util.function.LongToDoubleFunction demand = InferenceGateway::demoDemand;
             String played = "3 rps, a 12 rps burst every 2 min, quiet 2 min in 10";
             if (java.nio.file.Files.isRegularFile(trace)) {
-                var t = InferenceGateway.busiest(trace);
+                var t = TraceFiles.busiest(trace);
                 demand = InferenceGateway.traceDemand(t);
                 played = String.format(java.util.Locale.ROOT, "trace %s (%d s, %.1f rps on average, looped)",
                         trace.getFileName(), t.requestsPerSec().length, t.total() / t.requestsPerSec().length);

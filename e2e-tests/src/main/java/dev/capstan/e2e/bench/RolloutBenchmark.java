@@ -10,6 +10,7 @@ import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
 import dev.capstan.traces.Trace;
+import dev.capstan.traces.TraceFiles;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,7 +114,7 @@ public final class RolloutBenchmark {
         if (trace == null) {
             return second -> rps;
         }
-        Trace t = InferenceGateway.busiest(trace);
+        Trace t = TraceFiles.busiest(trace);
         double mean = t.total() / t.requestsPerSec().length;
         LongToDoubleFunction raw = InferenceGateway.traceDemand(t);
         System.out.printf(Locale.ROOT, "trace %s: %d s, mean %.2f rps scaled by %.2f%n", t.name(),

@@ -1,5 +1,6 @@
 package dev.capstan.e2e.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.e2e.EventLog;
 import dev.capstan.e2e.RestClient;
 import dev.capstan.events.InferenceMetricsEvent;
@@ -9,6 +10,7 @@ import dev.capstan.localstack.LocalStack;
 import dev.capstan.localstack.demo.InferenceGateway;
 import dev.capstan.localstack.kube.SimulatedClusterConfig;
 import dev.capstan.traces.Trace;
+import dev.capstan.traces.TraceFiles;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -74,7 +76,7 @@ public final class ServingBenchmark {
         if (file == null || !Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--trace FILE is required (a file in the benchmark's CSV formats)");
         }
-        Trace trace = InferenceGateway.busiest(file);
+        Trace trace = TraceFiles.busiest(file);
         int seconds = (int) Math.round(minutes * 60);
         double peak = 0;
         for (int t = 0; t < seconds; t++) {
@@ -175,13 +177,9 @@ public final class ServingBenchmark {
             // autoscaler knows the service before its first second is played.
             gateway.maxReplicas(1000).announce();
             awaitTracked(stack.url("autoscaler-service") + "/api/v1/autoscaling/" + service);
-            gateway.play();
-            while (gateway.firstWindowStart() == null) {
-                Thread.sleep(5);
-            }
             // Second t is the gateway's: its pods are counted as its window ends, as the offline replay counts the
             // replicas decided up to the start of that second (a decision on second t's sample comes after).
-            started = gateway.firstWindowStart();
+            started = gateway.play().firstWindowStart();
             for (int t = 0; t < seconds; t++) {
                 Thread.sleep(Math.max(0, Duration.between(Instant.now(), started.plusSeconds(t + 1)).toMillis()));
                 List<Pod> existing = kube.pods().inNamespace("capstan").withLabel(ServingReplica.SERVICE_LABEL,
@@ -206,20 +204,22 @@ public final class ServingBenchmark {
     }
 
     /** Waits until the autoscaler has the service's settings (a 1,000-replica bound), at most a minute. */
-    private static void awaitTracked(String url) throws Exception {
+    private static void awaitTracked(String url) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
-        var http = java.net.http.HttpClient.newHttpClient();
-        while (true) {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && r.body().replace(" ", "").contains("\"maxReplicas\":1000")) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the autoscaler did not learn the service's settings: " + r.body());
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                JsonNode view = RestClient.fetch(url);
+                if (view.path("settings").path("maxReplicas").asInt() == 1000) {
+                    return;
+                }
+                last = view.path("settings").toString();
+            } catch (IllegalStateException notTrackedYet) { // 404 until the settings reached the autoscaler
+                last = notTrackedYet.getMessage();
             }
             Thread.sleep(50);
         }
+        throw new IllegalStateException("the autoscaler did not learn the service's settings: " + last);
     }
 
     /** A replica pod that holds its GPU: created and not finished or being deleted. */

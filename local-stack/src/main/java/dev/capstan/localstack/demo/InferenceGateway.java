@@ -8,7 +8,6 @@ import dev.capstan.events.KafkaEvents;
 import dev.capstan.events.ScalingEvent;
 import dev.capstan.events.Topics;
 import dev.capstan.traces.Trace;
-import dev.capstan.traces.TraceFiles;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,11 +92,6 @@ public final class InferenceGateway implements AutoCloseable {
             throw new IllegalArgumentException("trace " + trace.name() + " is empty");
         }
         return second -> perSecond[(int) (second % perSecond.length)];
-    }
-
-    /** The trace of a file with the most requests (Azure Functions files hold one per function). */
-    public static Trace busiest(Path file) throws java.io.IOException {
-        return TraceFiles.busiest(file);
     }
 
     /** A model version a revision serves; the key of the behaviours read from the registry. */
@@ -235,9 +228,14 @@ public final class InferenceGateway implements AutoCloseable {
         return this;
     }
 
-    /** The second half of {@link #start()}: plays the demand, one second at a time, on a daemon thread. */
+    /**
+     * The second half of {@link #start()}: plays the demand, one second at a time, on a daemon thread, from the
+     * start of the current second ({@link #firstWindowStart()} is set when this returns).
+     */
     public InferenceGateway play() {
-        thread = new Thread(this::loop, "inference-gateway-" + service);
+        Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        firstWindowStart = start;
+        thread = new Thread(() -> loop(start), "inference-gateway-" + service);
         thread.setDaemon(true);
         thread.start();
         return this;
@@ -311,7 +309,7 @@ public final class InferenceGateway implements AutoCloseable {
 
     /**
      * Where the first of the gateway's one-second windows starts (its samples cover {@code [start + s, start + s +
-     * 1)}), or null until it plays.
+     * 1)}), or null before {@link #play()}.
      */
     public Instant firstWindowStart() {
         return firstWindowStart;
@@ -334,9 +332,7 @@ public final class InferenceGateway implements AutoCloseable {
         return pods == null ? Map.of() : pods.readyByRevision();
     }
 
-    private void loop() {
-        Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        firstWindowStart = start;
+    private void loop(Instant start) {
         long second = 0;
         try {
             while (running.get()) {
